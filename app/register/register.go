@@ -1,0 +1,269 @@
+package register
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+// Config is what the register needs to know about itself and its shop.
+type Config struct {
+	RegisterID   string   // UUID given at enrollment, or a local id
+	RegisterCode string   // short, unique across the chain: receipt numbers are CODE-000123
+	StoreID      string   //
+	StoreName    string   // first line of the receipt
+	StoreLines   []string // address, VAT id ... under the name
+	Currency     pos.Currency
+	TaxMode      pos.TaxMode
+	Locale       string // "en", "de"
+}
+
+// Deps are the adapters the register uses.
+type Deps struct {
+	Catalog Catalog
+	Journal Journal
+	Printer Printer // may be nil: no printer configured
+	Clock   Clock
+	Log     *slog.Logger
+}
+
+// Register runs one till: the open sale and what happens to it. Its methods
+// are safe to call from several goroutines (the UI calls them off the UI
+// goroutine for anything that touches the disk).
+type Register struct {
+	cfg   Config
+	deps  Deps
+	spool *Spooler
+
+	mu      sync.Mutex
+	sale    *pos.Sale
+	cashier Cashier
+	last    *pos.SaleRecord
+}
+
+// Cashier is who is logged in.
+type Cashier struct {
+	ID   string
+	Name string
+}
+
+// New makes a register with an empty sale. Call Run to start printing.
+func New(cfg Config, deps Deps) *Register {
+	if deps.Clock == nil {
+		deps.Clock = SystemClock{}
+	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	if cfg.TaxMode == "" {
+		cfg.TaxMode = pos.TaxInclusive
+	}
+	if cfg.Locale == "" {
+		cfg.Locale = "en"
+	}
+	r := &Register{cfg: cfg, deps: deps, spool: NewSpooler(deps.Printer, deps.Log)}
+	r.sale = r.newSale()
+	return r
+}
+
+// Run prints queued documents until ctx ends.
+func (r *Register) Run(ctx context.Context) error { return r.spool.Run(ctx) }
+
+// Spooler returns the print spooler (for status and tests).
+func (r *Register) Spooler() *Spooler { return r.spool }
+
+// Config returns the register's configuration.
+func (r *Register) Config() Config { return r.cfg }
+
+// SetCashier sets who sells; the open sale keeps going.
+func (r *Register) SetCashier(c Cashier) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cashier = c
+	r.sale.CashierID, r.sale.Cashier = c.ID, c.Name
+}
+
+func (r *Register) newSale() *pos.Sale {
+	s := pos.NewSale(newID(), r.cfg.RegisterID, r.cfg.Currency, r.cfg.TaxMode, r.deps.Clock.Now())
+	s.CashierID, s.Cashier = r.cashier.ID, r.cashier.Name
+	return s
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// Sale returns a copy of the open sale and its totals, for display.
+func (r *Register) Sale() (pos.Sale, pos.Totals) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.snapshotLocked()
+}
+
+func (r *Register) snapshotLocked() (pos.Sale, pos.Totals) {
+	s := *r.sale
+	s.Lines = append([]pos.Line(nil), r.sale.Lines...)
+	s.Tenders = append([]pos.Tender(nil), r.sale.Tenders...)
+	t, _ := r.sale.Totals() // every mutation checked Totals already
+	return s, t
+}
+
+// Scan adds one of the product with this barcode and returns the line index.
+func (r *Register) Scan(ctx context.Context, code string) (int, error) {
+	p, err := r.deps.Catalog.ProductByBarcode(ctx, code)
+	if err != nil {
+		if pos.ErrorCode(err) == pos.ENotFound {
+			return -1, pos.Errorf(pos.ENotFound, "Unknown barcode %s", code)
+		}
+		return -1, fmt.Errorf("scan %q: %w", code, err)
+	}
+	if p.SoldByWeight {
+		return -1, pos.Errorf(pos.EInvalid, "%s is sold by weight: put it on the scale", p.Name)
+	}
+	return r.add(ctx, p, pos.QtyOne, code)
+}
+
+// AddProduct adds qty (thousandths) of a product by id, e.g. from a quick key
+// or with a weight from the scale.
+func (r *Register) AddProduct(ctx context.Context, productID string, qty pos.Qty) (int, error) {
+	p, err := r.deps.Catalog.Product(ctx, productID)
+	if err != nil {
+		return -1, fmt.Errorf("add product %q: %w", productID, err)
+	}
+	return r.add(ctx, p, qty, "")
+}
+
+func (r *Register) add(ctx context.Context, p pos.Product, qty pos.Qty, barcode string) (int, error) {
+	rate, err := r.deps.Catalog.TaxRate(ctx, p.TaxRateID)
+	if err != nil {
+		return -1, fmt.Errorf("tax rate of %s: %w", p.ID, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sale.AddProduct(p, qty, rate.BasisPoints, barcode)
+}
+
+// SetQty changes a line's quantity.
+func (r *Register) SetQty(i int, qty pos.Qty) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sale.SetQty(i, qty)
+}
+
+// RemoveLine removes a line from the open sale.
+func (r *Register) RemoveLine(i int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sale.RemoveLine(i)
+}
+
+// CancelPayment removes the tenders of the open sale (back to the cart).
+func (r *Register) CancelPayment() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sale.RemoveTenders()
+}
+
+// Payment is the outcome of a tender: the totals after it, and the completed
+// sale's record when it settled the sale.
+type Payment struct {
+	Totals    pos.Totals
+	Completed *pos.SaleRecord
+}
+
+// TenderCash records cash handed over; when it settles the sale, the sale is
+// committed (journal + outbox in one transaction), a new sale starts and the
+// receipt is queued for printing.
+func (r *Register) TenderCash(ctx context.Context, amount int64) (Payment, error) {
+	return r.tender(ctx, pos.Tender{Kind: pos.TenderCash, Amount: amount})
+}
+
+// TenderExact pays the amount due in cash.
+func (r *Register) TenderExact(ctx context.Context) (Payment, error) {
+	r.mu.Lock()
+	t, err := r.sale.Totals()
+	r.mu.Unlock()
+	if err != nil {
+		return Payment{}, err
+	}
+	return r.TenderCash(ctx, t.Due)
+}
+
+func (r *Register) tender(ctx context.Context, t pos.Tender) (Payment, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.sale.AddTender(t); err != nil {
+		return Payment{}, err
+	}
+	if !r.sale.Settled() {
+		tot, _ := r.sale.Totals()
+		return Payment{Totals: tot}, nil
+	}
+	rec, err := r.completeLocked(ctx)
+	if err != nil {
+		// The tender stays on the sale: the cashier can retry completing it.
+		return Payment{}, err
+	}
+	return Payment{Totals: rec.Totals, Completed: &rec}, nil
+}
+
+// ErrNotCommitted means the disk refused the sale; it is still open on screen.
+var ErrNotCommitted = pos.Errorf(pos.EInternal, "The sale could not be saved. It is still open: try again, or call a manager.")
+
+// completeLocked commits the settled sale. Commit first, print after.
+func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
+	now := r.deps.Clock.Now()
+	var rec pos.SaleRecord
+	_, err := r.deps.Journal.Append(ctx, pos.EntrySale, r.sale.ID, now, func(seq int64) ([]byte, error) {
+		var err error
+		rec, err = r.sale.Record(ReceiptNo(r.cfg.RegisterCode, seq), now)
+		if err != nil {
+			return nil, err
+		}
+		rec.StoreID = r.cfg.StoreID
+		return json.Marshal(rec)
+	})
+	if err != nil {
+		r.deps.Log.Error("commit sale", "sale", r.sale.ID, "err", err)
+		var pe *pos.Error
+		if errors.As(err, &pe) {
+			return pos.SaleRecord{}, err
+		}
+		return pos.SaleRecord{}, fmt.Errorf("%w: %v", ErrNotCommitted, err)
+	}
+	r.last = &rec
+	r.sale = r.newSale()
+	r.spool.Enqueue(ReceiptDoc(r.cfg, rec, false))
+	return rec, nil
+}
+
+// LastSale is the most recently completed sale, or nil.
+func (r *Register) LastSale() *pos.SaleRecord {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
+}
+
+// Reprint queues a copy of a completed sale's receipt, marked COPY.
+func (r *Register) Reprint(ctx context.Context, saleID string) error {
+	e, err := r.deps.Journal.EntryByID(ctx, saleID)
+	if err != nil {
+		return fmt.Errorf("reprint %s: %w", saleID, err)
+	}
+	var rec pos.SaleRecord
+	if err := json.Unmarshal(e.Payload, &rec); err != nil {
+		return fmt.Errorf("reprint %s: decode: %w", saleID, err)
+	}
+	r.spool.Enqueue(ReceiptDoc(r.cfg, rec, true))
+	return nil
+}
+
+// ReceiptNo is the chain-wide unique receipt number for a journal sequence.
+func ReceiptNo(registerCode string, seq int64) string {
+	return fmt.Sprintf("%s-%06d", registerCode, seq)
+}
