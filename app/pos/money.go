@@ -138,8 +138,8 @@ func ParseAmount(s string, digits int) (int64, error) {
 	}
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
-	intPart, frac, hasDot := strings.Cut(s, ".")
-	if intPart == "" && !hasDot || strings.Contains(frac, ".") || len(frac) > digits {
+	intPart, frac, _ := strings.Cut(s, ".")
+	if intPart == "" && frac == "" || strings.Contains(frac, ".") || len(frac) > digits {
 		return 0, Errorf(EInvalid, "%q is not a valid amount", s)
 	}
 	for len(frac) < digits {

@@ -1,0 +1,62 @@
+# Till: make run (demo: head office + simulated devices + register), make test.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin
+DATA ?= $(CURDIR)/till-data
+# Every package but the GUI binary builds and tests without cgo.
+NOCGO_PKGS = $$($(GO) list ./... | grep -v '/cmd/register$$')
+FUZZTIME ?= 3s
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: all deps build run test test-go test-gui fuzz bench check screenshots clean
+
+all: build
+
+deps:
+	@./.ci/deps $(if $(CI),,gui)
+
+build: deps
+	@mkdir -p $(BIN)
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/ ./cmd/headoffice ./cmd/devicesim
+	$(GO) build -o $(BIN)/ ./cmd/register
+
+run: build
+	@DATA="$(DATA)" BIN="$(BIN)" ./packaging/run-demo.sh
+
+test: deps test-go test-gui fuzz
+	@echo "make test: all passed"
+
+test-go:
+	CGO_ENABLED=0 $(GO) vet $(NOCGO_PKGS)
+	CGO_ENABLED=0 $(GO) test -count=1 $(NOCGO_PKGS)
+
+# The register binary needs cgo and OpenGL headers; its tests run headless.
+test-gui:
+	$(GO) vet ./cmd/register
+	$(GO) test -count=1 ./cmd/register
+
+# Every fuzz target runs for FUZZTIME (longer: make fuzz FUZZTIME=5m).
+fuzz:
+	@set -e; for pkg in $$(CGO_ENABLED=0 $(GO) list ./...); do \
+	  dir=$$(CGO_ENABLED=0 $(GO) list -f '{{.Dir}}' $$pkg); \
+	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    CGO_ENABLED=0 $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg >/tmp/till-fuzz.log 2>&1 || { cat /tmp/till-fuzz.log; exit 1; }; \
+	  done; \
+	done
+
+bench:
+	CGO_ENABLED=0 $(GO) test -run='^$$' -bench=. -benchmem $(NOCGO_PKGS)
+
+check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	CGO_ENABLED=0 $(GO) vet $(NOCGO_PKGS)
+	$(GO) vet ./cmd/register
+	$(GO) run $(STATICCHECK) ./...
+
+screenshots: build
+	@./.ci/deps gui
+	@./packaging/screenshots.sh $(BIN)/register docs/screenshots
+
+clean:
+	rm -rf $(BIN)
