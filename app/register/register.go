@@ -212,6 +212,17 @@ func (r *Register) tender(ctx context.Context, t pos.Tender) (Payment, error) {
 	return Payment{Totals: rec.Totals, Completed: &rec}, nil
 }
 
+// Complete commits the open sale when it is fully paid: the retry after a
+// failed commit (the tenders are kept), and the way to finish a zero-total sale.
+func (r *Register) Complete(ctx context.Context) (pos.SaleRecord, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.sale.Settled() {
+		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "The sale is not fully paid yet.")
+	}
+	return r.completeLocked(ctx)
+}
+
 // ErrNotCommitted means the disk refused the sale; it is still open on screen.
 var ErrNotCommitted = pos.Errorf(pos.EInternal, "The sale could not be saved. It is still open: try again, or call a manager.")
 

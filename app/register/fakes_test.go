@@ -1,0 +1,134 @@
+package register
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+type fakeCatalog struct {
+	products map[string]pos.Product // by id
+	barcodes map[string]string      // code -> id
+	rates    map[string]pos.TaxRate
+}
+
+func newFakeCatalog() *fakeCatalog {
+	c := &fakeCatalog{products: map[string]pos.Product{}, barcodes: map[string]string{},
+		rates: map[string]pos.TaxRate{"std": {ID: "std", BasisPoints: 1900}, "red": {ID: "red", BasisPoints: 700}}}
+	for _, p := range []pos.Product{
+		{ID: "milk", Name: "Vollmilch 1 L", Price: 119, TaxRateID: "red", Barcodes: []string{"4000417025005"}},
+		{ID: "wine", Name: "Riesling", Price: 899, TaxRateID: "std", Barcodes: []string{"4006381333931"}},
+		{ID: "bread", Name: "Käsebrötchen", Price: 189, TaxRateID: "red", Barcodes: []string{"4012345678901"}},
+		{ID: "apples", Name: "Äpfel", Price: 299, TaxRateID: "red", SoldByWeight: true, Barcodes: []string{"2000000000008"}},
+	} {
+		c.products[p.ID] = p
+		for _, b := range p.Barcodes {
+			c.barcodes[b] = p.ID
+		}
+	}
+	return c
+}
+
+func (c *fakeCatalog) ProductByBarcode(_ context.Context, code string) (pos.Product, error) {
+	id, ok := c.barcodes[code]
+	if !ok {
+		return pos.Product{}, pos.Errorf(pos.ENotFound, "no product with barcode %s", code)
+	}
+	return c.products[id], nil
+}
+
+func (c *fakeCatalog) Product(_ context.Context, id string) (pos.Product, error) {
+	p, ok := c.products[id]
+	if !ok {
+		return pos.Product{}, pos.Errorf(pos.ENotFound, "no product %s", id)
+	}
+	return p, nil
+}
+
+func (c *fakeCatalog) TaxRate(_ context.Context, id string) (pos.TaxRate, error) {
+	r, ok := c.rates[id]
+	if !ok {
+		return pos.TaxRate{}, pos.Errorf(pos.ENotFound, "no rate %s", id)
+	}
+	return r, nil
+}
+
+func (c *fakeCatalog) Categories(context.Context) ([]pos.Category, error) { return nil, nil }
+
+func (c *fakeCatalog) QuickKeys(context.Context, string) ([]pos.Product, error) { return nil, nil }
+
+// fakeJournal keeps a real sealed chain in memory; failNext makes the next
+// Append fail like a full disk would.
+type fakeJournal struct {
+	mu       sync.Mutex
+	entries  []pos.Entry
+	failNext error
+}
+
+func (j *fakeJournal) Append(_ context.Context, kind pos.EntryKind, id string, at time.Time, build BuildPayload) (pos.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err := j.failNext; err != nil {
+		j.failNext = nil
+		return pos.Entry{}, err
+	}
+	prev := pos.GenesisHash
+	if n := len(j.entries); n > 0 {
+		prev = j.entries[n-1].Hash
+	}
+	seq := int64(len(j.entries) + 1)
+	payload, err := build(seq)
+	if err != nil {
+		return pos.Entry{}, err
+	}
+	e := pos.Entry{Seq: seq, ID: id, RegisterID: "r1", Kind: kind, CreatedAt: at, Payload: payload}
+	e.Seal(prev)
+	j.entries = append(j.entries, e)
+	return e, nil
+}
+
+func (j *fakeJournal) EntryByID(_ context.Context, id string) (pos.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, e := range j.entries {
+		if e.ID == id {
+			return e, nil
+		}
+	}
+	return pos.Entry{}, pos.Errorf(pos.ENotFound, "no entry %s", id)
+}
+
+type fakePrinter struct {
+	mu      sync.Mutex
+	docs    []pos.Doc
+	fail    error
+	printed chan pos.Doc
+}
+
+func newFakePrinter() *fakePrinter { return &fakePrinter{printed: make(chan pos.Doc, 16)} }
+
+func (p *fakePrinter) Print(_ context.Context, d pos.Doc) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fail != nil {
+		return p.fail
+	}
+	p.docs = append(p.docs, d)
+	p.printed <- d
+	return nil
+}
+
+func (p *fakePrinter) setFail(err error) {
+	p.mu.Lock()
+	p.fail = err
+	p.mu.Unlock()
+}
+
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+var errDiskFull = errors.New("disk I/O error: database or disk is full")
