@@ -1,0 +1,160 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+// Config is the register's whole configuration: a JSON file, then flags on top.
+type Config struct {
+	DataDir    string        `json:"data_dir"`
+	Register   RegisterConf  `json:"register"`
+	Store      StoreConf     `json:"store"`
+	Printer    PrinterConf   `json:"printer"`
+	HeadOffice HeadOfficeCnf `json:"headoffice"`
+}
+
+// RegisterConf identifies this till.
+type RegisterConf struct {
+	ID   string `json:"id"`   // given at enrollment; defaults to Code
+	Code string `json:"code"` // receipt prefix, unique in the chain: "S01R01"
+}
+
+// StoreConf is what a receipt says about the shop and how it prices.
+type StoreConf struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Lines    []string `json:"lines"`
+	Currency string   `json:"currency"`
+	TaxMode  string   `json:"tax_mode"` // "inclusive" (EU) or "exclusive" (US)
+	Locale   string   `json:"locale"`   // "en", "de"
+}
+
+// PrinterConf says where receipts go. Kind "" or "none" prints nothing.
+type PrinterConf struct {
+	Kind    string `json:"kind"`    // "escpos-tcp"
+	Address string `json:"address"` // "127.0.0.1:9100"
+	Profile string `json:"profile"` // "80mm" (48 columns), "80mm-42", "58mm"
+}
+
+// HeadOfficeCnf is where sales are synced. An empty URL keeps them local.
+type HeadOfficeCnf struct {
+	URL string `json:"url"`
+}
+
+func defaultConfig() Config {
+	return Config{
+		DataDir:  "till-data/register",
+		Register: RegisterConf{Code: "S01R01"},
+		Store: StoreConf{ID: "S01", Name: "Till Markt", Lines: []string{"Hauptstraße 1, 10115 Berlin", "VAT ID DE123456789"},
+			Currency: "EUR", TaxMode: string(pos.TaxInclusive), Locale: "en"},
+	}
+}
+
+// loadConfig reads the file named by -config (if any), then applies flags.
+func loadConfig(args []string) (Config, error) {
+	fs := flag.NewFlagSet("register", flag.ContinueOnError)
+	path := fs.String("config", "", "JSON configuration file")
+	data := fs.String("data", "", "data folder (register database)")
+	printer := fs.String("printer", "", "ESC/POS printer address host:port (TCP 9100), or 'none'")
+	ho := fs.String("headoffice", "", "head office URL, e.g. http://127.0.0.1:8080")
+	locale := fs.String("locale", "", "display locale: en or de")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	cfg := defaultConfig()
+	if *path != "" {
+		b, err := os.ReadFile(*path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: %w", err)
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cfg); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", *path, err)
+		}
+	}
+	if *data != "" {
+		cfg.DataDir = *data
+	}
+	switch *printer {
+	case "":
+	case "none":
+		cfg.Printer = PrinterConf{Kind: "none"}
+	default:
+		cfg.Printer.Kind, cfg.Printer.Address = "escpos-tcp", *printer
+	}
+	if *ho != "" {
+		cfg.HeadOffice.URL = *ho
+	}
+	if *locale != "" {
+		cfg.Store.Locale = *locale
+	}
+	return cfg, cfg.validate()
+}
+
+var codeRE = regexp.MustCompile(`^[A-Za-z0-9]{1,12}$`)
+
+// validate reports every problem at once, each in words an owner can act on.
+func (c *Config) validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if c.DataDir == "" {
+		bad("data_dir: set a folder for the register's database")
+	} else if abs, err := filepath.Abs(c.DataDir); err == nil {
+		c.DataDir = abs
+	}
+	if !codeRE.MatchString(c.Register.Code) {
+		bad("register.code %q: use 1-12 letters or digits, unique across the chain (it prefixes receipt numbers)", c.Register.Code)
+	}
+	if c.Register.ID == "" {
+		c.Register.ID = c.Register.Code
+	}
+	if strings.TrimSpace(c.Store.Name) == "" {
+		bad("store.name: the receipt needs the shop's name")
+	}
+	if _, err := pos.LookupCurrency(c.Store.Currency); err != nil {
+		bad("store.currency %q: use an ISO 4217 code such as EUR or USD", c.Store.Currency)
+	}
+	switch pos.TaxMode(c.Store.TaxMode) {
+	case pos.TaxInclusive, pos.TaxExclusive:
+	default:
+		bad("store.tax_mode %q: use \"inclusive\" or \"exclusive\"", c.Store.TaxMode)
+	}
+	switch c.Store.Locale {
+	case "en", "de":
+	default:
+		bad("store.locale %q: use \"en\" or \"de\"", c.Store.Locale)
+	}
+	switch c.Printer.Kind {
+	case "", "none":
+	case "escpos-tcp":
+		if _, _, err := net.SplitHostPort(c.Printer.Address); err != nil {
+			bad("printer.address %q: use host:port, e.g. 192.168.1.50:9100", c.Printer.Address)
+		}
+		switch c.Printer.Profile {
+		case "", "80mm", "80mm-42", "58mm":
+		default:
+			bad("printer.profile %q: use 80mm, 80mm-42 or 58mm", c.Printer.Profile)
+		}
+	default:
+		bad("printer.kind %q: use \"escpos-tcp\" or \"none\"", c.Printer.Kind)
+	}
+	if c.HeadOffice.URL != "" {
+		u, err := url.Parse(c.HeadOffice.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("headoffice.url %q: use http(s)://host:port", c.HeadOffice.URL)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make run: head office, simulated devices and the register on loopback, all
+# data under $DATA. Ctrl-C stops all of them.
+set -euo pipefail
+DATA=${DATA:-$PWD/till-data}
+BIN=${BIN:-bin}
+HO_ADDR=${HO_ADDR:-127.0.0.1:8080}
+PRINTER_ADDR=${PRINTER_ADDR:-127.0.0.1:9100}
+mkdir -p "$DATA/headoffice" "$DATA/register" "$DATA/devicesim"
+
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  cat >&2 <<MSG
+make run: no display found. The register is a desktop (Fyne) app and needs a screen.
+On a headless machine start a virtual one and point the register at it:
+  apt-get install -y xvfb        # once
+  Xvfb :99 -screen 0 1280x800x24 &
+  DISPLAY=:99 make run
+MSG
+  exit 1
+fi
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "make run: stopped. Data kept in $DATA"
+}
+trap cleanup INT TERM EXIT
+
+"$BIN/headoffice" -addr "$HO_ADDR" -data "$DATA/headoffice" 2> >(sed 's/^/[headoffice] /' >&2) &
+pids+=($!)
+# devicesim reads fault commands on stdin; keep it open but idle here.
+tail -f /dev/null | "$BIN/devicesim" -printer "$PRINTER_ADDR" -out "$DATA/devicesim" 2>&1 | sed 's/^/[devicesim] /' &
+pids+=($!)
+sleep 0.5
+cat <<MSG
+make run: data in $DATA
+  head office  http://$HO_ADDR/        (database $DATA/headoffice)
+  printer sim  $PRINTER_ADDR           (receipts in $DATA/devicesim)
+  register     database $DATA/register/register.db
+Ctrl-C stops everything.
+MSG
+"$BIN/register" -data "$DATA/register" -printer "$PRINTER_ADDR" -headoffice "http://$HO_ADDR" "$@"
