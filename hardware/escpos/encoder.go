@@ -152,9 +152,18 @@ func (e *Encoder) CutPartial() *Encoder {
 	return e
 }
 
-// FeedAndCut appends GS V 65 n (1D 56 41 n): feed to the cutter plus n
+// FeedAndCut appends GS V 66 n (1D 56 42 n): feed to the cutter plus n
 // motion units, then cut partially, so the last line clears the cutter.
+// (HARDWARE.md lists 1D 56 41 n for this; in Epson's reference and in the
+// field m=65 is the full cut and m=66 the partial one: see FeedAndCutFull.)
 func (e *Encoder) FeedAndCut(n uint8) *Encoder {
+	e.buf = append(e.buf, gs, 'V', 0x42, n)
+	return e
+}
+
+// FeedAndCutFull appends GS V 65 n (1D 56 41 n): feed as FeedAndCut, then
+// cut fully. Printers with a partial-only cutter cut partially.
+func (e *Encoder) FeedAndCutFull(n uint8) *Encoder {
 	e.buf = append(e.buf, gs, 'V', 0x41, n)
 	return e
 }
