@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/register"
+)
+
+var _ register.Catalog = (*DB)(nil)
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanProduct(row scanner) (pos.Product, error) {
+	var p pos.Product
+	var codes string
+	err := row.Scan(&p.ID, &p.SKU, &p.Name, &p.Price, &p.TaxRateID, &p.CategoryID, &p.SoldByWeight, &p.QuickKey, &codes)
+	if err != nil {
+		return pos.Product{}, err
+	}
+	if codes != "" {
+		p.Barcodes = strings.Split(codes, " ")
+	}
+	return p, nil
+}
+
+// ProductByBarcode returns the product a barcode belongs to.
+func (db *DB) ProductByBarcode(ctx context.Context, code string) (pos.Product, error) {
+	p, err := scanProduct(db.stmts.productByBarcode.QueryRowContext(ctx, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return pos.Product{}, pos.Errorf(pos.ENotFound, "Unknown barcode %s", code)
+	} else if err != nil {
+		return pos.Product{}, fmt.Errorf("store: product by barcode %q: %w", code, err)
+	}
+	return p, nil
+}
+
+// Product returns a product by id.
+func (db *DB) Product(ctx context.Context, id string) (pos.Product, error) {
+	p, err := scanProduct(db.stmts.product.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return pos.Product{}, pos.Errorf(pos.ENotFound, "Unknown product %s", id)
+	} else if err != nil {
+		return pos.Product{}, fmt.Errorf("store: product %q: %w", id, err)
+	}
+	return p, nil
+}
+
+// TaxRate returns a tax rate by id.
+func (db *DB) TaxRate(ctx context.Context, id string) (pos.TaxRate, error) {
+	var t pos.TaxRate
+	err := db.stmts.taxRate.QueryRowContext(ctx, id).Scan(&t.ID, &t.Name, &t.BasisPoints)
+	if errors.Is(err, sql.ErrNoRows) {
+		return pos.TaxRate{}, pos.Errorf(pos.ENotFound, "Unknown tax rate %s", id)
+	} else if err != nil {
+		return pos.TaxRate{}, fmt.Errorf("store: tax rate %q: %w", id, err)
+	}
+	return t, nil
+}
+
+// TaxRates returns every tax rate, highest first.
+func (db *DB) TaxRates(ctx context.Context) ([]pos.TaxRate, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, name, basis_points FROM tax_rates ORDER BY basis_points DESC, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: tax rates: %w", err)
+	}
+	defer rows.Close()
+	var out []pos.TaxRate
+	for rows.Next() {
+		var t pos.TaxRate
+		if err := rows.Scan(&t.ID, &t.Name, &t.BasisPoints); err != nil {
+			return nil, fmt.Errorf("store: tax rates: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Categories returns every category in display order.
+func (db *DB) Categories(ctx context.Context) ([]pos.Category, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, name, color, sort FROM categories ORDER BY sort, name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: categories: %w", err)
+	}
+	defer rows.Close()
+	var out []pos.Category
+	for rows.Next() {
+		var c pos.Category
+		if err := rows.Scan(&c.ID, &c.Name, &c.Color, &c.Sort); err != nil {
+			return nil, fmt.Errorf("store: categories: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// QuickKeys returns the quick-key products of a category in display order.
+// An unknown category is ENotFound; a category without quick keys is empty.
+func (db *DB) QuickKeys(ctx context.Context, categoryID string) ([]pos.Product, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM categories WHERE id = ?`, categoryID).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: quick keys of %q: %w", categoryID, err)
+	} else if n == 0 {
+		return nil, pos.Errorf(pos.ENotFound, "Unknown category %s", categoryID)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p
+		WHERE p.category_id = ? AND p.quick_key = 1 ORDER BY p.sort, p.name`, categoryID)
+	if err != nil {
+		return nil, fmt.Errorf("store: quick keys of %q: %w", categoryID, err)
+	}
+	defer rows.Close()
+	var out []pos.Product
+	for rows.Next() {
+		p, err := scanProduct(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: quick keys of %q: %w", categoryID, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ProductCount returns how many products the catalog holds.
+func (db *DB) ProductCount(ctx context.Context) (int, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM products`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count products: %w", err)
+	}
+	return n, nil
+}
