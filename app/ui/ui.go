@@ -1,0 +1,303 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+
+	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/register"
+)
+
+// QuickKeys is where the quick-key grid comes from: the register's catalog
+// (register.Catalog satisfies it).
+type QuickKeys interface {
+	Categories(ctx context.Context) ([]pos.Category, error)
+	QuickKeys(ctx context.Context, categoryID string) ([]pos.Product, error)
+}
+
+// Options configure the UI; the zero value works.
+type Options struct {
+	// Locale formats money ("de": 1.234,56 €); "" uses the register's.
+	Locale string
+	// Catalog fills the quick-key grid. nil: the register itself when it
+	// offers Categories and QuickKeys, else no quick keys.
+	Catalog QuickKeys
+	// Status returns extra text for the status strip, e.g. the sync state
+	// ("Head office: 3 sales waiting"). Called on the UI goroutine by Run and
+	// RefreshStatus; it must not block. The printer status is always shown.
+	Status func() string
+	// Log receives the causes of errors the cashier sees as short sentences.
+	Log *slog.Logger
+}
+
+// UI is the register's window and its screens.
+type UI struct {
+	app    fyne.App
+	reg    *register.Register
+	opts   Options
+	win    fyne.Window
+	cur    pos.Currency
+	locale string
+	log    *slog.Logger
+
+	// Injected for tests: the clock that times key presses, how register
+	// work leaves the UI goroutine, and how the message strip schedules its
+	// own removal.
+	now   func() time.Time
+	async func(work, then func())
+	after func(d time.Duration, f func())
+
+	jobs  serial
+	wedge *register.WedgeDetector
+
+	body      *fyne.Container
+	msgBox    *fyne.Container
+	msgBg     *canvas.Rectangle
+	msgText   *canvas.Text
+	msgGen    int
+	status    *canvas.Text
+	clockText *canvas.Text
+
+	sale   *saleScreen
+	cash   *cashScreen
+	change *changeScreen
+	screen fyne.CanvasObject
+}
+
+// New builds the register's window ("Till", sized for 1280x800, usable at
+// 1024x768) showing an empty sale. It sets the app's theme.
+func New(a fyne.App, reg *register.Register, opts Options) *UI {
+	cfg := reg.Config()
+	u := &UI{app: a, reg: reg, opts: opts, cur: cfg.Currency, locale: opts.Locale, log: opts.Log,
+		now: time.Now, wedge: register.NewWedgeDetector()}
+	if u.locale == "" {
+		u.locale = cfg.Locale
+	}
+	if u.log == nil {
+		u.log = slog.Default()
+	}
+	if u.opts.Catalog == nil {
+		if qk, ok := any(reg).(QuickKeys); ok {
+			u.opts.Catalog = qk
+		}
+	}
+	u.async = u.jobs.Go
+	u.after = func(d time.Duration, f func()) { time.AfterFunc(d, func() { fyne.Do(f) }) }
+
+	a.Settings().SetTheme(newTheme())
+	u.win = a.NewWindow("Till")
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.win.SetPadded(false)
+
+	u.msgText = label("", sizeRow, colInk, true)
+	u.msgBg = canvas.NewRectangle(colWarn)
+	u.msgBox = container.NewStack(u.msgBg, container.New(layout.NewCustomPaddedLayout(10, 10, 18, 18), u.msgText))
+	u.msgBox.Hide()
+
+	u.sale = newSaleScreen(u)
+	u.cash = newCashScreen(u)
+	u.change = newChangeScreen(u)
+
+	u.body = container.NewStack()
+	u.win.SetContent(container.NewBorder(
+		container.NewVBox(u.statusStrip(cfg), u.msgBox), nil, nil, nil, u.body))
+
+	c := u.win.Canvas()
+	c.SetOnTypedRune(u.onTypedRune)
+	c.SetOnTypedKey(u.onTypedKey)
+
+	u.showSale()
+	u.RefreshStatus()
+	return u
+}
+
+// Window is the register's window; main shows it and runs the app.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Run refreshes the status strip and the clock every two seconds until ctx
+// ends. Start it with go once the window exists.
+func (u *UI) Run(ctx context.Context) error {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			fyne.Do(u.RefreshStatus)
+		}
+	}
+}
+
+// RefreshStatus redraws the status strip. Call it on the UI goroutine (from
+// elsewhere: fyne.Do(u.RefreshStatus)).
+func (u *UI) RefreshStatus() {
+	st := u.reg.Spooler().Status()
+	s := "Printer ready"
+	switch {
+	case st.Err != nil && st.Pending > 0:
+		s = fmt.Sprintf("Printer problem: %d receipt(s) waiting", st.Pending)
+	case st.Pending > 0:
+		s = fmt.Sprintf("Printing %d receipt(s)", st.Pending)
+	}
+	if u.opts.Status != nil {
+		if extra := u.opts.Status(); extra != "" {
+			s += "   ·   " + extra
+		}
+	}
+	u.status.Text = s
+	u.status.Refresh()
+	u.clockText.Text = u.now().Format("15:04")
+	u.clockText.Refresh()
+}
+
+func (u *UI) statusStrip(cfg register.Config) fyne.CanvasObject {
+	name := "Till"
+	if cfg.StoreName != "" {
+		name = cfg.StoreName
+	}
+	if cfg.RegisterCode != "" {
+		name += " · " + cfg.RegisterCode
+	}
+	u.status = label("", 16, colOnNavySub, false)
+	u.clockText = label("", 16, colOnNavy, true)
+	bar := container.NewBorder(nil, nil, label(name, 16, colOnNavy, true), u.clockText,
+		container.NewCenter(u.status))
+	return container.NewStack(canvas.NewRectangle(colNavy),
+		container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), bar))
+}
+
+// money formats minor units in the register's currency and locale.
+func (u *UI) money(v int64) string { return pos.FormatMinor(v, u.cur, u.locale) }
+
+func (u *UI) show(screen fyne.CanvasObject) {
+	u.screen = screen
+	u.body.Objects = []fyne.CanvasObject{screen}
+	u.body.Refresh()
+	u.win.Canvas().Unfocus() // typed keys must reach the canvas: the scanner types there
+}
+
+func (u *UI) showSale() {
+	u.sale.refresh()
+	u.show(u.sale.content)
+}
+
+// run does register work off the UI goroutine, then then on it.
+func (u *UI) run(work, then func()) { u.async(work, then) }
+
+// flash shows a non-blocking message in the strip under the status bar; it
+// goes away after a few seconds or at the next action.
+func (u *UI) flash(msg string, bg color.Color) {
+	u.msgGen++
+	gen := u.msgGen
+	u.msgText.Text = msg
+	u.msgText.Color = contrastInk(bg)
+	u.msgBg.FillColor = bg
+	u.msgBox.Show()
+	u.msgBox.Refresh()
+	u.after(5*time.Second, func() {
+		if u.msgGen == gen {
+			u.clearMessage()
+		}
+	})
+}
+
+func (u *UI) warn(msg string) { u.flash(msg, colWarn) }
+
+func (u *UI) info(msg string) { u.flash(msg, colSelected) }
+
+// fail shows the cashier what to do and logs the cause.
+func (u *UI) fail(what string, err error) {
+	u.log.Error(what, "err", err)
+	u.flash(pos.ErrorMessage(err), colError)
+}
+
+func (u *UI) clearMessage() {
+	u.msgGen++
+	if u.msgBox.Visible() {
+		u.msgBox.Hide()
+	}
+}
+
+func (u *UI) onTypedRune(r rune) { u.wedge.Rune(r, u.now()) }
+
+func (u *UI) onTypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if code, ok := u.wedge.Enter(u.now()); ok {
+			u.onScan(code)
+		}
+	case fyne.KeyEscape:
+		u.wedge.Reset()
+	}
+}
+
+// onScan handles a barcode from any screen: on the change screen it starts
+// the next sale, on the cash screen it goes back to the cart.
+func (u *UI) onScan(code string) {
+	u.clearMessage()
+	switch u.screen {
+	case u.cash.content:
+		u.cash.onBack()
+	case u.change.content:
+		u.showSale()
+	}
+	u.sale.closeDialog()
+	var idx int
+	var err error
+	u.run(func() {
+		idx, err = u.reg.Scan(context.Background(), code)
+	}, func() {
+		if err != nil {
+			if pos.ErrorCode(err) == pos.EInternal {
+				u.fail("scan", err)
+			} else {
+				u.warn(pos.ErrorMessage(err))
+			}
+			return
+		}
+		u.sale.selected = idx
+		u.sale.refresh()
+		u.sale.scrollTo(idx)
+	})
+}
+
+// serial runs jobs off the UI goroutine one at a time in the order given,
+// so two fast scans are added in the order they were read.
+type serial struct {
+	mu   sync.Mutex
+	tail chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Go runs work on its own goroutine after the previous job, then hands then
+// to the UI goroutine.
+func (s *serial) Go(work, then func()) {
+	s.mu.Lock()
+	prev := s.tail
+	done := make(chan struct{})
+	s.tail = done
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.wg.Done()
+		defer close(done)
+		if prev != nil {
+			<-prev
+		}
+		work()
+		fyne.Do(then)
+	}()
+}
+
+// wait blocks until every job given so far has finished.
+func (s *serial) wait() { s.wg.Wait() }
