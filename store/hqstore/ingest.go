@@ -1,0 +1,68 @@
+package hqstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+// Reasons shared by every backend so clients see the same words.
+const (
+	ReasonOutOfSequence = "out of sequence: an earlier entry of this batch was rejected"
+)
+
+// saleFigures are the columns drawn from a "sale" payload.
+type saleFigures struct {
+	SaleID, StoreID, ReceiptNo, Currency string
+	TotalGross                           int64
+	CompletedAt                          time.Time
+}
+
+// checkNext decides whether e may be stored after (lastSeq, lastHash) of
+// registerID, and for a sale returns its figures. It is the backend-neutral
+// half of IngestBatch: a backend looks up duplicates and the chain end, calls
+// checkNext, and writes.
+func checkNext(registerID string, lastSeq int64, lastHash string, e pos.Entry) (*saleFigures, string) {
+	if r := registerMismatch(registerID, e); r != "" {
+		return nil, r
+	}
+	if e.Seq <= lastSeq {
+		return nil, "seq " + strconv.FormatInt(e.Seq, 10) + " is already stored with a different id"
+	}
+	if e.Seq > lastSeq+1 {
+		return nil, fmt.Sprintf("gap: expected seq %d, got %d; send the missing entries first", lastSeq+1, e.Seq)
+	}
+	if err := pos.NewChainVerifier(lastSeq, lastHash).Next(e); err != nil {
+		return nil, err.Error()
+	}
+	if e.Kind != pos.EntrySale {
+		return nil, ""
+	}
+	var r pos.SaleRecord
+	if err := json.Unmarshal(e.Payload, &r); err != nil {
+		return nil, "sale payload is not a sale record: " + err.Error()
+	}
+	if r.RegisterID != "" && r.RegisterID != registerID {
+		return nil, fmt.Sprintf("sale record names register %q, not %q", r.RegisterID, registerID)
+	}
+	completed := r.Completed
+	if completed.IsZero() {
+		completed = e.CreatedAt
+	}
+	return &saleFigures{SaleID: r.SaleID, StoreID: r.StoreID, ReceiptNo: r.ReceiptNo, Currency: r.Currency,
+		TotalGross: r.Totals.Gross, CompletedAt: completed.UTC()}, ""
+}
+
+// registerMismatch explains why e may not be stored for registerID (the one in
+// the URL, later the authenticated one), or returns "".
+func registerMismatch(registerID string, e pos.Entry) string {
+	if e.RegisterID != registerID {
+		return fmt.Sprintf("entry belongs to register %q, not %q", e.RegisterID, registerID)
+	}
+	return ""
+}
+
+const reasonIDReused = "id is already stored with different content"

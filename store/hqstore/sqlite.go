@@ -1,0 +1,344 @@
+package hqstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite", pure Go
+)
+
+//go:embed migrations/sqlite/*.sql
+var sqliteMigrations embed.FS
+
+// SQLite is the Store on one SQLite file: one writer connection (SQLite has
+// one writer anyway; a single connection turns lock waits into queueing) and
+// a pool of read-only connections for reports, which WAL lets run alongside.
+type SQLite struct {
+	w, r *sql.DB
+	now  func() time.Time
+}
+
+var _ Store = (*SQLite)(nil)
+
+// sqliteDSN puts the pragmas in the DSN so every pooled connection gets them.
+// synchronous(FULL): an acknowledged entry must survive a power cut, because
+// the register deletes it from its outbox once acknowledged.
+func sqliteDSN(path string, readOnly bool) string {
+	q := "_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+	if readOnly {
+		q += "&_pragma=query_only(1)"
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q
+}
+
+// OpenSQLite opens (creating if needed) the head-office database at path and
+// applies pending migrations. path must be a file: ":memory:" would give each
+// connection its own empty database.
+func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
+	if path == "" || strings.HasPrefix(path, ":memory:") {
+		return nil, fmt.Errorf("hqstore: %q is not a database file path", path)
+	}
+	w, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := migrateSQLite(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("hqstore: migrate %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("hqstore: open %s for reading: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	return &SQLite{w: w, r: r, now: time.Now}, nil
+}
+
+// migrateSQLite applies the embedded migrations in name order; PRAGMA
+// user_version records how many have run.
+func migrateSQLite(ctx context.Context, db *sql.DB) error {
+	names, err := fs.Glob(sqliteMigrations, "migrations/sqlite/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version > len(names) {
+		return fmt.Errorf("database schema version %d is newer than this program (%d)", version, len(names))
+	}
+	for i := version; i < len(names); i++ {
+		body, err := sqliteMigrations.ReadFile(names[i])
+		if err != nil {
+			return err
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("%s: %w", names[i], err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes both connection pools.
+func (s *SQLite) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Ping checks that the file can still be read and written to.
+func (s *SQLite) Ping(ctx context.Context) error {
+	return errors.Join(s.w.PingContext(ctx), s.r.PingContext(ctx))
+}
+
+// IngestBatch implements Store.
+func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []pos.Entry) ([]Outcome, int64, error) {
+	if registerID == "" {
+		return nil, 0, pos.Errorf(pos.EInvalid, "register id is empty")
+	}
+	tx, err := s.w.BeginTx(ctx, nil) // BEGIN IMMEDIATE via _txlock: no upgrade deadlock
+	if err != nil {
+		return nil, 0, fmt.Errorf("hqstore: begin: %w", err)
+	}
+	defer tx.Rollback()
+
+	lastSeq, lastHash, lastAt := int64(0), pos.GenesisHash, int64(0)
+	err = tx.QueryRowContext(ctx, `SELECT last_seq, last_hash, last_entry_at_ms FROM registers WHERE register_id = ?`,
+		registerID).Scan(&lastSeq, &lastHash, &lastAt)
+	known := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, fmt.Errorf("hqstore: read chain end of %s: %w", registerID, err)
+	}
+	if !known && len(entries) > 0 {
+		// The entries reference the register row; create it up front and
+		// let the rollback drop it if nothing gets stored.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO registers (register_id, last_seq, last_hash, last_entry_at_ms, updated_at_ms)
+			VALUES (?, 0, ?, 0, ?)`, registerID, pos.GenesisHash, s.now().UnixMilli()); err != nil {
+			return nil, 0, fmt.Errorf("hqstore: add register %s: %w", registerID, err)
+		}
+	}
+
+	lookup, err := tx.PrepareContext(ctx, `SELECT hash FROM entries WHERE id = ?`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("hqstore: prepare: %w", err)
+	}
+	defer lookup.Close()
+	insEntry, err := tx.PrepareContext(ctx, `INSERT INTO entries
+		(id, register_id, seq, kind, created_at_ms, payload, prev_hash, hash, received_at_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("hqstore: prepare: %w", err)
+	}
+	defer insEntry.Close()
+	insSale, err := tx.PrepareContext(ctx, `INSERT INTO sales
+		(entry_id, register_id, seq, sale_id, store_id, receipt_no, currency, total_gross, completed_at_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("hqstore: prepare: %w", err)
+	}
+	defer insSale.Close()
+
+	now := s.now().UnixMilli()
+	results := make([]Outcome, len(entries))
+	stored, broken := 0, false
+	for i, e := range entries {
+		out := Outcome{ID: e.ID, Seq: e.Seq}
+		reject := func(reason string) { out.Status, out.Reason, broken = Rejected, reason, true }
+		var prevHash string
+		if r := registerMismatch(registerID, e); r != "" {
+			reject(r)
+		} else if err := lookup.QueryRowContext(ctx, e.ID).Scan(&prevHash); err == nil {
+			if prevHash == e.Hash {
+				out.Status = Duplicate
+			} else {
+				reject(reasonIDReused)
+			}
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, fmt.Errorf("hqstore: look up entry %s: %w", e.ID, err)
+		} else if broken {
+			out.Status, out.Reason = Rejected, ReasonOutOfSequence
+		} else if sale, reason := checkNext(registerID, lastSeq, lastHash, e); reason != "" {
+			reject(reason)
+		} else {
+			res, err := insEntry.ExecContext(ctx, e.ID, registerID, e.Seq, string(e.Kind), e.CreatedAt.UnixMilli(),
+				nonNil(e.Payload), e.PrevHash, e.Hash, now)
+			if err != nil {
+				return nil, 0, fmt.Errorf("hqstore: store entry %s: %w", e.ID, err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				// Only possible if the checks above missed a conflict; never
+				// claim "stored" for a row that is not there.
+				return nil, 0, fmt.Errorf("hqstore: entry %s (seq %d) conflicted on insert", e.ID, e.Seq)
+			}
+			if sale != nil {
+				if _, err := insSale.ExecContext(ctx, e.ID, registerID, e.Seq, sale.SaleID, sale.StoreID, sale.ReceiptNo,
+					sale.Currency, sale.TotalGross, sale.CompletedAt.UnixMilli()); err != nil {
+					return nil, 0, fmt.Errorf("hqstore: store sale of entry %s: %w", e.ID, err)
+				}
+			}
+			out.Status = Stored
+			lastSeq, lastHash, lastAt = e.Seq, e.Hash, e.CreatedAt.UnixMilli()
+			stored++
+		}
+		results[i] = out
+	}
+	if stored > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE registers SET last_seq = ?, last_hash = ?, last_entry_at_ms = ?, updated_at_ms = ?
+			WHERE register_id = ?`, lastSeq, lastHash, lastAt, now, registerID); err != nil {
+			return nil, 0, fmt.Errorf("hqstore: advance chain end of %s: %w", registerID, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return nil, 0, fmt.Errorf("hqstore: commit: %w", err)
+		}
+	}
+	return results, lastSeq, nil
+}
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// SyncState implements Store.
+func (s *SQLite) SyncState(ctx context.Context, registerID string) (SyncState, error) {
+	st := SyncState{RegisterID: registerID, LastHash: pos.GenesisHash}
+	err := s.r.QueryRowContext(ctx, `SELECT last_seq, last_hash FROM registers WHERE register_id = ?`, registerID).
+		Scan(&st.LastSeq, &st.LastHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return SyncState{}, fmt.Errorf("hqstore: sync state of %s: %w", registerID, err)
+	}
+	return st, nil
+}
+
+// SalesCount implements Store.
+func (s *SQLite) SalesCount(ctx context.Context, registerID string) (int64, error) {
+	var n int64
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM sales WHERE register_id = ?`, registerID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("hqstore: count sales of %s: %w", registerID, err)
+	}
+	return n, nil
+}
+
+// Sales implements Store.
+func (s *SQLite) Sales(ctx context.Context, f SalesFilter) ([]Sale, error) {
+	var where []string
+	var args []any
+	if f.RegisterID != "" {
+		where, args = append(where, "register_id = ?"), append(args, f.RegisterID)
+	}
+	if f.StoreID != "" {
+		where, args = append(where, "store_id = ?"), append(args, f.StoreID)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "completed_at_ms >= ?"), append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "completed_at_ms < ?"), append(args, f.To.UnixMilli())
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultSalesLimit
+	}
+	q := `SELECT entry_id, register_id, seq, sale_id, store_id, receipt_no, currency, total_gross, completed_at_ms FROM sales`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY completed_at_ms, register_id, seq LIMIT ?"
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: list sales: %w", err)
+	}
+	defer rows.Close()
+	var out []Sale
+	for rows.Next() {
+		var sl Sale
+		var ms int64
+		if err := rows.Scan(&sl.EntryID, &sl.RegisterID, &sl.Seq, &sl.SaleID, &sl.StoreID, &sl.ReceiptNo,
+			&sl.Currency, &sl.TotalGross, &ms); err != nil {
+			return nil, fmt.Errorf("hqstore: list sales: %w", err)
+		}
+		sl.CompletedAt = time.UnixMilli(ms).UTC()
+		out = append(out, sl)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("hqstore: list sales: %w", err)
+	}
+	return out, nil
+}
+
+// Registers implements Store.
+func (s *SQLite) Registers(ctx context.Context, since time.Time) ([]RegisterSummary, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT r.register_id, r.last_seq, r.last_hash, r.last_entry_at_ms,
+		(SELECT count(*) FROM sales s WHERE s.register_id = r.register_id)
+		FROM registers r WHERE r.last_seq > 0 ORDER BY r.register_id`)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: list registers: %w", err)
+	}
+	defer rows.Close()
+	var out []RegisterSummary
+	index := map[string]int{}
+	for rows.Next() {
+		var r RegisterSummary
+		var ms int64
+		if err := rows.Scan(&r.RegisterID, &r.LastSeq, &r.LastHash, &ms, &r.SalesCount); err != nil {
+			return nil, fmt.Errorf("hqstore: list registers: %w", err)
+		}
+		r.LastEntryAt = time.UnixMilli(ms).UTC()
+		index[r.RegisterID] = len(out)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("hqstore: list registers: %w", err)
+	}
+	rows.Close()
+
+	totals, err := s.r.QueryContext(ctx, `SELECT register_id, currency, count(*), sum(total_gross) FROM sales
+		WHERE completed_at_ms >= ? GROUP BY register_id, currency ORDER BY register_id, currency`, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: sum sales: %w", err)
+	}
+	defer totals.Close()
+	for totals.Next() {
+		var rid, cur string
+		var n, gross int64
+		if err := totals.Scan(&rid, &cur, &n, &gross); err != nil {
+			return nil, fmt.Errorf("hqstore: sum sales: %w", err)
+		}
+		if i, ok := index[rid]; ok {
+			out[i].SalesSince += n
+			out[i].GrossSince = append(out[i].GrossSince, Amount{Currency: cur, Minor: gross})
+		}
+	}
+	if err := totals.Err(); err != nil {
+		return nil, fmt.Errorf("hqstore: sum sales: %w", err)
+	}
+	return out, nil
+}

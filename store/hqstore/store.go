@@ -1,0 +1,105 @@
+package hqstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+// Store is the head office's persistence. Every backend must pass
+// hqstoretest.Run.
+type Store interface {
+	// IngestBatch stores a register's entries in one transaction, in the
+	// order given. An entry whose id is already stored is a duplicate and
+	// changes nothing. Any other entry must be the next in the register's
+	// chain (seq lastSeq+1, linked to the stored hash, its own hash intact)
+	// or it is rejected, and so is every later entry of the batch.
+	// ackedThrough is the highest seq up to which every entry of the
+	// register is stored. err is only for failures of the store itself.
+	IngestBatch(ctx context.Context, registerID string, entries []pos.Entry) (results []Outcome, ackedThrough int64, err error)
+
+	// SyncState is the last stored entry of a register; seq 0 and
+	// pos.GenesisHash when none is.
+	SyncState(ctx context.Context, registerID string) (SyncState, error)
+
+	// SalesCount counts the stored sales of a register.
+	SalesCount(ctx context.Context, registerID string) (int64, error)
+
+	// Sales lists stored sales, oldest completion first.
+	Sales(ctx context.Context, f SalesFilter) ([]Sale, error)
+
+	// Registers summarises every register that has pushed anything, with
+	// the sales completed at or after since.
+	Registers(ctx context.Context, since time.Time) ([]RegisterSummary, error)
+
+	// Ping reports whether the store can serve requests (for /readyz).
+	Ping(ctx context.Context) error
+
+	Close() error
+}
+
+// Status is what became of one entry of a batch.
+type Status string
+
+const (
+	Stored    Status = "stored"
+	Duplicate Status = "duplicate"
+	Rejected  Status = "rejected"
+)
+
+// Outcome is the result for one entry of a batch.
+type Outcome struct {
+	ID     string
+	Seq    int64
+	Status Status
+	Reason string // why it was rejected; empty otherwise
+}
+
+// SyncState is the end of a register's stored chain.
+type SyncState struct {
+	RegisterID string
+	LastSeq    int64
+	LastHash   string
+}
+
+// SalesFilter selects sales; zero fields match everything.
+type SalesFilter struct {
+	RegisterID string
+	StoreID    string
+	From, To   time.Time // completed in [From, To)
+	Limit      int       // 0: DefaultSalesLimit
+}
+
+// DefaultSalesLimit caps Sales when the filter sets no limit.
+const DefaultSalesLimit = 1000
+
+// Sale is the report view of a stored "sale" entry.
+type Sale struct {
+	EntryID     string
+	RegisterID  string
+	Seq         int64
+	SaleID      string
+	StoreID     string
+	ReceiptNo   string
+	Currency    string
+	TotalGross  int64 // minor units of Currency
+	CompletedAt time.Time
+}
+
+// Amount is a sum of money in one currency.
+type Amount struct {
+	Currency string
+	Minor    int64
+}
+
+// RegisterSummary is one row of the head office's register list.
+type RegisterSummary struct {
+	RegisterID  string
+	LastSeq     int64
+	LastHash    string
+	LastEntryAt time.Time // created_at of the last stored entry
+	SalesCount  int64     // all stored sales
+	SalesSince  int64     // sales completed at or after the asked time
+	GrossSince  []Amount  // their gross total per currency, by currency code
+}
