@@ -1,0 +1,179 @@
+package syncserver
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/sync/syncproto"
+)
+
+// DefaultMaxBodyBytes bounds a request body: 500 entries of sales with many
+// lines fit with room to spare, while a runaway client cannot fill memory.
+const DefaultMaxBodyBytes = 16 << 20
+
+// Config wires a Server. Store is required; the rest have defaults.
+type Config struct {
+	Store        hqstore.Store
+	Log          *slog.Logger     // default: discard
+	MaxBodyBytes int64            // default DefaultMaxBodyBytes
+	Now          func() time.Time // default time.Now
+	Location     *time.Location   // where "today" is for the status page; default time.Local
+
+	// AuthenticateRegister decides whether r may act for registerID. It runs
+	// before every /v1/registers/{rid}/... handler; an error answers 401.
+	// nil accepts every request: the enrollment issue plugs in token and
+	// signature checks here.
+	AuthenticateRegister func(r *http.Request, registerID string) error
+}
+
+// Server is the head office's http.Handler.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	handler http.Handler
+	page    *template.Template
+}
+
+// New checks cfg and builds the routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("syncserver: Config.Store is required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, page: statusPage}
+
+	mux := http.NewServeMux()
+	mux.Handle("POST /v1/registers/{rid}/sales:batch", s.registerAPI(true, s.pushBatch))
+	mux.Handle("/v1/registers/{rid}/sales:batch", methodNotAllowed(http.MethodPost))
+	mux.Handle("GET /v1/registers/{rid}/sync-state", s.registerAPI(false, s.syncState))
+	mux.Handle("/v1/registers/{rid}/sync-state", methodNotAllowed(http.MethodGet+", "+http.MethodHead))
+	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, syncproto.CodeNotFound, "no such API endpoint: "+r.URL.Path)
+	})
+	mux.HandleFunc("GET /livez", s.livez)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /{$}", s.statusPage)
+	s.handler = s.recoverPanics(s.logRequests(mux))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// validRegisterID keeps ids printable and short so they are safe in logs,
+// URLs and file names.
+var validRegisterID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// registerAPI is the middleware of every /v1/registers/{rid}/ endpoint:
+// register id, protocol version, then authentication (the hook where the
+// enrollment issue adds tokens and signatures).
+func (s *Server) registerAPI(write bool, next func(http.ResponseWriter, *http.Request, string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(syncproto.HeaderProtocol, syncproto.VersionString)
+		rid := r.PathValue("rid")
+		if !validRegisterID.MatchString(rid) {
+			writeError(w, http.StatusBadRequest, syncproto.CodeBadRequest,
+				"register id must be 1 to 64 letters, digits, '.', '_' or '-'")
+			return
+		}
+		// A write must say which protocol it speaks; a read may omit it so
+		// that curl works, but may not claim a version we do not know.
+		v := r.Header.Get(syncproto.HeaderProtocol)
+		if (v == "" && write) || (v != "" && v != syncproto.VersionString) {
+			writeError(w, http.StatusBadRequest, syncproto.CodeUnsupportedProtocol,
+				fmt.Sprintf("send header %s: %s (got %q)", syncproto.HeaderProtocol, syncproto.VersionString, v))
+			return
+		}
+		if auth := s.cfg.AuthenticateRegister; auth != nil {
+			if err := auth(r, rid); err != nil {
+				s.log.WarnContext(r.Context(), "register not authenticated", "register", rid, "err", err)
+				writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "this register is not allowed to sync")
+				return
+			}
+		}
+		next(w, r, rid)
+	})
+}
+
+func methodNotAllowed(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeError(w, http.StatusMethodNotAllowed, syncproto.CodeMethodNotAllowed,
+			fmt.Sprintf("method %s not allowed; use %s", r.Method, allow))
+	})
+}
+
+// statusRecorder remembers the status code for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelInfo
+		switch {
+		case rec.status >= 500:
+			level = slog.LevelError
+		case r.URL.Path == "/livez" || r.URL.Path == "/readyz":
+			level = slog.LevelDebug // probes every few seconds would drown the log
+		}
+		s.log.Log(r.Context(), level, "http request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "bytes", rec.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "handler panic", "panic", v, "path", r.URL.Path, "stack", string(debug.Stack()))
+				writeError(w, http.StatusInternalServerError, syncproto.CodeInternal, "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
