@@ -42,7 +42,7 @@ func newChangeScreen(u *UI) *changeScreen {
 	c.reprint.Center, c.reprint.MinHeight, c.reprint.Outline = true, 80, colLine
 	c.next = newTile("New sale", "", colGreen, c.onNewSale)
 	c.next.Center, c.next.MinHeight, c.next.TitleSize = true, 80, 30
-	buttons := container.NewGridWrap(fyne.NewSize(300, 80), c.reprint, c.next)
+	buttons := container.NewGridWrap(fyne.NewSize(640, 80), container.NewGridWithColumns(2, c.reprint, c.next))
 
 	c.layer = newTapLayer(c.onNewSale)
 	c.content = container.NewStack(c.layer, container.NewVBox(

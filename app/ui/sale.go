@@ -24,6 +24,7 @@ type saleScreen struct {
 	list     *fyne.Container
 	scroll   *fyne.Container
 	cartBox  *fyne.Container
+	msgLayer *fyne.Container // the message strip, at the foot of the cart
 	empty    fyne.CanvasObject
 	selected int // line index, -1 for none
 
@@ -54,22 +55,23 @@ func newSaleScreen(u *UI) *saleScreen {
 	s.loadCatalog()
 
 	// Cart.
-	s.list = container.NewVBox()
+	s.list = container.New(layout.NewCustomPaddedVBoxLayout(0))
 	scroll := container.NewVScroll(s.list)
 	s.scroll = container.NewStack(scroll)
 	hint := label("Scan an item or tap a product", 24, colInkSoft, false)
 	hint.Alignment = fyne.TextAlignCenter
 	s.empty = container.NewCenter(hint)
-	s.cartBox = container.NewStack(canvas.NewRectangle(colPanel), s.scroll, s.empty)
+	s.msgLayer = container.New(&band{height: 60, bottom: true})
+	s.cartBox = container.NewStack(canvas.NewRectangle(colPanel), s.scroll, s.empty, s.msgLayer)
 
 	s.selName = label("Tap a line to change it", sizeDetail, colInkSoft, false)
 	s.minus = s.actionTile("−", colPanel, s.onMinus)
 	s.plus = s.actionTile("+", colPanel, s.onPlus)
 	s.remove = s.actionTile("Remove", colError, s.onRemove)
 	s.remove.TitleSize = sizeTile
-	actions := container.NewBorder(nil, nil, nil,
-		container.NewGridWrap(fyne.NewSize(96, 60), s.minus, s.plus, s.remove),
-		container.NewStack(container.NewCenter(layout.NewSpacer()), container.New(layout.NewCustomPaddedLayout(0, 0, 8, 0), container.NewVBox(layout.NewSpacer(), s.selName, layout.NewSpacer()))))
+	buttons := container.NewGridWrap(fyne.NewSize(100, 60), s.minus, s.plus, s.remove)
+	actions := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(312, 60), buttons),
+		container.New(layout.NewCustomPaddedLayout(0, 0, 10, 0), container.NewVBox(layout.NewSpacer(), s.selName, layout.NewSpacer())))
 
 	s.total = label("", sizeTotal, colOnNavy, true)
 	s.total.Alignment = fyne.TextAlignTrailing
@@ -94,10 +96,10 @@ func newSaleScreen(u *UI) *saleScreen {
 	s.pay.TitleSize, s.pay.Center, s.pay.MinHeight = 36, true, 96
 	s.code = newTile("Type code", "", colPanel, s.onTypeCode)
 	s.code.Center, s.code.MinHeight, s.code.Outline = true, 96, colLine
-	bottom := container.New(&ratio{frac: 0.3}, s.code, s.pay)
-	right := container.NewBorder(s.catBar, bottom, nil, nil, container.NewVScroll(s.keyGrid))
+	bottom := container.New(&ratio{frac: 0.3, gap: 8}, s.code, s.pay)
+	right := container.NewBorder(s.catBar, bottom, nil, nil, container.NewVScroll(container.NewVBox(s.keyGrid)))
 
-	s.content = container.New(&ratio{frac: 0.54, gap: 10, pad: 10}, left, right)
+	s.content = container.New(&ratio{frac: 0.5, gap: 10, pad: 10}, left, right)
 	if len(s.categories) > 0 {
 		s.onCategory(s.categories[0].ID)
 	}

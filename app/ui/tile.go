@@ -108,8 +108,9 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	}
 	width := size.Width - 2*pad
 	style := fyne.TextStyle{Bold: true}
-	lines := wrapText(t.Title, width, t.TitleSize, style, maxLines)
-	lineH := fyne.MeasureText("Ag", t.TitleSize, style).Height
+	titleSize := fitSize(t.Title, width, t.TitleSize, style)
+	lines := wrapText(t.Title, width, titleSize, style, maxLines)
+	lineH := fyne.MeasureText("Ag", titleSize, style).Height
 	subSize := fyne.MeasureText("Ag", t.SubSize, style)
 	r.sub.Text = ellipsize(t.Sub, width, t.SubSize, style)
 	r.sub.TextSize, r.sub.Color = t.SubSize, ink
@@ -122,7 +123,7 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 		y = (size.Height - blockH) / 2
 	}
 	for i, txt := range r.title {
-		txt.TextSize, txt.Color = t.TitleSize, ink
+		txt.TextSize, txt.Color = titleSize, ink
 		txt.Text = ""
 		if i < len(lines) {
 			txt.Text = lines[i]
@@ -209,6 +210,22 @@ func wrapText(s string, width, size float32, style fyne.TextStyle, maxLines int)
 		lines[i] = ellipsize(lines[i], width, size, style)
 	}
 	return lines
+}
+
+// fitSize shrinks size, down to 75 %, until the longest word of s fits
+// width: "Backwaren" on a narrow tab reads better smaller than cut.
+func fitSize(s string, width, size float32, style fyne.TextStyle) float32 {
+	longest := ""
+	for _, w := range strings.Fields(s) {
+		if len(w) > len(longest) {
+			longest = w
+		}
+	}
+	min := size * 0.75
+	for size > min && fyne.MeasureText(longest, size, style).Width > width {
+		size--
+	}
+	return size
 }
 
 // ellipsize shortens s with "…" until it fits width.

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
@@ -59,8 +60,9 @@ type UI struct {
 	jobs  serial
 	wedge *register.WedgeDetector
 
+	overlay   *fyne.Container // holds the message strip over screens other than the sale
 	body      *fyne.Container
-	msgBox    *fyne.Container
+	msgBox    *tapBox
 	msgBg     *canvas.Rectangle
 	msgText   *canvas.Text
 	msgGen    int
@@ -100,16 +102,18 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 
 	u.msgText = label("", sizeRow, colInk, true)
 	u.msgBg = canvas.NewRectangle(colWarn)
-	u.msgBox = container.NewStack(u.msgBg, container.New(layout.NewCustomPaddedLayout(10, 10, 18, 18), u.msgText))
+	u.msgBox = newTapBox(container.NewStack(u.msgBg,
+		container.New(layout.NewCustomPaddedLayout(0, 0, 18, 18), container.NewVBox(layout.NewSpacer(), u.msgText, layout.NewSpacer()))),
+		u.clearMessage)
 	u.msgBox.Hide()
+	u.overlay = container.New(&band{height: 60})
 
 	u.sale = newSaleScreen(u)
 	u.cash = newCashScreen(u)
 	u.change = newChangeScreen(u)
 
 	u.body = container.NewStack()
-	u.win.SetContent(container.NewBorder(
-		container.NewVBox(u.statusStrip(cfg), u.msgBox), nil, nil, nil, u.body))
+	u.win.SetContent(container.NewBorder(u.statusStrip(cfg), nil, nil, nil, container.NewStack(u.body, u.overlay)))
 
 	c := u.win.Canvas()
 	c.SetOnTypedRune(u.onTypedRune)
@@ -145,9 +149,9 @@ func (u *UI) RefreshStatus() {
 	s := "Printer ready"
 	switch {
 	case st.Err != nil && st.Pending > 0:
-		s = fmt.Sprintf("Printer problem: %d receipt(s) waiting", st.Pending)
+		s = "Printer problem: " + receipts(st.Pending) + " waiting. Check paper and cover."
 	case st.Pending > 0:
-		s = fmt.Sprintf("Printing %d receipt(s)", st.Pending)
+		s = "Printing " + receipts(st.Pending)
 	}
 	if u.opts.Status != nil {
 		if extra := u.opts.Status(); extra != "" {
@@ -169,7 +173,7 @@ func (u *UI) statusStrip(cfg register.Config) fyne.CanvasObject {
 		name += " · " + cfg.RegisterCode
 	}
 	u.status = label("", 16, colOnNavySub, false)
-	u.clockText = label("", 16, colOnNavy, true)
+	u.clockText = label(u.now().Format("15:04"), 16, colOnNavy, true)
 	bar := container.NewBorder(nil, nil, label(name, 16, colOnNavy, true), u.clockText,
 		container.NewCenter(u.status))
 	return container.NewStack(canvas.NewRectangle(colNavy),
@@ -183,6 +187,16 @@ func (u *UI) show(screen fyne.CanvasObject) {
 	u.screen = screen
 	u.body.Objects = []fyne.CanvasObject{screen}
 	u.body.Refresh()
+	// The message strip floats over the screen, never pushing tap targets
+	// aside under a finger: at the foot of the cart on the sale screen (where
+	// the eye is after a scan), at the top elsewhere.
+	u.sale.msgLayer.Remove(u.msgBox)
+	u.overlay.Remove(u.msgBox)
+	if screen == u.sale.content {
+		u.sale.msgLayer.Add(u.msgBox)
+	} else {
+		u.overlay.Add(u.msgBox)
+	}
 	u.win.Canvas().Unfocus() // typed keys must reach the canvas: the scanner types there
 }
 
@@ -301,3 +315,49 @@ func (s *serial) Go(work, then func()) {
 
 // wait blocks until every job given so far has finished.
 func (s *serial) wait() { s.wg.Wait() }
+
+func receipts(n int) string {
+	if n == 1 {
+		return "1 receipt"
+	}
+	return fmt.Sprintf("%d receipts", n)
+}
+
+// band lays its objects out as a strip of a fixed height across the top, or
+// the bottom, of its space.
+type band struct {
+	height float32
+	bottom bool
+}
+
+func (b *band) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	if b.bottom {
+		y = size.Height - b.height
+	}
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, b.height))
+	}
+}
+
+func (b *band) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
+
+// tapBox is content that reports a tap: the message strip goes away when
+// tapped, and taps on it never reach what it covers.
+type tapBox struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onTap   func()
+}
+
+func newTapBox(content fyne.CanvasObject, onTap func()) *tapBox {
+	t := &tapBox{content: content, onTap: onTap}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// Tapped dismisses.
+func (t *tapBox) Tapped(*fyne.PointEvent) { t.onTap() }
+
+func (t *tapBox) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.content) }
