@@ -45,12 +45,12 @@ func newCashScreen(u *UI) *cashScreen {
 	dueLabel.Alignment = fyne.TextAlignCenter
 
 	c.exact = newTile("Exact", "", colGreen, c.onExact)
-	c.exact.Center, c.exact.MinHeight, c.exact.TitleSize, c.exact.SubSize = true, 104, 30, 24
-	c.suggestGrid = container.NewGridWithColumns(2)
+	c.exact.Center, c.exact.MinHeight, c.exact.TitleSize, c.exact.SubSize = true, 88, 32, 26
+	c.suggestGrid = container.NewGridWithRows(3)
 
 	dueBox := container.NewStack(canvas.NewRectangle(colPanel),
 		container.New(layout.NewCustomPaddedLayout(20, 20, 10, 10), container.NewVBox(dueLabel, c.due, c.info)))
-	left := container.NewVBox(c.back, dueBox, c.exact, c.suggestGrid)
+	left := container.NewBorder(container.NewVBox(c.back, dueBox), nil, nil, nil, c.suggestGrid)
 
 	c.typedText = label("", 48, colInk, true)
 	c.typedText.Alignment = fyne.TextAlignTrailing
@@ -76,14 +76,28 @@ func (c *cashScreen) reset() {
 	c.typed = 0
 	c.busy = false
 	_, c.totals = c.u.reg.Sale()
-	c.suggestGrid.RemoveAll()
+	// Exact across the top, the likely banknotes two by two below it, all
+	// filling the column.
 	c.suggestions = nil
+	var row []fyne.CanvasObject
+	rows := []fyne.CanvasObject{c.exact}
 	for _, v := range register.CashSuggestions(c.totals.Due, 4) {
 		t := newTile(c.u.money(v), "", colPanel, func() { c.tender(v) })
-		t.Center, t.MinHeight, t.TitleSize, t.Outline = true, 96, 30, colBlue
+		t.Center, t.MinHeight, t.TitleSize, t.Outline = true, 88, 30, colBlue
 		c.suggestions = append(c.suggestions, t)
-		c.suggestGrid.Add(t)
+		if row = append(row, t); len(row) == 2 {
+			rows = append(rows, container.NewGridWithColumns(2, row...))
+			row = nil
+		}
 	}
+	if len(row) > 0 {
+		rows = append(rows, container.NewGridWithColumns(2, append(row, layout.NewSpacer())...))
+	}
+	for len(rows) < 3 {
+		rows = append(rows, layout.NewSpacer())
+	}
+	c.suggestGrid.Objects = rows
+	c.suggestGrid.Refresh()
 	c.refresh()
 }
 
