@@ -1,0 +1,90 @@
+package syncclient
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// State says whether the head office answered the last pass.
+type State string
+
+const (
+	StateUnknown State = ""        // no pass yet
+	StateOnline  State = "online"  // the head office answered (maybe with a rejection)
+	StateOffline State = "offline" // unreachable, or answered with an error status
+)
+
+// Status is what the status strip shows about syncing.
+type Status struct {
+	State State
+	// Backlog is how many entries were seen waiting after the last pass;
+	// with BacklogMore it is a lower bound (the outbox was read a batch at a
+	// time). 0 after a pass that emptied the outbox.
+	Backlog     int
+	BacklogMore bool
+	LastError   string // a sentence for the cashier; "" after a good pass
+	Err         error  // the cause, for the log
+	LastAttempt time.Time
+	LastSuccess time.Time  // end of the last pass that emptied the outbox
+	Rejected    *Rejection // first entry the head office refused in the last pass
+}
+
+func (st *Status) setError(err error, online bool) {
+	st.State = StateOffline
+	if online {
+		st.State = StateOnline
+	}
+	st.Err = err
+	st.LastError = UserMessage(err)
+	st.Rejected = nil
+}
+
+// Rejection names an entry the head office refused and why.
+type Rejection struct {
+	Seq    int64
+	ID     string
+	Reason string
+}
+
+// RejectedError is returned by Sync when the head office refused an entry;
+// entries after it wait until the cause is fixed.
+type RejectedError struct{ Rejection }
+
+func (e *RejectedError) Error() string {
+	return fmt.Sprintf("head office rejected journal entry %d (%s): %s", e.Seq, e.ID, e.Reason)
+}
+
+// HTTPError is a non-2xx answer from the head office.
+type HTTPError struct {
+	StatusCode int
+	Code       string        // syncproto error code, if the body had one
+	Message    string        // the server's message, if any
+	RetryAfter time.Duration // from Retry-After on 429 and 503; 0 when absent
+}
+
+func (e *HTTPError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = "no details"
+	}
+	return fmt.Sprintf("head office answered %d %s: %s", e.StatusCode, e.Code, msg)
+}
+
+// UserMessage turns a Sync error into a short sentence for the cashier.
+func UserMessage(err error) string {
+	var rej *RejectedError
+	var he *HTTPError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &rej):
+		return fmt.Sprintf("Head office refused journal entry %d. Sales are kept; call support.", rej.Seq)
+	case errors.As(err, &he) && (he.StatusCode == 429 || he.StatusCode >= 500):
+		return "Head office is busy. Sales are kept and will be sent later."
+	case errors.As(err, &he):
+		return fmt.Sprintf("Head office refused the upload (%d). Sales are kept; call support.", he.StatusCode)
+	default:
+		return "Head office not reachable. Sales are kept and will be sent later."
+	}
+}
