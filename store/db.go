@@ -60,9 +60,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: migrate %s: %w", path, err)
 	}
-	// Readers are query_only: a bug that writes through the read pool fails
-	// loudly instead of racing the writer.
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", base+readPragmas)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -191,3 +189,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
 	return v, err
 }
+
+// readPragmas make the readers query_only: a bug that writes through the read
+// pool fails loudly instead of racing the writer.
+const readPragmas = "&_pragma=query_only(1)"

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/register"
+)
+
+// latencies records per-operation durations and reports p50 and p99.
+type latencies []time.Duration
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	slices.Sort(l)
+	b.ReportMetric(float64(l[len(l)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(l[len(l)*99/100].Nanoseconds()), "p99-ns")
+}
+
+var bigCatalog = struct {
+	once  sync.Once
+	dir   string
+	codes []string
+	err   error
+}{}
+
+// bigCatalogPath builds, once per process, a database with 100k generated
+// products: building it takes seconds and the benchmark runs more than once.
+func bigCatalogPath(b *testing.B) (string, []string) {
+	b.Helper()
+	bigCatalog.once.Do(func() {
+		dir, err := os.MkdirTemp("", "till-bench-")
+		if err != nil {
+			bigCatalog.err = err
+			return
+		}
+		bigCatalog.dir = dir
+		f := GenerateCatalog(100_000, 1)
+		for _, p := range f.Products {
+			bigCatalog.codes = append(bigCatalog.codes, p.Barcodes...)
+		}
+		data, _ := json.Marshal(f)
+		db, err := Open(context.Background(), filepath.Join(dir, "big.db"))
+		if err != nil {
+			bigCatalog.err = err
+			return
+		}
+		defer db.Close()
+		bigCatalog.err = db.ImportCatalog(context.Background(), bytes.NewReader(data))
+	})
+	if bigCatalog.err != nil {
+		b.Fatal(bigCatalog.err)
+	}
+	return filepath.Join(bigCatalog.dir, "big.db"), bigCatalog.codes
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bigCatalog.dir != "" {
+		os.RemoveAll(bigCatalog.dir)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkScanToLine is the work between a scan and the new line on screen:
+// barcode lookup, tax rate, AddProduct (no rendering), over 100k products.
+func BenchmarkScanToLine(b *testing.B) {
+	path, codes := bigCatalogPath(b)
+	db := mustOpenPath(b, path)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(2, 3))
+	eur := pos.MustCurrency("EUR")
+	sale := pos.NewSale("bench", "reg", eur, pos.TaxInclusive, time.Now())
+	lat := make(latencies, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		code := codes[rng.IntN(len(codes))]
+		if len(sale.Lines) >= 50 { // a long receipt, then a new customer
+			b.StopTimer()
+			sale = pos.NewSale("bench", "reg", eur, pos.TaxInclusive, time.Now())
+			b.StartTimer()
+		}
+		start := time.Now()
+		p, err := db.ProductByBarcode(ctx, code)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rate, err := db.TaxRate(ctx, p.TaxRateID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := sale.AddProduct(p, pos.QtyOne, rate.BasisPoints, code); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	lat.report(b)
+}
+
+// BenchmarkCompleteSale is the durable commit of a settled five-line sale:
+// build the sale, tender, freeze the record, marshal it, Append (journal and
+// outbox row in one synchronous=FULL transaction).
+func BenchmarkCompleteSale(b *testing.B) {
+	db := MustOpenDB(b)
+	ctx := context.Background()
+	if err := db.SeedDemoIfEmpty(ctx); err != nil {
+		b.Fatal(err)
+	}
+	codes, err := scannableCodes(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type item struct {
+		p    pos.Product
+		bp   int64
+		code string
+	}
+	var items []item
+	for _, c := range codes {
+		p, _ := db.ProductByBarcode(ctx, c)
+		r, _ := db.TaxRate(ctx, p.TaxRateID)
+		items = append(items, item{p, r.BasisPoints, c})
+	}
+	eur := pos.MustCurrency("EUR")
+	ids := make([]string, b.N)
+	for i := range ids {
+		ids[i] = uuid.Must(uuid.NewV7()).String()
+	}
+	lat := make(latencies, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		now := start
+		sale := pos.NewSale(ids[i], "reg-test", eur, pos.TaxInclusive, now)
+		for j := range 5 {
+			it := items[(i*5+j)%len(items)]
+			if _, err := sale.AddProduct(it.p, pos.QtyOne, it.bp, it.code); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t, _ := sale.Totals()
+		if err := sale.AddTender(pos.Tender{Kind: pos.TenderCash, Amount: t.Gross}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Append(ctx, pos.EntrySale, sale.ID, now, func(seq int64) ([]byte, error) {
+			rec, err := sale.Record(register.ReceiptNo("K1", seq), now)
+			if err != nil {
+				return nil, err
+			}
+			return json.Marshal(rec)
+		}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	lat.report(b)
+}
+
+// BenchmarkBareInsertFsync is the floor: one tiny row in its own transaction
+// on the same connection settings (WAL, synchronous=FULL, one writer).
+func BenchmarkBareInsertFsync(b *testing.B) {
+	db := MustOpenDB(b)
+	ctx := context.Background()
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE bare (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	ins, err := db.w.PrepareContext(ctx, `INSERT INTO bare (v) VALUES (?)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ins.Close()
+	lat := make(latencies, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		tx, err := db.w.BeginTx(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tx.StmtContext(ctx, ins).ExecContext(ctx, fmt.Sprint(i)); err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	lat.report(b)
+}
