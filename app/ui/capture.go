@@ -7,9 +7,11 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/software"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
@@ -21,29 +23,42 @@ var captureSettle = 600 * time.Millisecond
 // CaptureScreens opens the UI in a 1280x800 window, puts up to five
 // quick-key products on the open sale (one weighed, when the catalog has
 // one) and writes dir/sale.png and dir/cash.png. It leaves the register with
-// an empty sale and closes its window.
+// an empty sale.
 //
-// With the GL driver call it from a goroutine once the app runs (for example
-// from a.Lifecycle().SetOnStarted), since a window must be drawn before it
-// can be captured; the test driver works from any goroutine. opts is as for
-// New; pass the catalog there until Register offers its quick keys.
+// Call it from main instead of a.Run: it runs the app until the pictures are
+// taken (a GL window must be drawn before it can be captured), then quits.
+// With the test driver, which has no event loop, it captures at once. opts is
+// as for New; pass the catalog there until Register offers its quick keys.
 func CaptureScreens(a fyne.App, reg *register.Register, dir string, opts ...Options) error {
 	var opt Options
 	if len(opts) > 0 {
 		opt = opts[0]
 	}
-	return captureScreens(a, reg, dir, fyne.NewSize(1280, 800), opt)
+	u := New(a, reg, opt)
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.win.Show()
+	var started atomic.Bool
+	errc := make(chan error, 1)
+	a.Lifecycle().SetOnStarted(func() {
+		started.Store(true)
+		go func() {
+			errc <- u.captureTo(dir)
+			fyne.Do(a.Quit)
+		}()
+	})
+	a.Run()
+	if !started.Load() { // no event loop: the test driver
+		err := u.captureTo(dir)
+		u.win.Close()
+		return err
+	}
+	return <-errc
 }
 
-func captureScreens(a fyne.App, reg *register.Register, dir string, size fyne.Size, opt Options) error {
-	var u *UI
-	fyne.DoAndWait(func() {
-		u = New(a, reg, opt)
-		u.win.Resize(size)
-		u.win.Show()
-	})
-	defer fyne.DoAndWait(func() { u.win.Close() })
-
+// captureTo fills a demo sale and writes the sale and cash screens as PNGs.
+// It runs off the UI goroutine and changes the UI through fyne.DoAndWait.
+func (u *UI) captureTo(dir string) error {
+	reg := u.reg
 	showCat, err := fillDemoSale(u, reg)
 	if err != nil {
 		return err
@@ -55,11 +70,11 @@ func captureScreens(a fyne.App, reg *register.Register, dir string, size fyne.Si
 		u.sale.selected = -1
 		u.showSale()
 	})
-	if err := capturePNG(u.win, filepath.Join(dir, "sale.png")); err != nil {
+	if err := u.capturePNG(filepath.Join(dir, "sale.png")); err != nil {
 		return err
 	}
 	fyne.DoAndWait(u.sale.onPay)
-	if err := capturePNG(u.win, filepath.Join(dir, "cash.png")); err != nil {
+	if err := u.capturePNG(filepath.Join(dir, "cash.png")); err != nil {
 		return err
 	}
 	fyne.DoAndWait(u.cash.onBack)
@@ -72,6 +87,7 @@ func captureScreens(a fyne.App, reg *register.Register, dir string, size fyne.Si
 			return fmt.Errorf("empty the demo sale: %w", err)
 		}
 	}
+	fyne.DoAndWait(u.showSale)
 	return nil
 }
 
@@ -116,13 +132,46 @@ func fillDemoSale(u *UI, reg *register.Register) (string, error) {
 	return showCat, nil
 }
 
-func capturePNG(w fyne.Window, path string) error {
+// capturePNG writes what the window shows. Some GL stacks (Mesa under Xvfb)
+// read back a black front buffer; then the window's content is drawn again
+// by Fyne's software painter, which gives the same pixels.
+func (u *UI) capturePNG(path string) error {
 	time.Sleep(captureSettle)
-	img := w.Canvas().Capture()
+	var img image.Image
+	// On the UI goroutine: the GL context that drew the window lives there.
+	fyne.DoAndWait(func() { img = u.win.Canvas().Capture() })
+	if img == nil || blank(img) {
+		u.log.Info("window capture is blank; rendering with the software painter", "file", path)
+		fyne.DoAndWait(func() {
+			content, size := u.win.Content(), u.win.Canvas().Size()
+			c := software.NewCanvas()
+			c.SetPadded(false)
+			c.SetContent(content)
+			c.Resize(size)
+			img = c.Capture()
+			u.win.SetContent(content)
+		})
+	}
 	if img == nil || img.Bounds().Empty() {
 		return fmt.Errorf("capture %s: empty image", path)
 	}
 	return writePNG(img, path)
+}
+
+// blank reports whether every sampled pixel has the same colour.
+func blank(img image.Image) bool {
+	b := img.Bounds()
+	first := img.At(b.Min.X, b.Min.Y)
+	r0, g0, b0, a0 := first.RGBA()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			if r != r0 || g != g0 || bl != b0 || a != a0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func writePNG(img image.Image, path string) error {

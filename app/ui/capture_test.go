@@ -65,7 +65,9 @@ func extraScreenshots(t *testing.T, dir string) {
 	if err := os.MkdirAll(small, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := captureScreens(test.NewTempApp(t), reg, small, fyne.NewSize(1024, 768), Options{Catalog: cat}); err != nil {
+	u := New(test.NewTempApp(t), reg, Options{Catalog: cat})
+	u.Window().Resize(fyne.NewSize(1024, 768))
+	if err := u.captureTo(small); err != nil {
 		t.Fatal(err)
 	}
 

@@ -112,11 +112,15 @@ func (c *fakeCatalog) barcode(id string) string {
 type fakeJournal struct {
 	mu      sync.Mutex
 	entries []pos.Entry
+	fail    error // returned by Append when set: a full or broken disk
 }
 
 func (j *fakeJournal) Append(_ context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload) (pos.Entry, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.fail != nil {
+		return pos.Entry{}, j.fail
+	}
 	seq := int64(len(j.entries) + 1)
 	payload, err := build(seq)
 	if err != nil {

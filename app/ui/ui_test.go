@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -386,5 +387,71 @@ func TestTapTargetsAreLarge(t *testing.T) {
 		check("cash")
 		h.tap(h.u.cash.exact)
 		check("change")
+	}
+}
+
+func TestSaleNotSavedStaysOnCashScreen(t *testing.T) {
+	h := newHarness(t)
+	h.scanProduct("kaffee")
+	h.tap(h.u.sale.pay)
+	h.journal.fail = errors.New("disk I/O error")
+	h.tap(h.u.cash.exact)
+	h.onScreen(h.u.cash.content, "cash")
+	if !h.u.msgBox.Visible() || !strings.Contains(h.u.msgText.Text, "could not be saved") || h.u.msgBg.FillColor != colError {
+		t.Fatalf("message = %q (visible %v)", h.u.msgText.Text, h.u.msgBox.Visible())
+	}
+	if strings.Contains(h.u.msgText.Text, "disk") {
+		t.Errorf("the cashier sees internal detail: %q", h.u.msgText.Text)
+	}
+	// The disk is back: the retry completes the sale (Back, Pay, Exact).
+	h.journal.fail = nil
+	h.tap(h.u.cash.back)
+	h.tap(h.u.sale.pay)
+	h.tap(h.u.cash.exact)
+	h.onScreen(h.u.change.content, "change")
+	if n := len(h.journal.sales(t)); n != 1 {
+		t.Errorf("sales = %d", n)
+	}
+}
+
+func TestDoubleTapOnExactTendersOnce(t *testing.T) {
+	h := newHarness(t)
+	h.scanProduct("kaffee")
+	h.tap(h.u.sale.pay)
+	var queued []func()
+	h.u.async = func(work, then func()) { queued = append(queued, func() { work(); then() }) }
+	h.u.cash.onExact()
+	if !h.u.cash.exact.Disabled() || !h.u.cash.suggestions[0].Disabled() {
+		t.Error("tender buttons stay enabled while the sale is being saved")
+	}
+	h.u.cash.onExact() // a second finger, before the first finished
+	h.u.cash.tender(1000)
+	for _, f := range queued {
+		f()
+	}
+	if len(queued) != 1 {
+		t.Errorf("%d tenders started, want 1", len(queued))
+	}
+	h.onScreen(h.u.change.content, "change")
+	if n := len(h.journal.sales(t)); n != 1 {
+		t.Errorf("sales = %d", n)
+	}
+}
+
+func TestStatusStrip(t *testing.T) {
+	h := newHarness(t)
+	h.u.opts.Status = func() string { return "Head office: 3 sales waiting" }
+	h.u.RefreshStatus()
+	if got := h.u.status.Text; got != "Printer ready   ·   Head office: 3 sales waiting" {
+		t.Errorf("status = %q", got)
+	}
+	h.scanProduct("milch")
+	h.tap(h.u.sale.pay)
+	h.tap(h.u.cash.exact) // the receipt is queued; no spooler runs in this test
+	if got := h.u.status.Text; !strings.HasPrefix(got, "Printing 1 receipt") {
+		t.Errorf("status = %q", got)
+	}
+	if got := h.u.clockText.Text; got != "09:30" {
+		t.Errorf("clock = %q", got)
 	}
 }
