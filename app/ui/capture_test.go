@@ -72,6 +72,10 @@ func extraScreenshots(t *testing.T, dir string) {
 	}
 
 	h := newHarness(t)
+	h.tap(h.u.sale.catTiles["milch"])
+	if err := writePNG(h.u.Window().Canvas().Capture(), filepath.Join(dir, "empty.png")); err != nil {
+		t.Fatal(err)
+	}
 	for _, id := range []string{"milch", "broetchen", "broetchen", "wasser", "schoko", "gouda", "kaffee", "riegel", "butter"} {
 		h.scanProduct(id)
 	}

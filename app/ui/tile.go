@@ -184,7 +184,7 @@ func tint(c color.NRGBA, f float64) color.NRGBA {
 // wrapText breaks s into at most maxLines lines no wider than width; the last
 // line is shortened with an ellipsis when the text does not fit.
 func wrapText(s string, width, size float32, style fyne.TextStyle, maxLines int) []string {
-	words := strings.Fields(s)
+	words := keepUnits(strings.Fields(s))
 	var lines []string
 	cur := ""
 	for i, w := range words {
@@ -226,6 +226,20 @@ func fitSize(s string, width, size float32, style fyne.TextStyle) float32 {
 		size--
 	}
 	return size
+}
+
+// keepUnits joins short words ("g", "%", "1 l") to the word before them, so
+// "Butter 250 g" never breaks before its unit.
+func keepUnits(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if len(out) > 0 && len([]rune(w)) <= 2 {
+			out[len(out)-1] += " " + w
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // ellipsize shortens s with "…" until it fits width.
