@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -32,6 +33,9 @@ type Deps struct {
 	Printer Printer // may be nil: no printer configured
 	Clock   Clock
 	Log     *slog.Logger
+	// OnCommitted is called after each journal commit, off the sale's lock,
+	// e.g. to wake the background syncer. It must not block.
+	OnCommitted func(pos.Entry)
 }
 
 // Register runs one till: the open sale and what happens to it. Its methods
@@ -228,9 +232,10 @@ var ErrNotCommitted = pos.Errorf(pos.EInternal, "The sale could not be saved. It
 
 // completeLocked commits the settled sale. Commit first, print after.
 func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
-	now := r.deps.Clock.Now()
+	// The journal keeps milliseconds; the record must say the same instant.
+	now := r.deps.Clock.Now().UTC().Truncate(time.Millisecond)
 	var rec pos.SaleRecord
-	_, err := r.deps.Journal.Append(ctx, pos.EntrySale, r.sale.ID, now, func(seq int64) ([]byte, error) {
+	entry, err := r.deps.Journal.Append(ctx, pos.EntrySale, r.sale.ID, now, func(seq int64) ([]byte, error) {
 		var err error
 		rec, err = r.sale.Record(ReceiptNo(r.cfg.RegisterCode, seq), now)
 		if err != nil {
@@ -245,11 +250,14 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 		if errors.As(err, &pe) {
 			return pos.SaleRecord{}, err
 		}
-		return pos.SaleRecord{}, fmt.Errorf("%w: %v", ErrNotCommitted, err)
+		return pos.SaleRecord{}, fmt.Errorf("%w: %w", ErrNotCommitted, err)
 	}
 	r.last = &rec
 	r.sale = r.newSale()
 	r.spool.Enqueue(ReceiptDoc(r.cfg, rec, false))
+	if f := r.deps.OnCommitted; f != nil {
+		f(entry)
+	}
 	return rec, nil
 }
 
