@@ -3,6 +3,7 @@ package devicesim
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -31,6 +32,8 @@ type Decoder struct {
 	started bool
 	line    Line
 	inLine  bool
+	text    []byte // UTF-8 of the span being gathered, in style
+	style   Span
 
 	cpNum  int
 	cm     *charmap.Charmap
@@ -56,8 +59,12 @@ func (d *Decoder) reset() {
 	d.cpNum, d.cm = 0, charmap.CodePage437
 	d.align, d.bold, d.ul, d.width, d.height = AlignLeft, false, false, 1, 1
 	d.bcHeight, d.bcModule, d.bcHRI = 162, 3, 0
-	d.line, d.inLine = Line{}, false
+	d.line, d.inLine, d.text = Line{}, false, d.text[:0]
 }
+
+// maxLines bounds one receipt (about 40 m of paper): a runaway job
+// cannot eat the simulator's memory.
+const maxLines = 10000
 
 // maxPending bounds the bytes held for one incomplete command: the largest
 // buffered command is a QR store of 65535+5 bytes.
@@ -116,8 +123,10 @@ func DecodeESCPOS(b []byte) ([]Receipt, error) {
 	return out, err
 }
 
+// hasContent reports whether the job has printed anything; a drawer kick
+// alone is not a receipt.
 func (d *Decoder) hasContent() bool {
-	return len(d.cur.Lines) > 0 || len(d.cur.DrawerKicks) > 0 || d.inLine
+	return len(d.cur.Lines) > 0 || d.inLine
 }
 
 func (d *Decoder) finish(cut string) {
@@ -141,22 +150,31 @@ func (d *Decoder) cut(kind string) {
 	}
 }
 
-// put adds one printable character in the current style.
+// put adds one printable character in the current style. Characters
+// gather in text until the style changes or the line ends (no quadratic
+// string building on long lines).
 func (d *Decoder) put(r rune) {
 	if !d.inLine {
 		d.line = Line{Align: d.align}
 		d.inLine = true
 	}
 	sp := Span{Bold: d.bold, Underline: d.ul, Width: d.width, Height: d.height}
-	if n := len(d.line.Spans); n > 0 {
-		last := &d.line.Spans[n-1]
-		if last.Bold == sp.Bold && last.Underline == sp.Underline && last.Width == sp.Width && last.Height == sp.Height {
-			last.Text += string(r)
-			return
-		}
+	if len(d.text) > 0 && sp != d.style {
+		d.flushSpan()
 	}
-	sp.Text = string(r)
+	d.style = sp
+	d.text = utf8.AppendRune(d.text, r)
+}
+
+// flushSpan moves the gathered characters into the line.
+func (d *Decoder) flushSpan() {
+	if len(d.text) == 0 {
+		return
+	}
+	sp := d.style
+	sp.Text = string(d.text)
 	d.line.Spans = append(d.line.Spans, sp)
+	d.text = d.text[:0]
 }
 
 // endLine prints the line buffer (LF): an empty buffer is a blank line.
@@ -164,7 +182,12 @@ func (d *Decoder) endLine() {
 	if !d.inLine {
 		d.line = Line{Align: d.align}
 	}
-	d.cur.Lines = append(d.cur.Lines, d.line)
+	d.flushSpan()
+	if len(d.cur.Lines) >= maxLines {
+		d.cur.Skipped++
+	} else {
+		d.cur.Lines = append(d.cur.Lines, d.line)
+	}
 	d.line, d.inLine = Line{}, false
 	d.started = true
 }
@@ -275,9 +298,12 @@ func (d *Decoder) esc(b []byte) int {
 	}
 	switch b[1] {
 	case '@':
-		d.flushLine()
+		// ESC @ clears the line buffer: text not ended by LF is lost, as on paper.
+		d.line, d.inLine, d.text = Line{}, false, d.text[:0]
 		if d.hasContent() {
 			d.finish("")
+		} else {
+			d.cur = Receipt{Skipped: d.cur.Skipped}
 		}
 		d.reset()
 		d.started = true

@@ -101,6 +101,7 @@ type PrinterSim struct {
 	receipts []Receipt
 	kicks    []DrawerKick
 	dropped  int
+	saving   int           // receipts numbered but not yet announced
 	changed  chan struct{} // closed and replaced when a receipt arrives
 	ln       net.Listener
 	conn     net.Conn
@@ -301,12 +302,11 @@ func (s *PrinterSim) drawerKick(k DrawerKick) {
 
 func (s *PrinterSim) addReceipt(r Receipt) {
 	s.mu.Lock()
-	r.Seq = len(s.receipts) + 1
+	r.Seq = len(s.receipts) + 1 + s.saving
 	r.Columns = s.Columns
-	s.receipts = append(s.receipts, r)
-	close(s.changed)
-	s.changed = make(chan struct{})
+	s.saving++
 	s.mu.Unlock()
+	// Saved before it is announced, so a waiter finds the files.
 	path := ""
 	if s.dir != "" {
 		var err error
@@ -314,6 +314,12 @@ func (s *PrinterSim) addReceipt(r Receipt) {
 			s.log().Error("printer: save receipt", "err", err)
 		}
 	}
+	s.mu.Lock()
+	s.saving--
+	s.receipts = append(s.receipts, r)
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
 	s.log().Info("printer: receipt", "seq", r.Seq, "lines", len(r.Lines), "cut", r.Cut, "file", path)
 }
 
