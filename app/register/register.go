@@ -286,3 +286,13 @@ func (r *Register) Reprint(ctx context.Context, saleID string) error {
 func ReceiptNo(registerCode string, seq int64) string {
 	return fmt.Sprintf("%s-%06d", registerCode, seq)
 }
+
+// Categories lists the quick-key categories of the catalog.
+func (r *Register) Categories(ctx context.Context) ([]pos.Category, error) {
+	return r.deps.Catalog.Categories(ctx)
+}
+
+// QuickKeys lists the quick-key products of a category.
+func (r *Register) QuickKeys(ctx context.Context, categoryID string) ([]pos.Product, error) {
+	return r.deps.Catalog.QuickKeys(ctx, categoryID)
+}
