@@ -1,0 +1,212 @@
+// Command devicesim runs Till's simulated peripherals for demos and manual
+// tests: today a network ESC/POS receipt printer (hardware/devicesim), with
+// faults flipped from stdin while it runs. Each simulator is one flag; an
+// empty address disables it. More (ZVT terminal, scanner, pole display,
+// scale) plug in as further entries in devices().
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/tillpos/till/hardware/devicesim"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "devicesim:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// config is everything the flags set.
+type config struct {
+	printer string // listen address of the receipt printer, "" disables it
+	out     string // root directory for what the simulators produce
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("devicesim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.printer, "printer", devicesim.DefaultPrinterAddr, "ESC/POS receipt printer listen address (empty disables)")
+	fs.StringVar(&c.out, "out", "./devicesim-out", "directory for receipts and other output")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return c, nil
+}
+
+// device is one running simulator as the command sees it.
+type device struct {
+	name     string
+	run      func(context.Context) error
+	close    func() error
+	status   func() string
+	commands map[string]command
+}
+
+type command struct {
+	help string
+	do   func() string
+}
+
+// devices builds the enabled simulators and opens their listeners.
+func devices(c config, log *slog.Logger, stdout io.Writer) ([]*device, error) {
+	var out []*device
+	if c.printer != "" {
+		dir := filepath.Join(c.out, "printer")
+		p := devicesim.NewPrinterSim(dir)
+		p.Log = log.With("device", "printer")
+		if err := p.Listen(c.printer); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stdout, "printer: ESC/POS receipt printer on %s, receipts in %s\n", p.Addr(), dir)
+		set := func(f func(bool), on bool) func() string {
+			return func() string { f(on); return "printer: " + p.State().String() }
+		}
+		out = append(out, &device{
+			name:   "printer",
+			run:    p.Run,
+			close:  p.Close,
+			status: func() string { return fmt.Sprintf("printer: %s, %d receipts", p.State(), len(p.Receipts())) },
+			commands: map[string]command{
+				"paper-out":     {"printer runs out of paper", set(p.SetPaperOut, true)},
+				"paper-ok":      {"paper loaded (clears paper-out and near-end)", func() string { p.SetPaperNearEnd(false); return set(p.SetPaperOut, false)() }},
+				"paper-low":     {"paper near end (still prints)", set(p.SetPaperNearEnd, true)},
+				"cover-open":    {"printer cover opened", set(p.SetCoverOpen, true)},
+				"cover-closed":  {"printer cover closed", set(p.SetCoverOpen, false)},
+				"offline":       {"printer goes offline (error)", set(p.SetOffline, true)},
+				"online":        {"printer back online", set(p.SetOffline, false)},
+				"drawer-open":   {"cash drawer sensor: open", set(p.SetDrawerOpen, true)},
+				"drawer-closed": {"cash drawer sensor: closed", set(p.SetDrawerOpen, false)},
+			},
+		})
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	devs, err := devices(c, log, stdout)
+	if err != nil {
+		for _, d := range devs {
+			d.close()
+		}
+		return err
+	}
+	if len(devs) == 0 {
+		return errors.New("no simulator enabled (see -h)")
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(devs))
+	for _, d := range devs {
+		wg.Go(func() {
+			if err := d.run(ctx); err != nil {
+				errs <- fmt.Errorf("%s: %w", d.name, err)
+				cancel()
+			}
+		})
+	}
+
+	// Reading stdin blocks in a read that cannot be interrupted, so this
+	// goroutine is left behind at exit; it only ever writes to stdout.
+	var outMu sync.Mutex
+	say := func(s string) {
+		outMu.Lock()
+		fmt.Fprintln(stdout, s)
+		outMu.Unlock()
+	}
+	go readCommands(stdin, devs, say)
+
+	<-ctx.Done()
+	for _, d := range devs {
+		d.close()
+	}
+	wg.Wait()
+	close(errs)
+	return errors.Join(collect(errs)...)
+}
+
+func collect(ch <-chan error) []error {
+	var out []error
+	for err := range ch {
+		out = append(out, err)
+	}
+	return out
+}
+
+// readCommands runs stdin commands until EOF. EOF only ends the commands:
+// `make run` may start the simulator without a terminal.
+func readCommands(stdin io.Reader, devs []*device, say func(string)) {
+	sc := bufio.NewScanner(stdin)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		say(dispatch(line, devs))
+	}
+}
+
+func dispatch(line string, devs []*device) string {
+	switch line {
+	case "help", "?":
+		return help(devs)
+	case "status":
+		var out []string
+		for _, d := range devs {
+			out = append(out, d.status())
+		}
+		return strings.Join(out, "\n")
+	}
+	for _, d := range devs {
+		if c, ok := d.commands[line]; ok {
+			return c.do()
+		}
+	}
+	return fmt.Sprintf("unknown command %q; type help for the list", line)
+}
+
+func help(devs []*device) string {
+	var b strings.Builder
+	b.WriteString("commands:\n  status         show every simulator's state\n  help           this list\n")
+	for _, d := range devs {
+		names := make([]string, 0, len(d.commands))
+		for n := range d.commands {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(&b, "  %-14s %s: %s\n", n, d.name, d.commands[n].help)
+		}
+	}
+	b.WriteString("stop with Ctrl-C or SIGTERM")
+	return b.String()
+}
