@@ -16,7 +16,9 @@ func TestRunCommandsAndStdinEOF(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-printer", "127.0.0.1:0", "-out", t.TempDir()}, inR, outW, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"-printer", "127.0.0.1:0", "-out", t.TempDir()}, inR, outW, io.Discard)
+	}()
 	lines := bufio.NewScanner(outR)
 	next := func() string {
 		t.Helper()
