@@ -9,5 +9,7 @@
 // Windows builds), emits GS ! 0xff without an explicit size, sends GS h where
 // GS w is meant, gets the QR error level byte wrong and has no code-page
 // select, drawer kick, status read or CODE128. Every byte emitted here is
-// listed in HARDWARE.md and checked against hardware/devicesim's decoder.
+// listed in HARDWARE.md (except the feed-and-partial-cut, GS V 66 n, where
+// HARDWARE.md's 1D 56 41 is the full cut; see FeedAndCut) and is checked
+// against hardware/devicesim's independent decoder.
 package escpos
