@@ -1,0 +1,234 @@
+// Command register is Till's touchscreen register: it wires the
+// configuration, the local SQLite store, the receipt printer, the background
+// syncer and the Fyne GUI. Subcommands: verify-journal, screenshots.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+
+	fyneapp "fyne.io/fyne/v2/app"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/app/ui"
+	"github.com/tillpos/till/hardware/escpos"
+	"github.com/tillpos/till/store"
+	"github.com/tillpos/till/sync/syncclient"
+)
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	slog.SetDefault(log)
+	args := os.Args[1:]
+	cmd := "run"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "run":
+		err = run(args, log)
+	case "verify-journal":
+		err = verifyJournal(args)
+	case "screenshots":
+		err = screenshots(args, log)
+	case "help":
+		fmt.Println("usage: register [run] [-config FILE] [-data DIR] [-printer HOST:PORT|none] [-headoffice URL] [-locale en|de]\n       register verify-journal [-data DIR]\n       register screenshots DIR")
+	default:
+		err = fmt.Errorf("unknown command %q (try: run, verify-journal, screenshots, help)", cmd)
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "register:", err)
+		os.Exit(1)
+	}
+}
+
+// openStore opens (creating if needed) the register's database and loads the
+// demo catalog when the catalog is empty.
+func openStore(ctx context.Context, dataDir, registerID string) (*store.DB, error) {
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	db, err := store.Open(ctx, filepath.Join(dataDir, "register.db"))
+	if err != nil {
+		return nil, err
+	}
+	db.SetRegisterID(registerID)
+	if err := db.SeedDemoIfEmpty(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("demo catalog: %w", err)
+	}
+	return db, nil
+}
+
+func registerConfig(c Config) register.Config {
+	return register.Config{RegisterID: c.Register.ID, RegisterCode: c.Register.Code, StoreID: c.Store.ID,
+		StoreName: c.Store.Name, StoreLines: c.Store.Lines, Currency: pos.MustCurrency(c.Store.Currency),
+		TaxMode: pos.TaxMode(c.Store.TaxMode), Locale: c.Store.Locale}
+}
+
+func printerFor(c PrinterConf) register.Printer {
+	if c.Kind != "escpos-tcp" {
+		return nil
+	}
+	profile := escpos.Profile80mm
+	switch c.Profile {
+	case "80mm-42":
+		profile = escpos.Profile80mm42
+	case "58mm":
+		profile = escpos.Profile58mm
+	}
+	return escpos.NewNetPrinter(c.Address, profile)
+}
+
+func haveDisplay() bool {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+const noDisplayHelp = `no display: the register is a desktop app and needs an X11 or Wayland screen.
+On a machine without one, run it under a virtual screen:
+  apt-get install xvfb && Xvfb :99 -screen 0 1280x800x24 &
+  DISPLAY=:99 make run`
+
+func run(args []string, log *slog.Logger) error {
+	cfg, err := loadConfig(args)
+	if err != nil {
+		return err
+	}
+	if !haveDisplay() {
+		return errors.New(noDisplayHelp)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, err := openStore(ctx, cfg.DataDir, cfg.Register.ID)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if n, err := db.VerifyJournal(ctx); err != nil {
+		// Keep selling: the journal is append-only and new entries chain on;
+		// the head office flags the break. The owner must know, loudly.
+		log.Error("JOURNAL CHAIN BROKEN: run 'register verify-journal' and call support", "entries", n, "err", err)
+	}
+
+	var syncer *syncclient.Syncer
+	deps := register.Deps{Catalog: db, Journal: db, Printer: printerFor(cfg.Printer), Log: log}
+	if cfg.HeadOffice.URL != "" {
+		syncer = syncclient.New(syncclient.Config{BaseURL: cfg.HeadOffice.URL, RegisterID: cfg.Register.ID, Log: log}, db)
+		deps.OnCommitted = func(pos.Entry) { syncer.Kick() }
+	}
+	reg := register.New(registerConfig(cfg), deps)
+
+	a := fyneapp.NewWithID("io.till.register")
+	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: syncStatus(syncer, cfg.HeadOffice.URL)})
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return reg.Run(gctx) })
+	g.Go(func() error { return u.Run(gctx) })
+	if syncer != nil {
+		g.Go(func() error { return syncer.Run(gctx) })
+	}
+	g.Go(func() error { <-gctx.Done(); a.Quit(); return nil })
+	log.Info("register started", "register", cfg.Register.Code, "data", cfg.DataDir, "printer", cfg.Printer.Address, "headoffice", cfg.HeadOffice.URL)
+	u.Window().ShowAndRun()
+	stop()
+	return g.Wait()
+}
+
+func syncStatus(s *syncclient.Syncer, url string) func() string {
+	if s == nil {
+		return func() string { return "Head office: not configured (sales stay on this register)" }
+	}
+	return func() string { return syncStatusText(s.Status()) }
+}
+
+// syncStatusText is the status strip's sentence about the head office.
+func syncStatusText(st syncclient.Status) string {
+	backlog := fmt.Sprintf("%d", st.Backlog)
+	if st.BacklogMore {
+		backlog += "+"
+	}
+	switch {
+	case st.LastError != "":
+		return "Head office: " + st.LastError + " (" + backlog + " waiting, sales are safe here)"
+	case st.State == syncclient.StateOnline && st.Backlog == 0:
+		return "Head office: all sales sent"
+	case st.State == syncclient.StateOnline:
+		return "Head office: sending, " + backlog + " waiting"
+	case st.State == syncclient.StateOffline:
+		return "Head office: offline, " + backlog + " waiting (sales are safe here)"
+	}
+	return "Head office: connecting"
+}
+
+func verifyJournal(args []string) error {
+	fs := flag.NewFlagSet("verify-journal", flag.ContinueOnError)
+	data := fs.String("data", defaultConfig().DataDir, "data folder holding register.db")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	path := filepath.Join(*data, "register.db")
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("no register database at %s", path)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.VerifyJournal(ctx)
+	if err != nil {
+		return fmt.Errorf("journal BROKEN after %d good entries: %w", n, err)
+	}
+	fmt.Printf("journal OK: %d entries verified, chain intact\n", n)
+	return nil
+}
+
+// screenshots drives the real GUI (under Xvfb in make screenshots) with the
+// demo catalog in a throwaway database and saves PNGs into DIR.
+func screenshots(args []string, log *slog.Logger) error {
+	if len(args) != 1 {
+		return errors.New("usage: register screenshots DIR")
+	}
+	if !haveDisplay() {
+		return errors.New(noDisplayHelp)
+	}
+	dir := args[0]
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "till-screens-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	cfg := defaultConfig()
+	ctx := context.Background()
+	db, err := openStore(ctx, tmp, cfg.Register.Code)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg.Register.ID = cfg.Register.Code
+	reg := register.New(registerConfig(cfg), register.Deps{Catalog: db, Journal: db, Log: log})
+	a := fyneapp.NewWithID("io.till.register.screens")
+	return ui.CaptureScreens(a, reg, dir, ui.Options{Catalog: db, Log: log})
+}
