@@ -31,6 +31,7 @@ test-go:
 	CGO_ENABLED=0 $(GO) test -count=1 $(NOCGO_PKGS)
 
 # The register binary needs cgo and OpenGL headers; its tests run headless.
+test-gui: export LANG = en_US.UTF-8
 test-gui:
 	$(GO) vet ./cmd/register
 	$(GO) test -count=1 ./cmd/register
