@@ -33,6 +33,7 @@ type Deps struct {
 	Printer Printer // may be nil: no printer configured
 	Clock   Clock
 	Log     *slog.Logger
+	Staff   Staff // PIN checks for login and overrides; nil: no employees
 	// OnCommitted is called after each journal commit, off the sale's lock,
 	// e.g. to wake the background syncer. It must not block.
 	OnCommitted func(pos.Entry)
@@ -49,6 +50,7 @@ type Register struct {
 	mu      sync.Mutex
 	sale    *pos.Sale
 	cashier Cashier
+	role    Role
 	last    *pos.SaleRecord
 }
 
@@ -86,11 +88,17 @@ func (r *Register) Spooler() *Spooler { return r.spool }
 // Config returns the register's configuration.
 func (r *Register) Config() Config { return r.cfg }
 
-// SetCashier sets who sells; the open sale keeps going.
+// SetCashier sets who sells, as a cashier; the open sale keeps going.
 func (r *Register) SetCashier(c Cashier) {
+	r.SetEmployee(Employee{ID: c.ID, Name: c.Name, Role: RoleCashier})
+}
+
+// SetEmployee sets who sells and with which role; the open sale keeps going.
+func (r *Register) SetEmployee(e Employee) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.cashier = c
+	c := Cashier{ID: e.ID, Name: e.Name}
+	r.cashier, r.role = c, e.Role
 	r.sale.CashierID, r.sale.Cashier = c.ID, c.Name
 }
 

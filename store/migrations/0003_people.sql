@@ -1,0 +1,2 @@
+-- Reserved for issue 4 (employees, PINs, lockout, clock in/out). Replace this with the real schema.
+SELECT 1;
