@@ -73,6 +73,9 @@ type UI struct {
 	cash   *cashScreen
 	change *changeScreen
 	screen fyne.CanvasObject
+
+	// override is the open manager-approval dialog (override.go), nil when none.
+	override *overrideDialog
 }
 
 // New builds the register's window ("Till", sized for 1280x800, usable at
