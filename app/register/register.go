@@ -37,6 +37,9 @@ type Deps struct {
 	// OnCommitted is called after each journal commit, off the sale's lock,
 	// e.g. to wake the background syncer. It must not block.
 	OnCommitted func(pos.Entry)
+	// PrintQueue persists print jobs so they survive faults and restarts;
+	// nil keeps them in memory.
+	PrintQueue PrintQueue
 }
 
 // Register runs one till: the open sale and what happens to it. Its methods
@@ -74,7 +77,7 @@ func New(cfg Config, deps Deps) *Register {
 	if cfg.Locale == "" {
 		cfg.Locale = "en"
 	}
-	r := &Register{cfg: cfg, deps: deps, spool: NewSpooler(deps.Printer, deps.Log)}
+	r := &Register{cfg: cfg, deps: deps, spool: NewSpooler(deps.Printer, deps.Log).WithQueue(deps.PrintQueue)}
 	r.sale = r.newSale()
 	return r
 }
