@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 
 	"github.com/tillpos/till/app/pos"
@@ -34,17 +35,17 @@ type cashScreen struct {
 
 func newCashScreen(u *UI) *cashScreen {
 	c := &cashScreen{u: u}
-	c.back = newTile("← Back to sale", "", colPanel, c.onBack)
+	c.back = newTile(lang.L("← Back to sale"), "", colPanel, c.onBack)
 	c.back.Center, c.back.MinHeight, c.back.Outline = true, 60, colLine
 
 	c.due = label("", sizeDue, colInk, true)
 	c.due.Alignment = fyne.TextAlignCenter
 	c.info = label("", sizeRow, colInkSoft, false)
 	c.info.Alignment = fyne.TextAlignCenter
-	dueLabel := label("Amount due", 24, colInkSoft, true)
+	dueLabel := label(lang.L("Amount due"), 24, colInkSoft, true)
 	dueLabel.Alignment = fyne.TextAlignCenter
 
-	c.exact = newTile("Exact", "", colGreen, c.onExact)
+	c.exact = newTile(lang.L("Exact"), "", colGreen, c.onExact)
 	c.exact.Center, c.exact.MinHeight, c.exact.TitleSize, c.exact.SubSize = true, 88, 32, 26
 	c.suggestGrid = container.NewGridWithRows(3)
 
@@ -54,11 +55,11 @@ func newCashScreen(u *UI) *cashScreen {
 
 	c.typedText = label("", 48, colInk, true)
 	c.typedText.Alignment = fyne.TextAlignTrailing
-	givenLabel := label("Amount given", sizeRow, colInkSoft, true)
+	givenLabel := label(lang.L("Amount given"), sizeRow, colInkSoft, true)
 	display := container.NewStack(canvas.NewRectangle(colPanel),
 		container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), container.NewVBox(givenLabel, c.typedText)))
 	c.pad = newKeypad("00", c.onKey)
-	c.take = newTile("Take amount", "", colBlue, c.onTakeTyped)
+	c.take = newTile(lang.L("Take amount"), "", colBlue, c.onTakeTyped)
 	c.take.Center, c.take.MinHeight, c.take.TitleSize = true, 88, 26
 	right := container.NewBorder(display, c.take, nil, nil, c.pad.content)
 
@@ -104,9 +105,9 @@ func (c *cashScreen) reset() {
 func (c *cashScreen) refresh() {
 	c.due.Text = c.u.money(c.totals.Due)
 	c.due.Refresh()
-	c.info.Text = itemCount(c.totals.Items) + "  ·  Total " + c.u.money(c.totals.Gross)
+	c.info.Text = itemCount(c.totals.Items) + "  ·  " + lang.L("Total {{.Amount}}", map[string]any{"Amount": c.u.money(c.totals.Gross)})
 	if c.totals.Paid != 0 {
-		c.info.Text += "  ·  Paid " + c.u.money(c.totals.Paid)
+		c.info.Text += "  ·  " + lang.L("Paid {{.Amount}}", map[string]any{"Amount": c.u.money(c.totals.Paid)})
 	}
 	c.info.Refresh()
 	c.exact.Sub = c.u.money(c.totals.Due)
@@ -117,7 +118,7 @@ func (c *cashScreen) refresh() {
 	}
 	c.typedText.Text = c.u.money(c.typed)
 	c.typedText.Refresh()
-	c.take.Title = "Take " + c.u.money(c.typed)
+	c.take.Title = lang.L("Take {{.Amount}}", map[string]any{"Amount": c.u.money(c.typed)})
 	c.take.SetDisabled(c.busy || c.typed <= 0)
 	c.take.Refresh()
 }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,7 +28,7 @@ type changeScreen struct {
 
 func newChangeScreen(u *UI) *changeScreen {
 	c := &changeScreen{u: u}
-	title := label("Change", 36, colInkSoft, true)
+	title := label(lang.L("Change"), 36, colInkSoft, true)
 	title.Alignment = fyne.TextAlignCenter
 	c.change = label("", sizeChange, colGreen, true)
 	c.change.Alignment = fyne.TextAlignCenter
@@ -35,12 +36,12 @@ func newChangeScreen(u *UI) *changeScreen {
 	c.paid.Alignment = fyne.TextAlignCenter
 	c.receipt = label("", sizeDetail, colInkSoft, false)
 	c.receipt.Alignment = fyne.TextAlignCenter
-	hint := label("Tap anywhere or scan the next item to start a new sale", sizeRow, colInkSoft, false)
+	hint := label(lang.L("Tap anywhere or scan the next item to start a new sale"), sizeRow, colInkSoft, false)
 	hint.Alignment = fyne.TextAlignCenter
 
-	c.reprint = newTile("Reprint receipt", "", colPanel, c.onReprint)
+	c.reprint = newTile(lang.L("Reprint receipt"), "", colPanel, c.onReprint)
 	c.reprint.Center, c.reprint.MinHeight, c.reprint.Outline = true, 80, colLine
-	c.next = newTile("New sale", "", colGreen, c.onNewSale)
+	c.next = newTile(lang.L("New sale"), "", colGreen, c.onNewSale)
 	c.next.Center, c.next.MinHeight, c.next.TitleSize = true, 80, 30
 	buttons := container.NewGridWrap(fyne.NewSize(640, 80), container.NewGridWithColumns(2, c.reprint, c.next))
 
@@ -56,9 +57,10 @@ func (u *UI) showChange(rec pos.SaleRecord) {
 	c.rec = rec
 	c.change.Text = u.money(rec.Totals.Change)
 	c.change.Refresh()
-	c.paid.Text = "Total " + u.money(rec.Totals.Gross) + "   ·   Paid " + u.money(rec.Totals.Paid)
+	c.paid.Text = lang.L("Total {{.Amount}}", map[string]any{"Amount": u.money(rec.Totals.Gross)}) + "   ·   " +
+		lang.L("Paid {{.Amount}}", map[string]any{"Amount": u.money(rec.Totals.Paid)})
 	c.paid.Refresh()
-	c.receipt.Text = "Receipt " + rec.ReceiptNo
+	c.receipt.Text = lang.L("Receipt {{.No}}", map[string]any{"No": rec.ReceiptNo})
 	c.receipt.Refresh()
 	u.sale.selected = -1
 	u.show(c.content)
@@ -81,7 +83,7 @@ func (c *changeScreen) onReprint() {
 			c.u.fail("reprint", err)
 			return
 		}
-		c.u.info("Receipt copy sent to the printer")
+		c.u.info(lang.L("Receipt copy sent to the printer"))
 		c.u.RefreshStatus()
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
@@ -68,7 +69,7 @@ func newEntryDialog(c fyne.Canvas, title, hint, extraKey, okText string, maxLen 
 		}
 		d.update()
 	})
-	cancel := newTile("Cancel", "", colPanel, d.close)
+	cancel := newTile(lang.L("Cancel"), "", colPanel, d.close)
 	cancel.Center, cancel.MinHeight, cancel.Outline = true, 64, colLine
 	d.ok = newTile(okText, "", colGreen, func() {
 		if d.valid(d.buf) {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 
 	"github.com/tillpos/till/app/pos"
@@ -58,16 +59,16 @@ func newSaleScreen(u *UI) *saleScreen {
 	s.list = container.New(layout.NewCustomPaddedVBoxLayout(0))
 	scroll := container.NewVScroll(s.list)
 	s.scroll = container.NewStack(scroll)
-	hint := label("Scan an item or tap a product", 24, colInkSoft, false)
+	hint := label(lang.L("Scan an item or tap a product"), 24, colInkSoft, false)
 	hint.Alignment = fyne.TextAlignCenter
 	s.empty = container.NewCenter(hint)
 	s.msgLayer = container.New(&band{height: 60, bottom: true})
 	s.cartBox = container.NewStack(canvas.NewRectangle(colPanel), s.scroll, s.empty, s.msgLayer)
 
-	s.selName = label("Tap a line to change it", sizeDetail, colInkSoft, false)
+	s.selName = label(lang.L("Tap a line to change it"), sizeDetail, colInkSoft, false)
 	s.minus = s.actionTile("−", colPanel, s.onMinus)
 	s.plus = s.actionTile("+", colPanel, s.onPlus)
-	s.remove = s.actionTile("Remove", colError, s.onRemove)
+	s.remove = s.actionTile(lang.L("Remove"), colError, s.onRemove)
 	s.remove.TitleSize = sizeTile
 	buttons := container.NewGridWrap(fyne.NewSize(100, 60), s.minus, s.plus, s.remove)
 	actions := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(312, 60), buttons),
@@ -79,7 +80,7 @@ func newSaleScreen(u *UI) *saleScreen {
 	totalBox := container.NewStack(canvas.NewRectangle(colNavy),
 		container.New(layout.NewCustomPaddedLayout(12, 12, 20, 20),
 			container.NewBorder(nil, nil,
-				container.NewVBox(layout.NewSpacer(), label("TOTAL", sizeRow, colOnNavy, true), s.items, layout.NewSpacer()),
+				container.NewVBox(layout.NewSpacer(), label(lang.L("TOTAL"), sizeRow, colOnNavy, true), s.items, layout.NewSpacer()),
 				nil, s.total)))
 	left := container.NewBorder(nil, container.NewVBox(actions, totalBox), nil, nil, s.cartBox)
 
@@ -92,9 +93,9 @@ func newSaleScreen(u *UI) *saleScreen {
 		s.catBar.Add(t)
 	}
 	s.keyGrid = container.NewGridWithColumns(3)
-	s.pay = newTile("Pay", "", colGreen, s.onPay)
+	s.pay = newTile(lang.L("Pay"), "", colGreen, s.onPay)
 	s.pay.TitleSize, s.pay.Center, s.pay.MinHeight = 36, true, 96
-	s.code = newTile("Type code", "", colPanel, s.onTypeCode)
+	s.code = newTile(lang.L("Type code"), "", colPanel, s.onTypeCode)
 	s.code.Center, s.code.MinHeight, s.code.Outline = true, 96, colLine
 	bottom := container.New(&ratio{frac: 0.3, gap: 8}, s.code, s.pay)
 	right := container.NewBorder(s.catBar, bottom, nil, nil, container.NewVScroll(container.NewVBox(s.keyGrid)))
@@ -203,7 +204,7 @@ func (s *saleScreen) askWeight(p pos.Product) {
 		return pos.Qty(q), err == nil && q > 0 && pos.Qty(q) <= pos.MaxQty
 	}
 	s.dialog = newEntryDialog(s.u.win.Canvas(), p.Name,
-		"Weight in kg at "+s.u.money(p.Price)+" /kg", dec, "Add", 8,
+		lang.L("Weight in kg at {{.Price}} /kg", map[string]any{"Price": s.u.money(p.Price)}), dec, lang.L("Add"), 8,
 		func(buf string) string {
 			if buf == "" {
 				return "0" + dec + "000 kg"
@@ -222,7 +223,7 @@ func (s *saleScreen) askWeight(p pos.Product) {
 
 func (s *saleScreen) onTypeCode() {
 	s.u.clearMessage()
-	s.dialog = newEntryDialog(s.u.win.Canvas(), "Type the barcode", "The digits under the bars", "", "Add", 20,
+	s.dialog = newEntryDialog(s.u.win.Canvas(), lang.L("Type the barcode"), lang.L("The digits under the bars"), "", lang.L("Add"), 20,
 		func(buf string) string { return buf },
 		func(buf string) bool { return buf != "" },
 		func(buf string) { s.dialog = nil; s.u.onScan(buf) })
@@ -332,7 +333,7 @@ func (s *saleScreen) refresh() {
 		s.selName.Text, s.selName.Color = s.sale.Lines[s.selected].Name, colInk
 		s.selName.TextStyle.Bold = true
 	} else {
-		s.selName.Text, s.selName.Color = "Tap a line to change it", colInkSoft
+		s.selName.Text, s.selName.Color = lang.L("Tap a line to change it"), colInkSoft
 		s.selName.TextStyle.Bold = false
 	}
 	s.selName.Refresh()
@@ -369,9 +370,9 @@ func formatQty(q pos.Qty, dec string) string {
 func itemCount(items pos.Qty) string {
 	n := int64(items / pos.QtyOne)
 	if n == 1 {
-		return "1 item"
+		return lang.L("1 item")
 	}
-	return fmt.Sprintf("%d items", n)
+	return lang.L("{{.N}} items", map[string]any{"N": n})
 }
 
 // ratio lays out two objects side by side, the first taking frac of the

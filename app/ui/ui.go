@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"image/color"
 	"log/slog"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -90,6 +90,9 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 	if u.log == nil {
 		u.log = slog.Default()
 	}
+	if err := useLanguage(u.locale); err != nil {
+		u.log.Error("translations", "err", err)
+	}
 	if u.opts.Catalog == nil {
 		if qk, ok := any(reg).(QuickKeys); ok {
 			u.opts.Catalog = qk
@@ -149,12 +152,12 @@ func (u *UI) Run(ctx context.Context) error {
 // elsewhere: fyne.Do(u.RefreshStatus)).
 func (u *UI) RefreshStatus() {
 	st := u.reg.Spooler().Status()
-	s := "Printer ready"
+	s := lang.L("Printer ready")
 	switch {
 	case st.Err != nil && st.Pending > 0:
-		s = "Printer problem: " + receipts(st.Pending) + " waiting. Check paper and cover."
+		s = lang.L("Printer problem: {{.Receipts}} waiting. Check paper and cover.", map[string]any{"Receipts": receipts(st.Pending)})
 	case st.Pending > 0:
-		s = "Printing " + receipts(st.Pending)
+		s = lang.L("Printing {{.Receipts}}", map[string]any{"Receipts": receipts(st.Pending)})
 	}
 	if u.opts.Status != nil {
 		if extra := u.opts.Status(); extra != "" {
@@ -321,9 +324,9 @@ func (s *serial) wait() { s.wg.Wait() }
 
 func receipts(n int) string {
 	if n == 1 {
-		return "1 receipt"
+		return lang.L("1 receipt")
 	}
-	return fmt.Sprintf("%d receipts", n)
+	return lang.L("{{.N}} receipts", map[string]any{"N": n})
 }
 
 // band lays its objects out as a strip of a fixed height across the top, or

@@ -41,7 +41,7 @@ func TestWholeSaleWithScansQuickKeysAndWeight(t *testing.T) {
 	if got, want := h.u.sale.total.Text, "5,75 €"; got != want {
 		t.Errorf("total shows %q, want %q", got, want)
 	}
-	if got := h.u.sale.items.Text; got != "4 items" {
+	if got := h.u.sale.items.Text; got != "4 Artikel" {
 		t.Errorf("items = %q", got)
 	}
 	if got := h.u.sale.rows[3].detail; got != "0,742 kg × 1,99 € /kg" {
@@ -68,7 +68,7 @@ func TestWholeSaleWithScansQuickKeysAndWeight(t *testing.T) {
 	if sales[0].Totals.Gross != total || sales[0].Totals.Paid != total || len(sales[0].Lines) != 4 {
 		t.Errorf("journal sale totals = %+v, lines %d", sales[0].Totals, len(sales[0].Lines))
 	}
-	if h.u.change.receipt.Text != "Receipt K1-000001" {
+	if h.u.change.receipt.Text != "Beleg K1-000001" {
 		t.Errorf("receipt line = %q", h.u.change.receipt.Text)
 	}
 
@@ -180,7 +180,7 @@ func TestCashSuggestionGivesChange(t *testing.T) {
 	if got := h.u.change.change.Text; got != "3,32 €" {
 		t.Errorf("change = %q, want 3,32 €", got)
 	}
-	if got := h.u.change.paid.Text; !strings.Contains(got, "Total 6,68 €") || !strings.Contains(got, "Paid 10,00 €") {
+	if got := h.u.change.paid.Text; !strings.Contains(got, "Summe 6,68 €") || !strings.Contains(got, "Bezahlt 10,00 €") {
 		t.Errorf("paid line = %q", got)
 	}
 	rec := h.journal.sales(t)[0]
@@ -206,7 +206,7 @@ func TestTypedAmountAndPartPayment(t *testing.T) {
 	if got := h.u.cash.due.Text; got != "1,68 €" {
 		t.Errorf("due after 5 € = %q", got)
 	}
-	if !strings.Contains(h.u.cash.info.Text, "Paid 5,00 €") {
+	if !strings.Contains(h.u.cash.info.Text, "Bezahlt 5,00 €") {
 		t.Errorf("info = %q", h.u.cash.info.Text)
 	}
 	h.typeOn(h.u.cash.pad, "2", "0", "0", "0", keyBackspace, keyBackspace, "00") // 20,00 → 0,20 → 20,00
@@ -315,7 +315,7 @@ func TestReprint(t *testing.T) {
 	if got := h.reg.Spooler().Status().Pending; got != before+1 {
 		t.Errorf("pending prints = %d, want %d", got, before+1)
 	}
-	if !strings.Contains(h.u.msgText.Text, "copy") {
+	if !strings.Contains(h.u.msgText.Text, "Belegkopie") {
 		t.Errorf("message = %q", h.u.msgText.Text)
 	}
 	h.onScreen(h.u.change.content, "change") // reprint does not start a new sale
@@ -442,13 +442,13 @@ func TestStatusStrip(t *testing.T) {
 	h := newHarness(t)
 	h.u.opts.Status = func() string { return "Head office: 3 sales waiting" }
 	h.u.RefreshStatus()
-	if got := h.u.status.Text; got != "Printer ready   ·   Head office: 3 sales waiting" {
+	if got := h.u.status.Text; got != "Drucker bereit   ·   Head office: 3 sales waiting" {
 		t.Errorf("status = %q", got)
 	}
 	h.scanProduct("milch")
 	h.tap(h.u.sale.pay)
 	h.tap(h.u.cash.exact) // the receipt is queued; no spooler runs in this test
-	if got := h.u.status.Text; !strings.HasPrefix(got, "Printing 1 receipt") {
+	if got := h.u.status.Text; !strings.HasPrefix(got, "Drucke 1 Beleg") {
 		t.Errorf("status = %q", got)
 	}
 	if got := h.u.clockText.Text; got != "09:30" {
