@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/register"
 )
 
 //go:embed migrations/*.sql
@@ -27,8 +28,9 @@ type DB struct {
 	w *sql.DB // the one writer connection
 	r *sql.DB // the read pool
 
-	mu         sync.Mutex // guards registerID
+	mu         sync.Mutex // guards registerID and clock
 	registerID string
+	clock      register.Clock // for the PIN lockout; nil: the wall clock
 
 	stmts statements
 }

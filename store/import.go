@@ -24,6 +24,7 @@ type CatalogFile struct {
 	TaxRates   []CatalogTaxRate  `json:"tax_rates"`
 	Categories []CatalogCategory `json:"categories"`
 	Products   []CatalogProduct  `json:"products"`
+	Employees  []CatalogEmployee `json:"employees,omitempty"`
 }
 
 // CatalogTaxRate is a tax rate in a CatalogFile.
@@ -195,6 +196,7 @@ func (f *CatalogFile) validate() []string {
 			add("category %q: colour %q is not #RRGGBB", c.ID, c.Color)
 		}
 	}
+	p = append(p, validateEmployees(f.Employees)...)
 	products := map[string]bool{}
 	codes := map[string]string{} // barcode -> product id
 	for i, pr := range f.Products {
@@ -417,6 +419,11 @@ func (f *CatalogFile) write(ctx context.Context, tx *sql.Tx) ([]string, error) {
 		return nil, err
 	}
 	defer owner.Close()
+	for _, e := range f.Employees {
+		if err := upsertEmployee(ctx, tx, e, defaultPINParams); err != nil {
+			return nil, err
+		}
+	}
 	var problems []string
 	for _, p := range f.Products {
 		if _, err := upsert.ExecContext(ctx, p.ID, p.SKU, p.Name, p.Price, p.TaxRate, p.Category,

@@ -48,6 +48,9 @@ type Tender struct {
 	AuthCode   string     `json:"auth_code,omitempty"`
 	Reference  string     `json:"reference,omitempty"` // terminal receipt/trace number or voucher code
 	TerminalID string     `json:"terminal_id,omitempty"`
+	// TerminalReceipt is the card terminal's receipt text, printed on ours
+	// (PAN-like numbers masked before it gets here).
+	TerminalReceipt []string `json:"terminal_receipt,omitempty"`
 }
 
 // TaxLine is the tax breakdown for one rate.
@@ -82,6 +85,9 @@ type Sale struct {
 	CashierID  string
 	Cashier    string
 	StartedAt  time.Time
+	// PaymentLock names a card payment in flight or with an unknown outcome:
+	// until it is settled the sale may not change and takes no other tender.
+	PaymentLock string
 }
 
 // NewSale starts an empty sale.
@@ -154,6 +160,9 @@ func (s *Sale) RemoveLine(i int) error {
 }
 
 func (s *Sale) mustBeOpen() error {
+	if s.PaymentLock != "" {
+		return ErrPaymentPending
+	}
 	if len(s.Tenders) > 0 {
 		return Errorf(EConflict, "payment has started; remove the payments to change the sale")
 	}
@@ -163,6 +172,9 @@ func (s *Sale) mustBeOpen() error {
 // AddTender records a payment. Only cash may exceed what is due (change is
 // given in cash); card and voucher are capped at the amount due.
 func (s *Sale) AddTender(t Tender) error {
+	if s.PaymentLock != "" {
+		return ErrPaymentPending
+	}
 	t0, err := s.Totals()
 	if err != nil {
 		return err

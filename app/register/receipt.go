@@ -48,6 +48,15 @@ func ReceiptDoc(cfg Config, rec pos.SaleRecord, copy bool) pos.Doc {
 	d.Pair("Date", rec.Completed.In(localZone()).Format("2006-01-02 15:04:05"), false)
 	d.Pair("Cashier", rec.Cashier, false)
 	d.Pair("Register", cfg.RegisterCode, false)
+	for _, t := range rec.Tenders {
+		if len(t.TerminalReceipt) > 0 { // the card terminal's own receipt text
+			d.Rule()
+			for _, l := range t.TerminalReceipt {
+				d.Text(l, pos.AlignLeft)
+			}
+			d.Rule()
+		}
+	}
 	d.Barcode(rec.ReceiptNo)
 	d.Text("Thank you for shopping with us!", pos.AlignCenter)
 	d.Feed(2)

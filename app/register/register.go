@@ -34,6 +34,9 @@ type Deps struct {
 	Clock   Clock
 	Log     *slog.Logger
 	Staff   Staff // PIN checks for login and overrides; nil: no employees
+	// PaymentTerminal and Payments take card payments (card.go); nil: none.
+	PaymentTerminal PaymentTerminal
+	Payments        PaymentJournal
 	// OnCommitted is called after each journal commit, off the sale's lock,
 	// e.g. to wake the background syncer. It must not block.
 	OnCommitted func(pos.Entry)
@@ -181,6 +184,9 @@ func (r *Register) RemoveLine(i int) error {
 func (r *Register) CancelPayment() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.sale.PaymentLock != "" {
+		return // a card payment must be settled first (card.go)
+	}
 	r.sale.RemoveTenders()
 }
 
@@ -212,6 +218,10 @@ func (r *Register) TenderExact(ctx context.Context) (Payment, error) {
 func (r *Register) tender(ctx context.Context, t pos.Tender) (Payment, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.tenderLocked(ctx, t)
+}
+
+func (r *Register) tenderLocked(ctx context.Context, t pos.Tender) (Payment, error) {
 	if err := r.sale.AddTender(t); err != nil {
 		return Payment{}, err
 	}
