@@ -22,6 +22,11 @@ type SaleRecord struct {
 	Totals     Totals       `json:"totals"`
 	RefersTo   string       `json:"refers_to,omitempty"` // original sale of a void or return
 	Reason     string       `json:"reason,omitempty"`
+	Note       string       `json:"note,omitempty"`
+	Customer   *Customer    `json:"customer,omitempty"`
+	// OrderDiscount is the discount given on the whole sale; its shares are
+	// in the lines' order_discount.
+	OrderDiscount Discount `json:"order_discount,omitempty"`
 }
 
 // RecordLine is a line with its frozen amounts.
@@ -44,7 +49,8 @@ func (s *Sale) Record(receiptNo string, completed time.Time) (SaleRecord, error)
 	}
 	r := SaleRecord{SaleID: s.ID, ReceiptNo: receiptNo, RegisterID: s.RegisterID, CashierID: s.CashierID,
 		Cashier: s.Cashier, Currency: s.Currency.Code, TaxMode: s.TaxMode, StartedAt: s.StartedAt.UTC(),
-		Completed: completed.UTC(), Tenders: append([]Tender(nil), s.Tenders...), Totals: t}
+		Completed: completed.UTC(), Tenders: append([]Tender(nil), s.Tenders...), Totals: t,
+		Note: s.Note, Customer: s.Customer, OrderDiscount: s.OrderDiscount}
 	for _, l := range s.Lines {
 		amt, _ := l.Amount()
 		net, tax, gross, _ := LineTax(amt, l.TaxBP, s.TaxMode)

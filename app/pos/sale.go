@@ -18,6 +18,12 @@ type Line struct {
 	TaxBP     int64  `json:"tax_bp"`
 	Discount  int64  `json:"discount,omitempty"` // minor units taken off the line amount
 	Note      string `json:"note,omitempty"`
+	// DiscountBP remembers a percentage line discount (basis points) so the
+	// amount follows quantity changes; Discount holds the amount.
+	DiscountBP    int64 `json:"discount_bp,omitempty"`
+	OrderDiscount int64 `json:"order_discount,omitempty"` // this line's share of the order discount
+	ListPrice     int64 `json:"list_price,omitempty"`     // catalog price when UnitPrice was overridden
+	Restock       bool  `json:"restock,omitempty"`        // return line: goods go back on the shelf
 }
 
 // Amount is the line's rounded amount after its discount, in the price's tax mode.
@@ -26,7 +32,7 @@ func (l Line) Amount() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return addChecked(a, -l.Discount)
+	return addChecked(a, -l.Discount-l.OrderDiscount)
 }
 
 // TenderKind is how a sale was paid.
@@ -72,6 +78,9 @@ type Totals struct {
 	Due    int64     `json:"due"`    // still to pay; 0 when settled
 	Change int64     `json:"change"` // cash to hand back
 	Items  Qty       `json:"items"`  // pieces (weighed lines count as one)
+
+	// Rounding is what cash rounding added to (or took off) what is owed.
+	Rounding int64 `json:"rounding,omitempty"`
 }
 
 // Sale is an open or completed sale.
@@ -85,6 +94,12 @@ type Sale struct {
 	CashierID  string
 	Cashier    string
 	StartedAt  time.Time
+	Note       string
+	Customer   *Customer
+	// OrderDiscount is spread over the lines (see recompute); CashRounding
+	// is the cash increment in minor units (5: to 0.05), 0 for none.
+	OrderDiscount Discount
+	CashRounding  int64
 	// PaymentLock names a card payment in flight or with an unknown outcome:
 	// until it is settled the sale may not change and takes no other tender.
 	PaymentLock string
@@ -120,8 +135,9 @@ func (s *Sale) AddProduct(p Product, qty Qty, taxBP int64, barcode string) (int,
 	l := Line{ProductID: p.ID, SKU: p.SKU, Name: p.Name, Barcode: barcode, UnitPrice: p.Price,
 		Qty: qty, Weighed: p.SoldByWeight, TaxRateID: p.TaxRateID, TaxBP: taxBP}
 	s.Lines = append(s.Lines, l)
-	if _, err := s.Totals(); err != nil {
+	if err := s.recompute(); err != nil {
 		s.Lines = s.Lines[:len(s.Lines)-1]
+		_ = s.recompute()
 		return -1, err
 	}
 	return len(s.Lines) - 1, nil
@@ -140,8 +156,9 @@ func (s *Sale) SetQty(i int, qty Qty) error {
 	}
 	old := s.Lines[i].Qty
 	s.Lines[i].Qty = qty
-	if _, err := s.Totals(); err != nil {
+	if err := s.recompute(); err != nil {
 		s.Lines[i].Qty = old
+		_ = s.recompute()
 		return err
 	}
 	return nil
@@ -156,7 +173,7 @@ func (s *Sale) RemoveLine(i int) error {
 		return Errorf(EInvalid, "no such line")
 	}
 	s.Lines = append(s.Lines[:i], s.Lines[i+1:]...)
-	return nil
+	return s.recompute()
 }
 
 func (s *Sale) mustBeOpen() error {
@@ -257,7 +274,8 @@ func (s *Sale) Totals() (Totals, error) {
 			cash += tn.Amount
 		}
 	}
-	rest := t.Gross - t.Paid
+	t.Rounding = s.cashRounding(t.Gross-(t.Paid-cash), cash)
+	rest := t.Gross + t.Rounding - t.Paid
 	switch {
 	case t.Gross >= 0 && rest > 0, t.Gross < 0 && rest < 0:
 		t.Due = rest
