@@ -31,6 +31,7 @@ type DB struct {
 	mu         sync.Mutex // guards registerID and clock
 	registerID string
 	clock      register.Clock // for the PIN lockout; nil: the wall clock
+	pinParams  pinParams      // argon2id cost of new PIN hashes; zero: defaultPINParams
 
 	stmts statements
 }

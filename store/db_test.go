@@ -23,6 +23,7 @@ func mustOpenPath(tb testing.TB, path string) *DB {
 		tb.Fatalf("Open(%s): %v", path, err)
 	}
 	db.SetRegisterID("reg-test")
+	db.pinParams = testPINParams
 	tb.Cleanup(func() {
 		if err := db.Close(); err != nil {
 			tb.Errorf("Close: %v", err)

@@ -294,7 +294,7 @@ func (db *DB) importCatalog(ctx context.Context, f CatalogFile, onlyIfEmpty bool
 	} else if len(problems) > 0 {
 		return false, importErr(problems, nil)
 	}
-	if problems, err := f.write(ctx, tx); err != nil {
+	if problems, err := f.write(ctx, tx, db.pinCost()); err != nil {
 		return false, fmt.Errorf("store: import catalog: %w", err)
 	} else if len(problems) > 0 {
 		return false, importErr(problems, nil)
@@ -365,7 +365,7 @@ func (f *CatalogFile) checkReferences(ctx context.Context, tx *sql.Tx) ([]string
 
 // write upserts everything. Barcodes that belong to a product outside the
 // file are reported as problems (the caller rolls back).
-func (f *CatalogFile) write(ctx context.Context, tx *sql.Tx) ([]string, error) {
+func (f *CatalogFile) write(ctx context.Context, tx *sql.Tx, pin pinParams) ([]string, error) {
 	for k, v := range f.Settings {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
@@ -420,7 +420,7 @@ func (f *CatalogFile) write(ctx context.Context, tx *sql.Tx) ([]string, error) {
 	}
 	defer owner.Close()
 	for _, e := range f.Employees {
-		if err := upsertEmployee(ctx, tx, e, defaultPINParams); err != nil {
+		if err := upsertEmployee(ctx, tx, e, pin); err != nil {
 			return nil, err
 		}
 	}

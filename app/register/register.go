@@ -34,6 +34,8 @@ type Deps struct {
 	Clock   Clock
 	Log     *slog.Logger
 	Staff   Staff // PIN checks for login and overrides; nil: no employees
+	// Drawer opens the cash drawer (no-sale, payouts, drops); nil: none.
+	Drawer Drawer
 	// PaymentTerminal and Payments take card payments (card.go); nil: none.
 	PaymentTerminal PaymentTerminal
 	Payments        PaymentJournal

@@ -1,0 +1,141 @@
+package register
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+// StaffDirectory is a Staff that also lists the employees for the login
+// screen's tiles and checks the PIN of one chosen employee. Choosing first
+// (as Square and Lightspeed do) costs one PIN hash per try instead of one per
+// employee, and lets a wrong PIN count against that employee's lockout.
+type StaffDirectory interface {
+	Staff
+	Employees(ctx context.Context) ([]Employee, error)
+	VerifyEmployeePIN(ctx context.Context, employeeID, pin string) (Employee, error)
+}
+
+// ClockRecord is the journal payload of a clock in or out.
+type ClockRecord struct {
+	EmployeeID string    `json:"employee_id"`
+	Employee   string    `json:"employee"`
+	In         bool      `json:"in"` // false: clocked out
+	At         time.Time `json:"at"`
+}
+
+func (r *Register) directory() (StaffDirectory, bool) {
+	d, ok := r.deps.Staff.(StaffDirectory)
+	return d, ok
+}
+
+// Employees lists who can log in; none when the register has no staff set up.
+func (r *Register) Employees(ctx context.Context) ([]Employee, error) {
+	d, ok := r.directory()
+	if !ok {
+		return nil, nil
+	}
+	return d.Employees(ctx)
+}
+
+// Current is who is logged in; ok is false when the register is locked.
+func (r *Register) Current() (e Employee, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Employee{ID: r.cashier.ID, Name: r.cashier.Name, Role: r.role}, r.role != ""
+}
+
+// Login checks the chosen employee's PIN and makes them the cashier; the open
+// sale (if any) stays and carries on under their name. An employee not
+// clocked in is clocked in (journaled). It reports whether it clocked them in.
+func (r *Register) Login(ctx context.Context, employeeID, pin string) (Employee, bool, error) {
+	d, ok := r.directory()
+	if !ok {
+		return Employee{}, false, pos.Errorf(pos.EUnavailable, "No employees are set up on this register.")
+	}
+	e, err := d.VerifyEmployeePIN(ctx, employeeID, pin)
+	if err != nil {
+		return Employee{}, false, err
+	}
+	in, err := r.ClockedIn(ctx)
+	if err != nil {
+		return Employee{}, false, err
+	}
+	clocked := false
+	if _, ok := in[e.ID]; !ok {
+		if err := r.clock(ctx, e, true); err != nil {
+			return Employee{}, false, err
+		}
+		clocked = true
+	}
+	r.SetEmployee(e)
+	return e, clocked, nil
+}
+
+// Lock logs the cashier out for a quick switch: the open sale stays as it is
+// for whoever logs in next.
+func (r *Register) Lock() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cashier, r.role = Cashier{}, ""
+}
+
+// ClockOut records the logged-in employee's clock out and locks the register.
+func (r *Register) ClockOut(ctx context.Context) error {
+	e, ok := r.Current()
+	if !ok {
+		return pos.Errorf(pos.EConflict, "Nobody is logged in.")
+	}
+	if err := r.clock(ctx, e, false); err != nil {
+		return err
+	}
+	r.Lock()
+	return nil
+}
+
+func (r *Register) clock(ctx context.Context, e Employee, in bool) error {
+	now := r.deps.Clock.Now().UTC().Truncate(time.Millisecond)
+	rec := ClockRecord{EmployeeID: e.ID, Employee: e.Name, In: in, At: now}
+	entry, err := r.deps.Journal.Append(ctx, pos.EntryClockInOut, newID(), now, func(int64) ([]byte, error) {
+		return json.Marshal(rec)
+	})
+	if err != nil {
+		return fmt.Errorf("journal clock: %w", err)
+	}
+	r.committed(entry)
+	return nil
+}
+
+// ClockedIn returns who is clocked in and since when, read from the journal.
+func (r *Register) ClockedIn(ctx context.Context) (map[string]time.Time, error) {
+	jr, ok := r.deps.Journal.(JournalReader)
+	if !ok {
+		return map[string]time.Time{}, nil
+	}
+	entries, err := jr.EntriesOfKind(ctx, 0, pos.EntryClockInOut)
+	if err != nil {
+		return nil, fmt.Errorf("clocked in: %w", err)
+	}
+	in := map[string]time.Time{}
+	for _, e := range entries {
+		var rec ClockRecord
+		if err := json.Unmarshal(e.Payload, &rec); err != nil {
+			return nil, fmt.Errorf("clock entry %d: %w", e.Seq, err)
+		}
+		if rec.In {
+			in[rec.EmployeeID] = rec.At
+		} else {
+			delete(in, rec.EmployeeID)
+		}
+	}
+	return in, nil
+}
+
+func (r *Register) committed(e pos.Entry) {
+	if f := r.deps.OnCommitted; f != nil {
+		f(e)
+	}
+}
