@@ -1,0 +1,129 @@
+// Command headoffice is the head-office server: it receives the journals the
+// registers push (syncserver over hqstore) and serves a status page.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/sync/syncserver"
+)
+
+// dbFile is the SQLite file inside the -data directory.
+const dbFile = "headoffice.db"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
+}
+
+// config is everything the flags set.
+type config struct {
+	addr    string
+	dataDir string
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("headoffice", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
+	fs.StringVar(&c.dataDir, "data", "", "`directory` for the database (created if missing)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port]\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case c.dataDir == "":
+		return c, errors.New("-data is required: the directory that holds the head-office database")
+	}
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		return c, fmt.Errorf("-addr %q: want host:port, e.g. 127.0.0.1:8080", c.addr)
+	}
+	return c, nil
+}
+
+// run is main without the process: it returns the exit code. ready, if not
+// nil, learns the address once the server listens (tests use port 0).
+func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "headoffice: %v\nRun 'headoffice -h' for usage.\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := serve(ctx, cfg, log, ready); err != nil {
+		log.Error("head office stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)) error {
+	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	dbPath := filepath.Join(cfg.dataDir, dbFile)
+	store, err := hqstore.OpenSQLite(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	api, err := syncserver.New(syncserver.Config{Store: store, Log: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // a 500-entry batch over a slow shop line
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("head office listening", "addr", "http://"+ln.Addr().String(), "database", dbPath)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-errc // http.ErrServerClosed
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's log and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestBadFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no data dir", []string{}, 2, "-data is required"},
+		{"unknown flag", []string{"-data", "x", "-port", "1"}, 2, "flag provided but not defined: -port"},
+		{"bad addr", []string{"-data", "x", "-addr", "8080"}, 2, "want host:port"},
+		{"stray argument", []string{"-data", "x", "serve"}, 2, `unexpected argument "serve"`},
+		{"help", []string{"-h"}, 0, "usage: headoffice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out syncBuffer
+			if code := run(context.Background(), tt.args, &out, nil); code != tt.code {
+				t.Errorf("exit code %d, want %d; output:\n%s", code, tt.code, out.String())
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("output lacks %q:\n%s", tt.want, out.String())
+			}
+		})
+	}
+}
+
+func TestServesAndShutsDown(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "new", "data") // created on start
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	addrc := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-data", dir}, &out, func(a string) { addrc <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case code := <-done:
+		t.Fatalf("exited with %d:\n%s", code, out.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("never listened")
+	}
+	for _, path := range []string{"/livez", "/readyz", "/", "/v1/registers/R1/sync-state"} {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("GET %s: %d", path, res.StatusCode)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+		t.Errorf("database not created: %v", err)
+	}
+	cancel() // what SIGINT/SIGTERM do through signal.NotifyContext
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit code %d after shutdown:\n%s", code, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not shut down")
+	}
+	for _, want := range []string{"head office listening", "addr=http://" + addr, "stopped"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, out.String())
+		}
+	}
+}
