@@ -156,6 +156,16 @@ type ShiftReport struct {
 	Receipts []ReceiptRef `json:"receipts,omitempty"`
 }
 
+// TenderAmount is the report's total for one tender kind.
+func (r ShiftReport) TenderAmount(k pos.TenderKind) int64 {
+	for _, t := range r.ByTender {
+		if t.Kind == k {
+			return t.Amount
+		}
+	}
+	return 0
+}
+
 // ErrNoShift means no shift is open.
 var ErrNoShift = pos.Errorf(pos.EConflict, "No shift is open. Open a shift and count the float first.")
 
