@@ -315,3 +315,11 @@ func RoundTo(v, inc int64) int64 {
 	}
 	return r * inc
 }
+
+// ScaleAmount is round(amount·num/den), halves away from zero; den > 0.
+func ScaleAmount(amount, num, den int64) (int64, error) {
+	if den <= 0 {
+		return 0, Errorf(EInvalid, "bad denominator")
+	}
+	return mulDivRound(amount, num, den)
+}

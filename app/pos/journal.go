@@ -20,6 +20,7 @@ const (
 	EntryZReport    EntryKind = "z_report"
 	EntryOverride   EntryKind = "override"
 	EntryClockInOut EntryKind = "clock"
+	EntryCancel     EntryKind = "cancel" // an open sale thrown away: audit only, no money
 )
 
 // GenesisHash is the previous hash of a register's first entry.

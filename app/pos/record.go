@@ -50,11 +50,19 @@ func (s *Sale) Record(receiptNo string, completed time.Time) (SaleRecord, error)
 	r := SaleRecord{SaleID: s.ID, ReceiptNo: receiptNo, RegisterID: s.RegisterID, CashierID: s.CashierID,
 		Cashier: s.Cashier, Currency: s.Currency.Code, TaxMode: s.TaxMode, StartedAt: s.StartedAt.UTC(),
 		Completed: completed.UTC(), Tenders: append([]Tender(nil), s.Tenders...), Totals: t,
-		Note: s.Note, Customer: s.Customer, OrderDiscount: s.OrderDiscount}
+		Note: s.Note, Customer: s.Customer, OrderDiscount: s.OrderDiscount, RefersTo: s.RefersTo}
 	for _, l := range s.Lines {
 		amt, _ := l.Amount()
 		net, tax, gross, _ := LineTax(amt, l.TaxBP, s.TaxMode)
 		r.Lines = append(r.Lines, RecordLine{Line: l, Amount: amt, Net: net, Tax: tax, Gross: gross})
 	}
 	return r, nil
+}
+
+// EntryKind is the journal kind the completed sale is recorded as.
+func (s *Sale) EntryKind() EntryKind {
+	if s.Return {
+		return EntryReturn
+	}
+	return EntrySale
 }

@@ -24,6 +24,7 @@ type Line struct {
 	OrderDiscount int64 `json:"order_discount,omitempty"` // this line's share of the order discount
 	ListPrice     int64 `json:"list_price,omitempty"`     // catalog price when UnitPrice was overridden
 	Restock       bool  `json:"restock,omitempty"`        // return line: goods go back on the shelf
+	RefLine       int   `json:"ref_line,omitempty"`       // return line: 1 + the original sale's line index
 }
 
 // Amount is the line's rounded amount after its discount, in the price's tax mode.
@@ -100,6 +101,10 @@ type Sale struct {
 	// is the cash increment in minor units (5: to 0.05), 0 for none.
 	OrderDiscount Discount
 	CashRounding  int64
+	// Return marks a sale of returned goods (negative lines); RefersTo is
+	// the original sale's id, "" for a return without receipt.
+	Return   bool
+	RefersTo string
 	// PaymentLock names a card payment in flight or with an unknown outcome:
 	// until it is settled the sale may not change and takes no other tender.
 	PaymentLock string

@@ -24,6 +24,12 @@ type Config struct {
 	Currency     pos.Currency
 	TaxMode      pos.TaxMode
 	Locale       string // "en", "de"
+	// CashRounding rounds the cash part of a payment to this many minor
+	// units (5: to 0.05, as in CHF or DKK); 0 for none.
+	CashRounding int64
+	// DiscountLimitBP is the largest discount a cashier gives alone, in
+	// basis points (1000 = 10 %); 0 means DefaultDiscountLimitBP.
+	DiscountLimitBP int64
 }
 
 // Deps are the adapters the register uses.
@@ -34,6 +40,8 @@ type Deps struct {
 	Clock   Clock
 	Log     *slog.Logger
 	Staff   Staff // PIN checks for login and overrides; nil: no employees
+	// Parked keeps parked sales across restarts (park.go); nil: no parking.
+	Parked ParkedSales
 	// Drawer opens the cash drawer (no-sale, payouts, drops); nil: none.
 	Drawer Drawer
 	// PaymentTerminal and Payments take card payments (card.go); nil: none.
@@ -113,6 +121,7 @@ func (r *Register) SetEmployee(e Employee) {
 func (r *Register) newSale() *pos.Sale {
 	s := pos.NewSale(newID(), r.cfg.RegisterID, r.cfg.Currency, r.cfg.TaxMode, r.deps.Clock.Now())
 	s.CashierID, s.Cashier = r.cashier.ID, r.cashier.Name
+	s.CashRounding = r.cfg.CashRounding
 	return s
 }
 
@@ -209,12 +218,12 @@ func (r *Register) TenderCash(ctx context.Context, amount int64) (Payment, error
 // TenderExact pays the amount due in cash.
 func (r *Register) TenderExact(ctx context.Context) (Payment, error) {
 	r.mu.Lock()
-	t, err := r.sale.Totals()
+	due, err := r.sale.CashDue() // rounded when cash rounding is on
 	r.mu.Unlock()
 	if err != nil {
 		return Payment{}, err
 	}
-	return r.TenderCash(ctx, t.Due)
+	return r.TenderCash(ctx, due)
 }
 
 func (r *Register) tender(ctx context.Context, t pos.Tender) (Payment, error) {
@@ -258,7 +267,7 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 	// The journal keeps milliseconds; the record must say the same instant.
 	now := r.deps.Clock.Now().UTC().Truncate(time.Millisecond)
 	var rec pos.SaleRecord
-	entry, err := r.deps.Journal.Append(ctx, pos.EntrySale, r.sale.ID, now, func(seq int64) ([]byte, error) {
+	entry, err := r.deps.Journal.Append(ctx, r.sale.EntryKind(), r.sale.ID, now, func(seq int64) ([]byte, error) {
 		var err error
 		rec, err = r.sale.Record(ReceiptNo(r.cfg.RegisterCode, seq), now)
 		if err != nil {

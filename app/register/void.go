@@ -1,0 +1,119 @@
+package register
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+// VoidSale cancels a completed sale of today with a compensating EntryVoid:
+// a record with every line, tender and total negated, referring to the
+// original. It needs ActionVoidSale, is refused for a sale voided or
+// returned before, and reverses card payments on the terminal first.
+//
+// "Same shift" is approximated by the same local business day until shifts
+// are on the register; a sale of an earlier day is returned instead.
+func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Override) (pos.SaleRecord, error) {
+	l, err := r.lookup()
+	if err != nil {
+		return pos.SaleRecord{}, err
+	}
+	e, err := r.deps.Journal.EntryByID(ctx, saleID)
+	if err != nil {
+		return pos.SaleRecord{}, fmt.Errorf("void %s: %w", saleID, err)
+	}
+	if e.Kind != pos.EntrySale {
+		return pos.SaleRecord{}, pos.Errorf(pos.EInvalid, "Only a sale can be voided.")
+	}
+	orig, err := r.returnable(ctx, l, e)
+	if err != nil {
+		return pos.SaleRecord{}, err
+	}
+	rec := orig.Record
+	if orig.Voided {
+		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Receipt %s is already voided.", rec.ReceiptNo)
+	}
+	for i, left := range orig.Left {
+		if left != rec.Lines[i].Qty {
+			return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Goods of receipt %s were returned already: return the rest instead.", rec.ReceiptNo)
+		}
+	}
+	now := r.deps.Clock.Now()
+	if !sameDay(rec.Completed, now) {
+		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Receipt %s is from an earlier day: take a return instead.", rec.ReceiptNo)
+	}
+	if _, err := r.Authorize(ctx, ActionVoidSale, ov, "void "+rec.ReceiptNo+": "+reason); err != nil {
+		return pos.SaleRecord{}, err
+	}
+	for _, t := range rec.Tenders {
+		if t.Kind != pos.TenderCard {
+			continue
+		}
+		if r.deps.PaymentTerminal == nil {
+			return pos.SaleRecord{}, ErrNoCardTerminal
+		}
+		res, err := r.deps.PaymentTerminal.Reverse(ctx, t.Reference, nil)
+		if err != nil {
+			return pos.SaleRecord{}, fmt.Errorf("void %s: reverse card: %w", rec.ReceiptNo, err)
+		}
+		if !res.Approved {
+			return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "The card terminal refused to reverse the payment: %s", res.Message)
+		}
+	}
+	void := negateRecord(rec)
+	void.SaleID, void.RefersTo, void.Reason = newID(), rec.SaleID, reason
+	r.mu.Lock()
+	void.CashierID, void.Cashier = r.cashier.ID, r.cashier.Name
+	r.mu.Unlock()
+	at := now.UTC().Truncate(time.Millisecond)
+	void.StartedAt, void.Completed = at, at
+	entry, err := r.deps.Journal.Append(ctx, pos.EntryVoid, void.SaleID, at, func(seq int64) ([]byte, error) {
+		void.ReceiptNo = ReceiptNo(r.cfg.RegisterCode, seq)
+		return json.Marshal(void)
+	})
+	if err != nil {
+		return pos.SaleRecord{}, fmt.Errorf("%w: %w", pos.Errorf(pos.EInternal, "The void could not be saved. Try again."), err)
+	}
+	r.spool.Enqueue(ReceiptDoc(r.cfg, void, false))
+	if f := r.deps.OnCommitted; f != nil {
+		f(entry)
+	}
+	return void, nil
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Local().Date()
+	by, bm, bd := b.Local().Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// negateRecord turns every figure of a record around, so a void sums with
+// its original to zero in any report.
+func negateRecord(rec pos.SaleRecord) pos.SaleRecord {
+	out := rec
+	out.Lines = make([]pos.RecordLine, len(rec.Lines))
+	for i, l := range rec.Lines {
+		n := l
+		n.Qty, n.Discount, n.OrderDiscount = -l.Qty, -l.Discount, -l.OrderDiscount
+		n.Amount, n.Net, n.Tax, n.Gross = -l.Amount, -l.Net, -l.Tax, -l.Gross
+		n.RefLine = i + 1
+		out.Lines[i] = n
+	}
+	out.Tenders = make([]pos.Tender, len(rec.Tenders))
+	for i, t := range rec.Tenders {
+		t.Amount = -t.Amount
+		out.Tenders[i] = t
+	}
+	t := rec.Totals
+	t.Net, t.Tax, t.Gross, t.Paid, t.Due, t.Change, t.Rounding, t.Items = -t.Net, -t.Tax, -t.Gross, -t.Paid, -t.Due, -t.Change, -t.Rounding, -t.Items
+	t.Taxes = make([]pos.TaxLine, len(rec.Totals.Taxes))
+	for i, tl := range rec.Totals.Taxes {
+		tl.Net, tl.Tax, tl.Gross = -tl.Net, -tl.Tax, -tl.Gross
+		t.Taxes[i] = tl
+	}
+	out.Totals = t
+	return out
+}
