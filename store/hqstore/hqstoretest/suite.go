@@ -32,9 +32,9 @@ type step struct {
 }
 
 const (
-	S = hqstore.Stored
-	D = hqstore.Duplicate
-	X = hqstore.Rejected
+	isStored = hqstore.Stored
+	isDup    = hqstore.Duplicate
+	isRej    = hqstore.Rejected
 )
 
 func statuses(s hqstore.Status, n int) []hqstore.Status { return slices.Repeat([]hqstore.Status{s}, n) }
@@ -53,47 +53,47 @@ func testIngest(t *testing.T, open func(t *testing.T) hqstore.Store) {
 		wantSales int64
 	}{
 		{"in order across batches", func(c *Chain) []step {
-			return []step{{entries: c.Sales(5), want: statuses(S, 5), acked: 5},
-				{entries: c.Sales(3), want: statuses(S, 3), acked: 8}}
+			return []step{{entries: c.Sales(5), want: statuses(isStored, 5), acked: 5},
+				{entries: c.Sales(3), want: statuses(isStored, 3), acked: 8}}
 		}, 8},
 		{"same batch twice stores nothing new", func(c *Chain) []step {
 			b := c.Sales(4)
-			return []step{{entries: b, want: statuses(S, 4), acked: 4},
-				{entries: b, want: statuses(D, 4), acked: 4}}
+			return []step{{entries: b, want: statuses(isStored, 4), acked: 4},
+				{entries: b, want: statuses(isDup, 4), acked: 4}}
 		}, 4},
 		{"overlapping batch", func(c *Chain) []step {
 			b := c.Sales(8)
-			return []step{{entries: b[:5], want: statuses(S, 5), acked: 5},
-				{entries: b[2:], want: cat(statuses(D, 3), statuses(S, 3)), acked: 8}}
+			return []step{{entries: b[:5], want: statuses(isStored, 5), acked: 5},
+				{entries: b[2:], want: cat(statuses(isDup, 3), statuses(isStored, 3)), acked: 8}}
 		}, 8},
 		{"empty batch reports the chain end", func(c *Chain) []step {
-			return []step{{entries: c.Sales(2), want: statuses(S, 2), acked: 2}, {acked: 2}}
+			return []step{{entries: c.Sales(2), want: statuses(isStored, 2), acked: 2}, {acked: 2}}
 		}, 2},
 		{"edited payload is rejected, later entries out of sequence", func(c *Chain) []step {
 			b := c.Sales(5)
 			b[2] = tamper(b[2])
-			return []step{{entries: b, want: cat(statuses(S, 2), statuses(X, 3)),
+			return []step{{entries: b, want: cat(statuses(isStored, 2), statuses(isRej, 3)),
 				reasons: []string{"", "", "edited", "out of sequence", "out of sequence"}, acked: 2}}
 		}, 2},
 		{"broken link is rejected", func(c *Chain) []step {
 			b := c.Sales(3)
 			b[1].PrevHash = strings.Repeat("ab", 32)
 			b[1].Hash = b[1].ComputeHash()
-			return []step{{entries: b, want: cat(statuses(S, 1), statuses(X, 2)),
+			return []step{{entries: b, want: cat(statuses(isStored, 1), statuses(isRej, 2)),
 				reasons: []string{"", "previous-hash", "out of sequence"}, acked: 1}}
 		}, 1},
 		{"gap is refused until the missing entries arrive", func(c *Chain) []step {
 			b := c.Sales(6)
 			return []step{
-				{entries: b[3:], want: statuses(X, 3), reasons: []string{"gap: expected seq 1, got 4", "out of sequence", ""}, acked: 0},
-				{entries: b[:2], want: statuses(S, 2), acked: 2},
-				{entries: b[3:], want: statuses(X, 3), reasons: []string{"gap: expected seq 3, got 4"}, acked: 2},
-				{entries: b[2:], want: statuses(S, 4), acked: 6},
+				{entries: b[3:], want: statuses(isRej, 3), reasons: []string{"gap: expected seq 1, got 4", "out of sequence", ""}, acked: 0},
+				{entries: b[:2], want: statuses(isStored, 2), acked: 2},
+				{entries: b[3:], want: statuses(isRej, 3), reasons: []string{"gap: expected seq 3, got 4"}, acked: 2},
+				{entries: b[2:], want: statuses(isStored, 4), acked: 6},
 			}
 		}, 6},
 		{"entry of another register is rejected", func(c *Chain) []step {
 			other := NewChain("R-other").Sales(1)
-			return []step{{entries: cat(other, c.Sales(1)), want: statuses(X, 2),
+			return []step{{entries: cat(other, c.Sales(1)), want: statuses(isRej, 2),
 				reasons: []string{`belongs to register "R-other"`, "out of sequence"}, acked: 0}}
 		}, 0},
 		{"id reused with different content is rejected", func(c *Chain) []step {
@@ -101,8 +101,8 @@ func testIngest(t *testing.T, open func(t *testing.T) hqstore.Store) {
 			fake := b[1]
 			fake.ID = b[0].ID
 			fake.Hash = fake.ComputeHash()
-			return []step{{entries: b[:1], want: statuses(S, 1), acked: 1},
-				{entries: []pos.Entry{fake}, want: statuses(X, 1), reasons: []string{"different content"}, acked: 1}}
+			return []step{{entries: b[:1], want: statuses(isStored, 1), acked: 1},
+				{entries: []pos.Entry{fake}, want: statuses(isRej, 1), reasons: []string{"different content"}, acked: 1}}
 		}, 1},
 		{"seq already stored under another id is rejected", func(c *Chain) []step {
 			b := c.Sales(2)
@@ -110,17 +110,17 @@ func testIngest(t *testing.T, open func(t *testing.T) hqstore.Store) {
 			fork.Next(pos.EntryCashMove, []byte(`{"fork":true}`))
 			f := fork.Sales(1)
 			f[0].ID = "forked-id"
-			return []step{{entries: b, want: statuses(S, 2), acked: 2},
-				{entries: f, want: statuses(X, 1), reasons: []string{"seq 2 is already stored"}, acked: 2}}
+			return []step{{entries: b, want: statuses(isStored, 2), acked: 2},
+				{entries: f, want: statuses(isRej, 1), reasons: []string{"seq 2 is already stored"}, acked: 2}}
 		}, 2},
 		{"other kinds are stored but are not sales", func(c *Chain) []step {
 			b := cat(c.Sales(1), []pos.Entry{c.Next(pos.EntryShiftOpen, []byte(`{"float":10000}`)),
 				c.Next(pos.EntryCashMove, []byte("not json at all"))}, c.Sales(1))
-			return []step{{entries: b, want: statuses(S, 4), acked: 4}}
+			return []step{{entries: b, want: statuses(isStored, 4), acked: 4}}
 		}, 2},
 		{"sale with a payload that is not a sale record is rejected", func(c *Chain) []step {
 			b := cat(c.Sales(1), []pos.Entry{c.Next(pos.EntrySale, []byte(`[1,2,3]`))})
-			return []step{{entries: b, want: []hqstore.Status{S, X}, reasons: []string{"", "not a sale record"}, acked: 1}}
+			return []step{{entries: b, want: []hqstore.Status{isStored, isRej}, reasons: []string{"", "not a sale record"}, acked: 1}}
 		}, 1},
 	}
 	for _, tt := range tests {
