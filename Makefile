@@ -38,8 +38,7 @@ test-gui:
 
 # Every fuzz target runs for FUZZTIME (longer: make fuzz FUZZTIME=5m).
 fuzz:
-	@set -e; for pkg in $$(CGO_ENABLED=0 $(GO) list ./...); do \
-	  dir=$$(CGO_ENABLED=0 $(GO) list -f '{{.Dir}}' $$pkg); \
+	@set -e; $(GO) list -e -f '{{.ImportPath}} {{.Dir}}' ./... | while read -r pkg dir; do \
 	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
 	    CGO_ENABLED=0 $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg >/tmp/till-fuzz.log 2>&1 || { cat /tmp/till-fuzz.log; exit 1; }; \
