@@ -54,16 +54,31 @@ func (u *UI) withOverride(action register.Action, detail string, do func(ov *reg
 	})
 }
 
-// overrideReasons are the usual reasons offered as one-tap choices.
-var overrideReasons = map[register.Action][]string{
-	register.ActionPriceOverride:     {"Price on shelf differs", "Damaged item", "Price match"},
-	register.ActionDiscountOverLimit: {"Loyal customer", "Damaged item", "Manager's offer"},
-	register.ActionVoidSale:          {"Wrong items rung up", "Customer changed mind", "Wrong tender"},
-	register.ActionRefund:            {"Faulty item", "Customer changed mind", "Wrong item sold"},
-	register.ActionBlindReturn:       {"Receipt lost", "Gift without receipt", "Faulty item"},
-	register.ActionNoSale:            {"Change for customer", "Wrong change given", "Check drawer"},
-	register.ActionPayout:            {"Supplier delivery", "Cleaning supplies", "Petty cash"},
-	register.ActionZReport:           {"End of day", "Change of shift", "Cashier absent"},
+// overrideReason is a one-tap reason: key is the English text (tests and
+// the translation files use it), text what the dialog shows and journals.
+type overrideReason struct{ key, text string }
+
+// overrideReasons are the usual reasons for an action, in the store's language.
+func overrideReasons(a register.Action) []overrideReason {
+	switch a {
+	case register.ActionPriceOverride:
+		return []overrideReason{{"Price on shelf differs", lang.L("Price on shelf differs")}, {"Damaged item", lang.L("Damaged item")}, {"Price match", lang.L("Price match")}}
+	case register.ActionDiscountOverLimit:
+		return []overrideReason{{"Loyal customer", lang.L("Loyal customer")}, {"Damaged item", lang.L("Damaged item")}, {"Manager's offer", lang.L("Manager's offer")}}
+	case register.ActionVoidSale:
+		return []overrideReason{{"Wrong items rung up", lang.L("Wrong items rung up")}, {"Customer changed mind", lang.L("Customer changed mind")}, {"Wrong tender", lang.L("Wrong tender")}}
+	case register.ActionRefund:
+		return []overrideReason{{"Faulty item", lang.L("Faulty item")}, {"Customer changed mind", lang.L("Customer changed mind")}, {"Wrong item sold", lang.L("Wrong item sold")}}
+	case register.ActionBlindReturn:
+		return []overrideReason{{"Receipt lost", lang.L("Receipt lost")}, {"Gift without receipt", lang.L("Gift without receipt")}, {"Faulty item", lang.L("Faulty item")}}
+	case register.ActionNoSale:
+		return []overrideReason{{"Change for customer", lang.L("Change for customer")}, {"Wrong change given", lang.L("Wrong change given")}, {"Check drawer", lang.L("Check drawer")}}
+	case register.ActionPayout:
+		return []overrideReason{{"Supplier delivery", lang.L("Supplier delivery")}, {"Cleaning supplies", lang.L("Cleaning supplies")}, {"Petty cash", lang.L("Petty cash")}}
+	case register.ActionZReport:
+		return []overrideReason{{"End of day", lang.L("End of day")}, {"Change of shift", lang.L("Change of shift")}, {"Cashier absent", lang.L("Cashier absent")}}
+	}
+	return nil
 }
 
 // actionName is the guarded action as a manager reads it on the dialog.
@@ -99,7 +114,8 @@ type overrideDialog struct {
 	dots    *canvas.Text
 	errText *canvas.Text
 	reasons map[string]*tile // the one-tap reasons, by their (untranslated) key
-	other   *widget.Entry    // a typed reason
+	texts   map[string]string
+	other   *widget.Entry // a typed reason
 	pad     *keypad
 	ok      *tile
 	cancel  *tile
@@ -109,17 +125,18 @@ type overrideDialog struct {
 }
 
 func newOverrideDialog(u *UI, action register.Action, detail string, onApprove func(register.Override, func(error))) *overrideDialog {
-	d := &overrideDialog{u: u, onApprove: onApprove, reasons: map[string]*tile{}}
+	d := &overrideDialog{u: u, onApprove: onApprove, reasons: map[string]*tile{}, texts: map[string]string{}}
 	title := label(lang.L("Manager approval"), 28, colInk, true)
 	what := label(actionName(action), sizeRow, colInk, true)
 	det := label(detail, sizeDetail, colInkSoft, false)
 	d.errText = label("", sizeDetail, colError, true)
 
 	var reasonTiles []fyne.CanvasObject
-	for _, r := range overrideReasons[action] {
-		t := newTile(lang.L(r), "", colPanel, func() { d.pickReason(r) })
+	for _, r := range overrideReasons(action) {
+		t := newTile(r.text, "", colPanel, func() { d.pickReason(r.key) })
 		t.Center, t.MinHeight, t.Outline, t.TitleSize = true, 56, colLine, 17
-		d.reasons[r] = t
+		d.reasons[r.key] = t
+		d.texts[r.key] = r.text
 		reasonTiles = append(reasonTiles, t)
 	}
 	d.other = widget.NewEntry()
@@ -192,7 +209,7 @@ func (d *overrideDialog) reasonText() string {
 		return typed
 	}
 	if d.reason != "" {
-		return lang.L(d.reason)
+		return d.texts[d.reason]
 	}
 	return ""
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
+
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
 )
@@ -88,7 +90,7 @@ func TestOverrideDialogApprovesWithManagerPIN(t *testing.T) {
 		t.Fatalf("manager PIN: dialog open %v, done %d, approver %+v", h.u.override != nil, done, approver)
 	}
 	ovs := h.journal.overrides(t)
-	if len(ovs) != 1 || ovs[0].CashierID != "e-anna" || ovs[0].ApproverID != "e-clara" || ovs[0].Reason != "Petty cash" || ovs[0].Action != register.ActionPayout {
+	if len(ovs) != 1 || ovs[0].CashierID != "e-anna" || ovs[0].ApproverID != "e-clara" || ovs[0].Reason != lang.L("Petty cash") || ovs[0].Action != register.ActionPayout {
 		t.Fatalf("journaled overrides = %+v", ovs)
 	}
 	// 4 PIN keys + reason + Approve, twice more 4 + Approve.

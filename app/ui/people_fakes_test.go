@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
 )
 
@@ -37,3 +40,83 @@ func newStaffHarness(t *testing.T, deps register.Deps) *harness {
 type harnessClock struct{ h *harness }
 
 func (c harnessClock) Now() time.Time { return c.h.clock }
+
+// fakeDirectory is fakeStaff with tiles: it also lists the employees and
+// checks one chosen employee's PIN.
+type fakeDirectory struct{ *fakeStaff }
+
+func newFakeDirectory() fakeDirectory { return fakeDirectory{newFakeStaff()} }
+
+func (d fakeDirectory) Employees(context.Context) ([]register.Employee, error) {
+	var out []register.Employee
+	for _, pin := range []string{"1111", "2222", "3333"} {
+		out = append(out, d.byPIN[pin])
+	}
+	return out, nil
+}
+
+func (d fakeDirectory) VerifyEmployeePIN(_ context.Context, id, pin string) (register.Employee, error) {
+	if e, ok := d.byPIN[pin]; ok && e.ID == id {
+		return e, nil
+	}
+	return register.Employee{}, pos.Errorf(pos.EUnauthorized, "Wrong PIN. Try again.")
+}
+
+// The fake journal reads back like the store does (register.JournalReader).
+
+func (j *fakeJournal) EntriesOfKind(_ context.Context, afterSeq int64, kinds ...pos.EntryKind) ([]pos.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []pos.Entry
+	for _, e := range j.entries {
+		if e.Seq > afterSeq && slices.Contains(kinds, e.Kind) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (j *fakeJournal) LastOfKind(_ context.Context, kinds ...pos.EntryKind) (pos.Entry, bool, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := len(j.entries) - 1; i >= 0; i-- {
+		if slices.Contains(kinds, j.entries[i].Kind) {
+			return j.entries[i], true, nil
+		}
+	}
+	return pos.Entry{}, false, nil
+}
+
+func (j *fakeJournal) Entries(_ context.Context, afterSeq int64, limit int) ([]pos.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []pos.Entry
+	for _, e := range j.entries {
+		if e.Seq > afterSeq && len(out) < limit {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (j *fakeJournal) kinds(kind pos.EntryKind) []pos.Entry {
+	es, _ := j.EntriesOfKind(context.Background(), 0, kind)
+	return es
+}
+
+func (j *fakeJournal) verify(t *testing.T) {
+	t.Helper()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	v := pos.NewChainVerifier(0, "")
+	for _, e := range j.entries {
+		if err := v.Next(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// fakeDrawer counts drawer kicks.
+type fakeDrawer struct{ opens int }
+
+func (d *fakeDrawer) OpenDrawer(context.Context) error { d.opens++; return nil }

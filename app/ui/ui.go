@@ -76,6 +76,13 @@ type UI struct {
 
 	// override is the open manager-approval dialog (override.go), nil when none.
 	override *overrideDialog
+	// People, shifts and cash (login.go, count.go, manager.go, reports.go).
+	login                *loginScreen
+	count                *countScreen
+	manager              *managerScreen
+	report               *reportScreen
+	userName             *canvas.Text
+	switchTile, menuTile *tile
 }
 
 // New builds the register's window ("Till", sized for 1280x800, usable at
@@ -117,6 +124,8 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 	u.sale = newSaleScreen(u)
 	u.cash = newCashScreen(u)
 	u.change = newChangeScreen(u)
+	u.login, u.count = newLoginScreen(u), newCountScreen(u)
+	u.manager, u.report = newManagerScreen(u), newReportScreen(u)
 
 	u.body = container.NewStack()
 	u.win.SetContent(container.NewBorder(u.statusStrip(cfg), nil, nil, nil, container.NewStack(u.body, u.overlay)))
@@ -126,6 +135,10 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 	c.SetOnTypedKey(u.onTypedKey)
 
 	u.showSale()
+	if u.hasStaff() {
+		u.showLogin() // employees exist: the register starts locked
+	}
+	u.refreshUser()
 	u.RefreshStatus()
 	return u
 }
@@ -180,7 +193,7 @@ func (u *UI) statusStrip(cfg register.Config) fyne.CanvasObject {
 	}
 	u.status = label("", 16, colOnNavySub, false)
 	u.clockText = label(u.now().Format("15:04"), 16, colOnNavy, true)
-	bar := container.NewBorder(nil, nil, label(name, 16, colOnNavy, true), u.clockText,
+	bar := container.NewBorder(nil, nil, label(name, 16, colOnNavy, true), container.NewHBox(u.userBar(), container.NewCenter(u.clockText)),
 		container.NewCenter(u.status))
 	return container.NewStack(canvas.NewRectangle(colNavy),
 		container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), bar))
@@ -265,6 +278,10 @@ func (u *UI) onTypedKey(ev *fyne.KeyEvent) {
 // the next sale, on the cash screen it goes back to the cart.
 func (u *UI) onScan(code string) {
 	u.clearMessage()
+	if u.locked() {
+		u.warn(lang.L("Log in first: tap your name and type your PIN."))
+		return
+	}
 	switch u.screen {
 	case u.cash.content:
 		u.cash.onBack()
