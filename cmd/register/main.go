@@ -94,6 +94,12 @@ func printerFor(c PrinterConf) register.Printer {
 	return escpos.NewNetPrinter(c.Address, profile)
 }
 
+// netDrawer opens the cash drawer wired to the receipt printer's kick
+// connector (pin 2, the usual one).
+type netDrawer struct{ p *escpos.NetPrinter }
+
+func (d netDrawer) OpenDrawer(ctx context.Context) error { return d.p.OpenDrawer(ctx, escpos.DrawerPin2) }
+
 func haveDisplay() bool {
 	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
 		return true
@@ -129,7 +135,10 @@ func run(args []string, log *slog.Logger) error {
 	}
 
 	var syncer *syncclient.Syncer
-	deps := register.Deps{Catalog: db, Journal: db, Printer: printerFor(cfg.Printer), Log: log}
+	deps := register.Deps{Catalog: db, Journal: db, Printer: printerFor(cfg.Printer), Log: log, Staff: db}
+	if np, ok := deps.Printer.(*escpos.NetPrinter); ok {
+		deps.Drawer = netDrawer{np} // the drawer hangs off the receipt printer
+	}
 	if cfg.HeadOffice.URL != "" {
 		syncer = syncclient.New(syncclient.Config{BaseURL: cfg.HeadOffice.URL, RegisterID: cfg.Register.ID, Log: log}, db)
 		deps.OnCommitted = func(pos.Entry) { syncer.Kick() }
