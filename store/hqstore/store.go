@@ -10,6 +10,8 @@ import (
 // Store is the head office's persistence. Every backend must pass
 // hqstoretest.Run.
 type Store interface {
+	Registry // stores, registers and their enrollment (registry.go)
+
 	// IngestBatch stores a register's entries in one transaction, in the
 	// order given. An entry whose id is already stored is a duplicate and
 	// changes nothing. Any other entry must be the next in the register's

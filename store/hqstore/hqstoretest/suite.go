@@ -21,6 +21,7 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("SaleFigures", func(t *testing.T) { t.Parallel(); testSaleFigures(t, open) })
 	t.Run("Registers", func(t *testing.T) { t.Parallel(); testRegisters(t, open) })
 	t.Run("UnknownRegister", func(t *testing.T) { t.Parallel(); testUnknownRegister(t, open) })
+	t.Run("Registry", func(t *testing.T) { t.Parallel(); testRegistry(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
