@@ -30,6 +30,9 @@ type Config struct {
 	// DiscountLimitBP is the largest discount a cashier gives alone, in
 	// basis points (1000 = 10 %); 0 means DefaultDiscountLimitBP.
 	DiscountLimitBP int64
+	// DisplayWelcomeAfter is how long the customer display shows a
+	// completed sale before the welcome line; 0: DefaultDisplayWelcomeAfter.
+	DisplayWelcomeAfter time.Duration
 }
 
 // Deps are the adapters the register uses.
@@ -53,6 +56,13 @@ type Deps struct {
 	// PrintQueue persists print jobs so they survive faults and restarts;
 	// nil keeps them in memory.
 	PrintQueue PrintQueue
+	// Barcodes parses scans (GTIN keys, variable-measure and GS1 weights
+	// and prices, scan.go); nil looks codes up as scanned.
+	Barcodes BarcodeParser
+	// Display is the customer pole display (display.go); Scale weighs
+	// products sold by weight (scale.go). Either may be nil.
+	Display CustomerDisplay
+	Scale   Scale
 }
 
 // Register runs one till: the open sale and what happens to it. Its methods
@@ -62,6 +72,8 @@ type Register struct {
 	cfg   Config
 	deps  Deps
 	spool *Spooler
+	// display feeds the customer display off the sale's path; nil: none.
+	display *displayFeed
 
 	mu      sync.Mutex
 	sale    *pos.Sale
@@ -92,6 +104,7 @@ func New(cfg Config, deps Deps) *Register {
 	}
 	r := &Register{cfg: cfg, deps: deps, spool: NewSpooler(deps.Printer, deps.Log).WithQueue(deps.PrintQueue)}
 	r.sale = r.newSale()
+	r.display = newDisplayFeed(deps.Display, deps.Log, cfg)
 	return r
 }
 
@@ -144,17 +157,7 @@ func (r *Register) snapshotLocked() (pos.Sale, pos.Totals) {
 
 // Scan adds one of the product with this barcode and returns the line index.
 func (r *Register) Scan(ctx context.Context, code string) (int, error) {
-	p, err := r.deps.Catalog.ProductByBarcode(ctx, code)
-	if err != nil {
-		if pos.ErrorCode(err) == pos.ENotFound {
-			return -1, pos.Errorf(pos.ENotFound, "Unknown barcode %s", code)
-		}
-		return -1, fmt.Errorf("scan %q: %w", code, err)
-	}
-	if p.SoldByWeight {
-		return -1, pos.Errorf(pos.EInvalid, "%s is sold by weight: put it on the scale", p.Name)
-	}
-	return r.add(ctx, p, pos.QtyOne, code)
+	return r.scanParsed(ctx, code) // scan.go
 }
 
 // AddProduct adds qty (thousandths) of a product by id, e.g. from a quick key
@@ -174,7 +177,11 @@ func (r *Register) add(ctx context.Context, p pos.Product, qty pos.Qty, barcode 
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.sale.AddProduct(p, qty, rate.BasisPoints, barcode)
+	i, err := r.sale.AddProduct(p, qty, rate.BasisPoints, barcode)
+	if err == nil {
+		r.showItemLocked(i)
+	}
+	return i, err
 }
 
 // SetQty changes a line's quantity.
@@ -285,6 +292,7 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 		return pos.SaleRecord{}, fmt.Errorf("%w: %w", ErrNotCommitted, err)
 	}
 	r.last = &rec
+	r.showPaid(rec)
 	r.sale = r.newSale()
 	r.spool.Enqueue(ReceiptDoc(r.cfg, rec, false))
 	if f := r.deps.OnCommitted; f != nil {
