@@ -88,7 +88,7 @@ func (u *UI) captureTo(dir string) error {
 		}
 	}
 	fyne.DoAndWait(u.showSale)
-	return nil
+	return u.capturePeople(dir)
 }
 
 // fillDemoSale adds one product of each category, the first weighed one at

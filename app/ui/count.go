@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tillpos/till/app/register"
 )
@@ -26,7 +27,7 @@ type countScreen struct {
 	sel    int64
 	typed  bool // the selected row's count was typed since it was chosen
 	title  *canvas.Text
-	hint   *canvas.Text
+	hint   *widget.Label
 	total  *canvas.Text
 	pad    *keypad
 	done   *tile
@@ -50,13 +51,12 @@ func newCountScreen(u *UI) *countScreen {
 	grid := container.NewGridWithColumns(2,
 		container.NewVBox(append([]fyne.CanvasObject{label(lang.L("Notes"), sizeRow, colInkSoft, true)}, notes...)...),
 		container.NewVBox(append([]fyne.CanvasObject{label(lang.L("Coins"), sizeRow, colInkSoft, true)}, coins...)...))
-	c.title = label("", 28, colInk, true)
-	c.hint = label("", sizeDetail, colInkSoft, false)
+	c.title = label("", 24, colInk, true)
+	c.hint = widget.NewLabel("")
+	c.hint.Wrapping = fyne.TextWrapWord
 	c.back = newTile(lang.L("Cancel"), "", colPanel, func() { u.showSale() })
 	c.back.Center, c.back.MinHeight, c.back.Outline = true, 56, colLine
-	top := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(160, 56), c.back),
-		container.NewVBox(c.title, c.hint))
-	left := container.NewBorder(top, nil, nil, nil, container.NewVScroll(grid))
+	left := container.NewBorder(container.NewVBox(c.title, c.hint), c.back, nil, nil, container.NewVScroll(grid))
 
 	c.total = label("", 44, colInk, true)
 	c.total.Alignment = fyne.TextAlignTrailing
@@ -77,7 +77,8 @@ func newCountScreen(u *UI) *countScreen {
 func (c *countScreen) start(title, hint, doneText string, onDone func([]register.DenomCount)) {
 	c.counts = map[int64]int64{}
 	c.sel, c.typed = c.values[0], false
-	c.title.Text, c.hint.Text, c.done.Title = title, hint, doneText
+	c.title.Text, c.done.Title = title, doneText
+	c.hint.SetText(hint)
 	c.onDone = onDone
 	c.refresh()
 	c.u.show(c.content)
@@ -142,7 +143,6 @@ func (c *countScreen) refresh() {
 	c.total.Text = c.u.money(sum)
 	c.total.Refresh()
 	c.title.Refresh()
-	c.hint.Refresh()
 	c.done.Refresh()
 }
 

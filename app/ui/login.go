@@ -39,7 +39,7 @@ func newLoginScreen(u *UI) *loginScreen {
 	l.grid = container.NewGridWithColumns(2)
 	head := label(lang.L("Who is selling?"), 30, colInk, true)
 	left := container.NewBorder(container.New(layout.NewCustomPaddedLayout(0, 10, 0, 0), head), nil, nil, nil,
-		container.NewVScroll(l.grid))
+		container.NewVScroll(container.NewVBox(l.grid)))
 
 	l.title = label(lang.L("Choose your name"), 24, colInk, true)
 	l.title.Alignment = fyne.TextAlignCenter
