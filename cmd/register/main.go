@@ -237,7 +237,7 @@ func screenshots(args []string, log *slog.Logger) error {
 	}
 	defer db.Close()
 	cfg.Register.ID = cfg.Register.Code
-	reg := register.New(registerConfig(cfg), register.Deps{Catalog: db, Journal: db, Log: log})
+	reg := register.New(registerConfig(cfg), register.Deps{Catalog: db, Journal: db, Log: log, Staff: db})
 	a := fyneapp.NewWithID("io.till.register.screens")
 	return ui.CaptureScreens(a, reg, dir, ui.Options{Catalog: db, Log: log})
 }
