@@ -158,7 +158,10 @@ func run(args []string, log *slog.Logger) error {
 	log.Info("register started", "register", cfg.Register.Code, "data", cfg.DataDir, "printer", cfg.Printer.Address, "headoffice", cfg.HeadOffice.URL)
 	u.Window().ShowAndRun()
 	stop()
-	return g.Wait()
+	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
 }
 
 func syncStatus(s *syncclient.Syncer, url string) func() string {
