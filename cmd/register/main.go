@@ -98,7 +98,9 @@ func printerFor(c PrinterConf) register.Printer {
 // connector (pin 2, the usual one).
 type netDrawer struct{ p *escpos.NetPrinter }
 
-func (d netDrawer) OpenDrawer(ctx context.Context) error { return d.p.OpenDrawer(ctx, escpos.DrawerPin2) }
+func (d netDrawer) OpenDrawer(ctx context.Context) error {
+	return d.p.OpenDrawer(ctx, escpos.DrawerPin2)
+}
 
 func haveDisplay() bool {
 	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
