@@ -32,6 +32,10 @@ type Entry struct {
 	PayloadB64 []byte          `json:"payload_b64,omitempty"`
 	PrevHash   string          `json:"prev_hash"`
 	Hash       string          `json:"hash"`
+	// Sig is the register's Ed25519 signature of SignedMessage(Hash), made
+	// when the entry is pushed; a head office that enrolls registers
+	// refuses an entry without a valid one.
+	Sig []byte `json:"sig,omitempty"`
 }
 
 // FromPos converts a journal entry to its wire form.

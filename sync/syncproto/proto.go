@@ -6,6 +6,12 @@ import "strconv"
 // the HeaderProtocol header; a server refuses writes without a version it knows.
 const Version = 1
 
+// Versions lists every protocol version this package can serve, oldest
+// first. A server answers with its own (highest) version in HeaderProtocol
+// and keeps accepting the older ones, so registers not yet upgraded go on
+// syncing.
+var Versions = []int{1}
+
 // HeaderProtocol carries the protocol version on every request.
 const HeaderProtocol = "Till-Protocol"
 

@@ -40,7 +40,21 @@ func (s *Server) pushBatch(w http.ResponseWriter, r *http.Request, rid string) {
 		entries[i] = e
 	}
 
-	outcomes, acked, err := s.cfg.Store.IngestBatch(r.Context(), rid, entries)
+	// With enrollment, entries are screened for signature and store first;
+	// the first that fails and everything after it are rejected, as a
+	// broken chain would be.
+	cut, cutReason := len(entries), ""
+	if acct, ok := accountFrom(r.Context()); ok {
+		cut, cutReason = screenEntries(acct, req.Entries, entries)
+	}
+	outcomes, acked, err := s.cfg.Store.IngestBatch(r.Context(), rid, entries[:cut])
+	for i := cut; err == nil && i < len(entries); i++ {
+		reason := hqstore.ReasonOutOfSequence
+		if i == cut {
+			reason = cutReason
+		}
+		outcomes = append(outcomes, hqstore.Outcome{ID: entries[i].ID, Seq: entries[i].Seq, Status: hqstore.Rejected, Reason: reason})
+	}
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "ingest failed", "register", rid, "entries", len(entries), "err", err)
 		writeError(w, http.StatusInternalServerError, syncproto.CodeInternal, "the head office could not store the batch; retry later")

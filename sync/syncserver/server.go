@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/tillpos/till/store/hqstore"
@@ -31,6 +33,19 @@ type Config struct {
 	// nil accepts every request: the enrollment issue plugs in token and
 	// signature checks here.
 	AuthenticateRegister func(r *http.Request, registerID string) error
+
+	// RequireEnrollment turns on protocol v1's trust model (enroll.go):
+	// every /v1/registers/{rid}/ request must carry the bearer token the
+	// register got at enrollment, and every pushed entry a valid signature
+	// by its key and only its own store id. Off, the API trusts every
+	// caller (tests of other concerns, loopback demos).
+	RequireEnrollment bool
+	// CertFingerprint is the hex SHA-256 of the TLS certificate, handed to
+	// registers at enrollment for pinning.
+	CertFingerprint string
+	// Versions are the protocol versions served, oldest first; default
+	// syncproto.Versions. Responses carry the highest.
+	Versions []int
 }
 
 // Server is the head office's http.Handler.
@@ -39,6 +54,9 @@ type Server struct {
 	log     *slog.Logger
 	handler http.Handler
 	page    *template.Template
+
+	ownVersion string          // highest of cfg.Versions, sent on every API answer
+	versions   map[string]bool // accepted Till-Protocol values
 }
 
 // New checks cfg and builds the routes.
@@ -58,13 +76,22 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, page: statusPage}
+	if len(cfg.Versions) == 0 {
+		cfg.Versions = syncproto.Versions
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, page: statusPage, versions: map[string]bool{}}
+	for _, v := range cfg.Versions {
+		s.versions[strconv.Itoa(v)] = true
+		s.ownVersion = strconv.Itoa(max(v, atoiOr0(s.ownVersion)))
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("POST /v1/registers/{rid}/sales:batch", s.registerAPI(true, s.pushBatch))
 	mux.Handle("/v1/registers/{rid}/sales:batch", methodNotAllowed(http.MethodPost))
 	mux.Handle("GET /v1/registers/{rid}/sync-state", s.registerAPI(false, s.syncState))
 	mux.Handle("/v1/registers/{rid}/sync-state", methodNotAllowed(http.MethodGet+", "+http.MethodHead))
+	mux.HandleFunc("POST /v1/enroll", s.enroll)
+	mux.Handle("/v1/enroll", methodNotAllowed(http.MethodPost))
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, syncproto.CodeNotFound, "no such API endpoint: "+r.URL.Path)
 	})
@@ -87,20 +114,24 @@ var validRegisterID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // enrollment issue adds tokens and signatures).
 func (s *Server) registerAPI(write bool, next func(http.ResponseWriter, *http.Request, string)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set(syncproto.HeaderProtocol, syncproto.VersionString)
+		w.Header().Set(syncproto.HeaderProtocol, s.ownVersion)
 		rid := r.PathValue("rid")
 		if !validRegisterID.MatchString(rid) {
 			writeError(w, http.StatusBadRequest, syncproto.CodeBadRequest,
 				"register id must be 1 to 64 letters, digits, '.', '_' or '-'")
 			return
 		}
-		// A write must say which protocol it speaks; a read may omit it so
-		// that curl works, but may not claim a version we do not know.
-		v := r.Header.Get(syncproto.HeaderProtocol)
-		if (v == "" && write) || (v != "" && v != syncproto.VersionString) {
-			writeError(w, http.StatusBadRequest, syncproto.CodeUnsupportedProtocol,
-				fmt.Sprintf("send header %s: %s (got %q)", syncproto.HeaderProtocol, syncproto.VersionString, v))
+		if !s.versionOK(w, r, write) {
 			return
+		}
+		if s.cfg.RequireEnrollment {
+			acct, err := s.authenticateToken(r, rid)
+			if err != nil {
+				s.log.WarnContext(r.Context(), "register not authenticated", "register", rid, "err", err, "remote", r.RemoteAddr)
+				writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "this register is not allowed to sync; enroll it first")
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), accountKey{}, acct))
 		}
 		if auth := s.cfg.AuthenticateRegister; auth != nil {
 			if err := auth(r, rid); err != nil {
@@ -111,6 +142,25 @@ func (s *Server) registerAPI(write bool, next func(http.ResponseWriter, *http.Re
 		}
 		next(w, r, rid)
 	})
+}
+
+// versionOK checks the request's Till-Protocol header against the versions
+// served and answers 400 if it fails. A write must say which protocol it
+// speaks; a read may omit it so that curl works, but may not claim a version
+// we do not know.
+func (s *Server) versionOK(w http.ResponseWriter, r *http.Request, write bool) bool {
+	v := r.Header.Get(syncproto.HeaderProtocol)
+	if (v == "" && write) || (v != "" && !s.versions[v]) {
+		writeError(w, http.StatusBadRequest, syncproto.CodeUnsupportedProtocol,
+			fmt.Sprintf("send header %s with one of the versions %v (got %q)", syncproto.HeaderProtocol, s.cfg.Versions, v))
+		return false
+	}
+	return true
+}
+
+func atoiOr0(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 func methodNotAllowed(allow string) http.Handler {

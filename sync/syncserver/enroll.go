@@ -1,0 +1,186 @@
+package syncserver
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/sync/syncproto"
+)
+
+// DefaultCodeTTL is how long an enrollment code stays valid.
+const DefaultCodeTTL = 24 * time.Hour
+
+// codeAlphabet has no 0/O, 1/I: a code is read off a screen and typed.
+const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// newCode returns 16 characters (80 random bits) as XXXX-XXXX-XXXX-XXXX.
+func newCode() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	var sb strings.Builder
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(codeAlphabet[int(c)%len(codeAlphabet)]) // 256 is a multiple of 32: no bias
+	}
+	return sb.String()
+}
+
+// normalizeCode makes "abcd efgh-..." and "ABCDEFGH..." the same code.
+func normalizeCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '-' || r == ' ':
+			return -1
+		case 'a' <= r && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, code)
+}
+
+func hashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// AddRegister creates register r of an existing store and returns its
+// one-time enrollment code, valid for ttl (DefaultCodeTTL if 0) from now.
+// Only the code's hash is stored.
+func AddRegister(ctx context.Context, st hqstore.Registry, r hqstore.RegisterAccount, now time.Time, ttl time.Duration) (string, error) {
+	if !validRegisterID.MatchString(r.ID) {
+		return "", pos.Errorf(pos.EInvalid, "register id %q: use 1 to 64 letters, digits, '.', '_' or '-'", r.ID)
+	}
+	if ttl <= 0 {
+		ttl = DefaultCodeTTL
+	}
+	code := newCode()
+	err := st.AddRegister(ctx, r, hqstore.PendingCode{Hash: hashSecret(normalizeCode(code)), Hint: code[:4], ExpiresAt: now.Add(ttl)})
+	if err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// enroll is POST /v1/enroll.
+func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set(syncproto.HeaderProtocol, s.ownVersion)
+	if !s.versionOK(w, r, true) {
+		return
+	}
+	var req syncproto.EnrollRequest
+	if status, code, msg := decodeStrict(w, r, 64<<10, &req); status != 0 {
+		writeError(w, status, code, msg)
+		return
+	}
+	pub, err := base64.StdEncoding.DecodeString(req.PublicKey)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		writeError(w, http.StatusBadRequest, syncproto.CodeBadRequest, "public_key must be a base64 Ed25519 public key (32 bytes)")
+		return
+	}
+	token := make([]byte, 32)
+	rand.Read(token)
+	tok := base64.RawURLEncoding.EncodeToString(token)
+	acct, err := s.cfg.Store.Enroll(r.Context(), hashSecret(normalizeCode(req.Code)), pub, hashSecret(tok), s.cfg.Now())
+	switch {
+	case errors.Is(err, hqstore.ErrCodeInvalid):
+		s.log.WarnContext(r.Context(), "enrollment refused: unknown or used code", "remote", r.RemoteAddr)
+		writeError(w, http.StatusUnauthorized, syncproto.CodeEnrollmentInvalid, "this enrollment code is unknown or was already used; ask the head office for a new one")
+		return
+	case errors.Is(err, hqstore.ErrCodeExpired):
+		s.log.WarnContext(r.Context(), "enrollment refused: expired code", "remote", r.RemoteAddr)
+		writeError(w, http.StatusUnauthorized, syncproto.CodeEnrollmentExpired, "this enrollment code has expired; ask the head office for a new one")
+		return
+	case err != nil:
+		s.log.ErrorContext(r.Context(), "enroll failed", "err", err)
+		writeError(w, http.StatusInternalServerError, syncproto.CodeInternal, "the head office could not enroll the register; retry later")
+		return
+	}
+	s.log.InfoContext(r.Context(), "register enrolled", "register", acct.ID, "store", acct.StoreID, "remote", r.RemoteAddr)
+	writeJSON(w, http.StatusOK, syncproto.EnrollResponse{RegisterID: acct.ID, StoreID: acct.StoreID, Token: tok,
+		CertFingerprint: s.cfg.CertFingerprint})
+}
+
+type accountKey struct{}
+
+// accountFrom is the authenticated register of a request, if enrollment is required.
+func accountFrom(ctx context.Context) (hqstore.RegisterAccount, bool) {
+	a, ok := ctx.Value(accountKey{}).(hqstore.RegisterAccount)
+	return a, ok
+}
+
+// errNotAllowed is what every authentication failure looks like from outside:
+// the log has the detail, the client learns nothing about which part failed.
+var errNotAllowed = errors.New("not allowed")
+
+// authenticateToken checks the bearer token of r against registerID's
+// stored token hash and returns the account.
+func (s *Server) authenticateToken(r *http.Request, registerID string) (hqstore.RegisterAccount, error) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || tok == "" {
+		return hqstore.RegisterAccount{}, fmt.Errorf("%w: no bearer token", errNotAllowed)
+	}
+	acct, err := s.cfg.Store.RegisterAccount(r.Context(), registerID)
+	if errors.Is(err, hqstore.ErrNotFound) {
+		return hqstore.RegisterAccount{}, fmt.Errorf("%w: register not known", errNotAllowed)
+	} else if err != nil {
+		return hqstore.RegisterAccount{}, err
+	}
+	if !acct.Enrolled() {
+		return hqstore.RegisterAccount{}, fmt.Errorf("%w: register not enrolled yet", errNotAllowed)
+	}
+	if subtle.ConstantTimeCompare([]byte(hashSecret(tok)), []byte(acct.TokenHash)) != 1 {
+		return hqstore.RegisterAccount{}, fmt.Errorf("%w: wrong token", errNotAllowed)
+	}
+	return acct, nil
+}
+
+// Reasons for entries refused before they reach the store. Each breaks the
+// chain from that entry on: nothing after it can be stored.
+const (
+	ReasonBadSignature = "signature missing or not made by this register's key"
+	ReasonWrongStore   = "entry names store %q; this register belongs to store %q"
+)
+
+// screenEntries checks what only the server knows (the register's key and
+// store) and returns the index of the first entry that fails, with why, or
+// len(entries).
+func screenEntries(acct hqstore.RegisterAccount, wire []syncproto.Entry, entries []pos.Entry) (int, string) {
+	for i, e := range entries {
+		if !syncproto.VerifyEntryHash(acct.PublicKey, e.Hash, wire[i].Sig) {
+			return i, ReasonBadSignature
+		}
+		if id := storeOf(e.Payload); id != "" && id != acct.StoreID {
+			return i, fmt.Sprintf(ReasonWrongStore, id, acct.StoreID)
+		}
+	}
+	return len(entries), ""
+}
+
+// storeOf reads the top-level "store_id" of a JSON object payload, if any.
+func storeOf(payload []byte) string {
+	if len(payload) == 0 || payload[0] != '{' {
+		return ""
+	}
+	var v struct {
+		StoreID string `json:"store_id"`
+	}
+	if json.Unmarshal(payload, &v) != nil {
+		return ""
+	}
+	return v.StoreID
+}
