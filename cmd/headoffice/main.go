@@ -13,11 +13,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
-	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncserver"
 )
 
@@ -34,6 +32,7 @@ func main() {
 type config struct {
 	addr    string
 	dataDir string
+	db      string // "" (SQLite in dataDir) or a postgres:// URL
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -42,8 +41,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
 	fs.StringVar(&c.dataDir, "data", "", "`directory` for the database (created if missing)")
+	fs.StringVar(&c.db, "db", "", "database: empty for SQLite in -data, or a `postgres://user@host/db` URL")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port]\n")
+		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...]\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -52,8 +52,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	switch {
 	case fs.NArg() > 0:
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case c.dataDir == "":
+	case c.dataDir == "" && c.db == "":
 		return c, errors.New("-data is required: the directory that holds the head-office database")
+	}
+	if err := checkDB(c.db); err != nil {
+		return c, err
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, fmt.Errorf("-addr %q: want host:port, e.g. 127.0.0.1:8080", c.addr)
@@ -81,11 +84,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 }
 
 func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)) error {
-	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
-	}
-	dbPath := filepath.Join(cfg.dataDir, dbFile)
-	store, err := hqstore.OpenSQLite(ctx, dbPath)
+	store, dbPath, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
