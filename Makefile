@@ -8,12 +8,16 @@ NOCGO_PKGS = $$($(GO) list ./... | grep -v '/cmd/register$$')
 FUZZTIME ?= 3s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all deps build run test test-go test-gui fuzz bench check screenshots clean
+.PHONY: all deps deps-pg soak build run test test-go test-gui fuzz bench check screenshots clean
 
 all: build
 
 deps:
 	@./.ci/deps $(if $(CI),,gui)
+
+# The head-office store suite runs on a throwaway PostgreSQL cluster (pgtest).
+deps-pg:
+	@./.ci/deps pg
 
 build: deps
 	@mkdir -p $(BIN)
@@ -23,7 +27,7 @@ build: deps
 run: build
 	@DATA="$(DATA)" BIN="$(BIN)" ./packaging/run-demo.sh
 
-test: deps test-go test-gui fuzz
+test: deps deps-pg test-go test-gui fuzz
 	@echo "make test: all passed"
 
 test-go:
