@@ -28,6 +28,8 @@ type cashScreen struct {
 	take        *tile
 	back        *tile
 	pad         *keypad
+	card        *tile // card and voucher tenders (tender.go)
+	voucher     *tile
 
 	totals pos.Totals
 	busy   bool // a tender is being committed: no second one
@@ -51,7 +53,7 @@ func newCashScreen(u *UI) *cashScreen {
 
 	dueBox := container.NewStack(canvas.NewRectangle(colPanel),
 		container.New(layout.NewCustomPaddedLayout(20, 20, 10, 10), container.NewVBox(dueLabel, c.due, c.info)))
-	left := container.NewBorder(container.NewVBox(c.back, dueBox), nil, nil, nil, c.suggestGrid)
+	left := container.NewBorder(container.NewVBox(c.back, dueBox, u.selling().tenderRow(c)), nil, nil, nil, c.suggestGrid)
 
 	c.typedText = label("", 48, colInk, true)
 	c.typedText.Alignment = fyne.TextAlignTrailing
@@ -121,6 +123,7 @@ func (c *cashScreen) refresh() {
 	c.take.Title = lang.L("Take {{.Amount}}", map[string]any{"Amount": c.u.money(c.typed)})
 	c.take.SetDisabled(c.busy || c.typed <= 0)
 	c.take.Refresh()
+	c.u.selling().cashRefresh(c)
 }
 
 func (c *cashScreen) onKey(key string) {

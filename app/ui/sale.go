@@ -46,6 +46,9 @@ type saleScreen struct {
 
 	dialog *entryDialog // open weight or barcode entry, nil when none
 
+	edit, search, park, more *tile    // line menu, search, park, order menu
+	x                        *selling // those workflows (selling.go)
+
 	sale   pos.Sale
 	totals pos.Totals
 }
@@ -70,8 +73,10 @@ func newSaleScreen(u *UI) *saleScreen {
 	s.plus = s.actionTile("+", colPanel, s.onPlus)
 	s.remove = s.actionTile(lang.L("Remove"), colError, s.onRemove)
 	s.remove.TitleSize = sizeTile
-	buttons := container.NewGridWrap(fyne.NewSize(100, 60), s.minus, s.plus, s.remove)
-	actions := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(312, 60), buttons),
+	s.x = newSelling(u)
+	s.edit = s.x.lineTile()
+	buttons := container.NewGridWrap(fyne.NewSize(100, 60), s.minus, s.plus, s.edit, s.remove)
+	actions := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(416, 60), buttons),
 		container.New(layout.NewCustomPaddedLayout(0, 0, 10, 0), container.NewVBox(layout.NewSpacer(), s.selName, layout.NewSpacer())))
 
 	s.total = label("", sizeTotal, colOnNavy, true)
@@ -97,7 +102,7 @@ func newSaleScreen(u *UI) *saleScreen {
 	s.pay.TitleSize, s.pay.Center, s.pay.MinHeight = 36, true, 96
 	s.code = newTile(lang.L("Type code"), "", colPanel, s.onTypeCode)
 	s.code.Center, s.code.MinHeight, s.code.Outline = true, 96, colLine
-	bottom := container.New(&ratio{frac: 0.3, gap: 8}, s.code, s.pay)
+	bottom := container.New(&ratio{frac: 0.5, gap: 8}, s.x.saleTools(s, s.code), s.pay)
 	right := container.NewBorder(s.catBar, bottom, nil, nil, container.NewVScroll(container.NewVBox(s.keyGrid)))
 
 	s.content = container.New(&ratio{frac: 0.5, gap: 10, pad: 10}, left, right)
@@ -307,7 +312,7 @@ func (s *saleScreen) refresh() {
 	objs := make([]fyne.CanvasObject, n)
 	for i, l := range s.sale.Lines {
 		amt, _ := l.Amount()
-		s.rows[i].set(l.Name, s.lineDetail(l), s.u.money(amt), i == s.selected)
+		s.rows[i].set(l.Name, s.lineDetail(l)+s.x.discountText(l), s.u.money(amt), i == s.selected)
 		objs[i] = s.rows[i]
 	}
 	s.list.Objects = objs
@@ -337,6 +342,7 @@ func (s *saleScreen) refresh() {
 		s.selName.TextStyle.Bold = false
 	}
 	s.selName.Refresh()
+	s.x.refresh()
 }
 
 func (s *saleScreen) scrollTo(i int) {

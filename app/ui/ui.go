@@ -271,6 +271,8 @@ func (u *UI) onTypedKey(ev *fyne.KeyEvent) {
 		}
 	case fyne.KeyEscape:
 		u.wedge.Reset()
+	default:
+		u.onFunctionKey(ev.Name)
 	}
 }
 
@@ -280,6 +282,9 @@ func (u *UI) onScan(code string) {
 	u.clearMessage()
 	if u.locked() {
 		u.warn(lang.L("Log in first: tap your name and type your PIN."))
+		return
+	}
+	if u.onReceiptScan(code) {
 		return
 	}
 	switch u.screen {
