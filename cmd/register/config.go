@@ -38,6 +38,11 @@ type StoreConf struct {
 	Currency string   `json:"currency"`
 	TaxMode  string   `json:"tax_mode"` // "inclusive" (EU) or "exclusive" (US)
 	Locale   string   `json:"locale"`   // "en", "de"
+	// CashRounding rounds cash payments to this many minor units (5: to
+	// 0.05, for CHF or DKK); 0 for none. DiscountLimitPct is the largest
+	// discount a cashier gives without a manager (0: 10 %).
+	CashRounding     int64 `json:"cash_rounding,omitempty"`
+	DiscountLimitPct int64 `json:"discount_limit_pct,omitempty"`
 }
 
 // PrinterConf says where receipts go. Kind "" or "none" prints nothing.
@@ -135,6 +140,12 @@ func (c *Config) validate() error {
 	case "en", "de":
 	default:
 		bad("store.locale %q: use \"en\" or \"de\"", c.Store.Locale)
+	}
+	if c.Store.CashRounding < 0 || c.Store.CashRounding > 100 {
+		bad("store.cash_rounding %d: use 0 (none), 5 (to 0.05) or 10 (to 0.10)", c.Store.CashRounding)
+	}
+	if c.Store.DiscountLimitPct < 0 || c.Store.DiscountLimitPct > 100 {
+		bad("store.discount_limit_pct %d: use a percentage from 0 to 100", c.Store.DiscountLimitPct)
 	}
 	switch c.Printer.Kind {
 	case "", "none":

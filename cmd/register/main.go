@@ -77,7 +77,8 @@ func openStore(ctx context.Context, dataDir, registerID string) (*store.DB, erro
 func registerConfig(c Config) register.Config {
 	return register.Config{RegisterID: c.Register.ID, RegisterCode: c.Register.Code, StoreID: c.Store.ID,
 		StoreName: c.Store.Name, StoreLines: c.Store.Lines, Currency: pos.MustCurrency(c.Store.Currency),
-		TaxMode: pos.TaxMode(c.Store.TaxMode), Locale: c.Store.Locale}
+		TaxMode: pos.TaxMode(c.Store.TaxMode), Locale: c.Store.Locale,
+		CashRounding: c.Store.CashRounding, DiscountLimitBP: c.Store.DiscountLimitPct * 100}
 }
 
 func printerFor(c PrinterConf) register.Printer {
@@ -137,7 +138,7 @@ func run(args []string, log *slog.Logger) error {
 	}
 
 	var syncer *syncclient.Syncer
-	deps := register.Deps{Catalog: db, Journal: db, Printer: printerFor(cfg.Printer), Log: log, Staff: db}
+	deps := register.Deps{Catalog: db, Journal: db, Printer: printerFor(cfg.Printer), Log: log, Staff: db, Parked: db}
 	if np, ok := deps.Printer.(*escpos.NetPrinter); ok {
 		deps.Drawer = netDrawer{np} // the drawer hangs off the receipt printer
 	}
