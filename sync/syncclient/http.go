@@ -24,7 +24,13 @@ func (s *Syncer) endpoint(suffix string) string {
 
 func (s *Syncer) push(ctx context.Context, entries []pos.Entry) (syncproto.PushBatchResponse, error) {
 	var resp syncproto.PushBatchResponse
-	body, err := json.Marshal(syncproto.PushBatchRequest{Entries: syncproto.FromPosAll(entries)})
+	wire := syncproto.FromPosAll(entries)
+	if s.cfg.Key != nil {
+		for i := range wire {
+			wire[i].Sig = syncproto.SignEntryHash(s.cfg.Key, wire[i].Hash)
+		}
+	}
+	body, err := json.Marshal(syncproto.PushBatchRequest{Entries: wire})
 	if err != nil {
 		return resp, fmt.Errorf("syncclient: encode batch: %w", err)
 	}
@@ -53,6 +59,9 @@ func (s *Syncer) do(ctx context.Context, method, u string, body []byte, out any)
 	}
 	req.Header.Set(syncproto.HeaderProtocol, syncproto.VersionString)
 	req.Header.Set("Accept", syncproto.ContentType)
+	if s.cfg.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.cfg.Token)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", syncproto.ContentType)
 	}

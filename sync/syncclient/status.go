@@ -13,6 +13,10 @@ const (
 	StateUnknown State = ""        // no pass yet
 	StateOnline  State = "online"  // the head office answered (maybe with a rejection)
 	StateOffline State = "offline" // unreachable, or answered with an error status
+	// StateDiverged: the head office holds entries this register's journal
+	// does not (a restored or copied database). Nothing is pushed until
+	// support sorts it out: pushing would fork the chain.
+	StateDiverged State = "diverged"
 )
 
 // Status is what the status strip shows about syncing.
@@ -28,6 +32,7 @@ type Status struct {
 	LastAttempt time.Time
 	LastSuccess time.Time  // end of the last pass that emptied the outbox
 	Rejected    *Rejection // first entry the head office refused in the last pass
+	Diverged    *Divergence // set with StateDiverged
 }
 
 func (st *Status) setError(err error, online bool) {
@@ -38,6 +43,7 @@ func (st *Status) setError(err error, online bool) {
 	st.Err = err
 	st.LastError = UserMessage(err)
 	st.Rejected = nil
+	st.Diverged = nil
 }
 
 // Rejection names an entry the head office refused and why.
@@ -75,9 +81,14 @@ func (e *HTTPError) Error() string {
 func UserMessage(err error) string {
 	var rej *RejectedError
 	var he *HTTPError
+	var div *DivergedError
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &div):
+		return "This register's journal does not match the head office (restored or copied database?). Sales are kept here but not sent; call support."
+	case errors.As(err, &he) && he.StatusCode == 401:
+		return "Head office does not accept this register: enroll it again. Sales are kept."
 	case errors.As(err, &rej):
 		return fmt.Sprintf("Head office refused journal entry %d. Sales are kept; call support.", rej.Seq)
 	case errors.As(err, &he) && (he.StatusCode == 429 || he.StatusCode >= 500):

@@ -2,6 +2,7 @@ package syncclient
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,6 +45,15 @@ type Config struct {
 	MinRetry     time.Duration // first wait after a failed pass; default 1 s
 	MaxRetry     time.Duration // longest wait between failed passes; default 5 min
 
+	// Token authenticates every request (Authorization: Bearer), as given
+	// at enrollment; "" sends none.
+	Token string
+	// Key signs every pushed entry's hash (syncproto.SignEntryHash). Entries
+	// are signed when pushed, not when journaled, so nothing is added to the
+	// sale path and sales made before enrollment can be signed too; the hash
+	// already fixes the entry and its place in the chain. nil signs nothing.
+	Key ed25519.PrivateKey
+
 	// OnChange is called with the new status after every pass, from the
 	// goroutine that ran it; a GUI must hand it to its own thread (fyne.Do).
 	OnChange func(Status)
@@ -78,8 +88,9 @@ type Syncer struct {
 	kick   chan struct{}
 	pass   sync.Mutex // one pass at a time, whoever calls Sync
 
-	mu     sync.Mutex
-	status Status
+	mu      sync.Mutex
+	status  Status
+	checked bool // the head office's sync state matched the local journal once (guarded by pass)
 }
 
 // New makes a Syncer; it starts nothing until Run or Sync is called.
@@ -184,6 +195,12 @@ func (s *Syncer) Sync(ctx context.Context) (pushed int, err error) {
 	if err := s.cfg.Validate(); err != nil {
 		s.finish(func(st *Status) { st.setError(err, false) })
 		return 0, err
+	}
+	if !s.checked {
+		if err := s.checkRemoteState(ctx); err != nil {
+			return 0, err
+		}
+		s.checked = true
 	}
 	for {
 		entries, err := s.outbox.Pending(ctx, s.cfg.BatchSize)
