@@ -23,17 +23,17 @@ import (
 type Fault int
 
 const (
-	None         Fault = iota
-	DropRequest        // the connection is closed; the head office never sees the request
-	DropResponse       // forwarded and committed, then the connection is closed without the answer
-	Delay              // forwarded after a pause; answered normally
-	Timeout            // forwarded and committed; the answer is withheld until the client gives up
-	ResetRequest       // half the request body reaches the head office, then both sides are reset
-	ResetResponse      // status, headers and half the answer body, then a TCP reset
-	ServerError        // 500, 502 or 503 (with Retry-After: 0) without forwarding
-	TruncatedJSON      // forwarded; a 200 whose body is cut in half (with a matching Content-Length)
-	Duplicate          // forwarded twice at the same time; the client gets one of the answers
-	Restart            // the head office restarts while the request is in flight; the client is dropped
+	None          Fault = iota
+	DropRequest         // the connection is closed; the head office never sees the request
+	DropResponse        // forwarded and committed, then the connection is closed without the answer
+	Delay               // forwarded after a pause; answered normally
+	Timeout             // forwarded and committed; the answer is withheld until the client gives up
+	ResetRequest        // half the request body reaches the head office, then both sides are reset
+	ResetResponse       // status, headers and half the answer body, then a TCP reset
+	ServerError         // 500, 502 or 503 (with Retry-After: 0) without forwarding
+	TruncatedJSON       // forwarded; a 200 whose body is cut in half (with a matching Content-Length)
+	Duplicate           // forwarded twice at the same time; the client gets one of the answers
+	Restart             // the head office restarts while the request is in flight; the client is dropped
 	numFaults
 )
 
