@@ -61,8 +61,12 @@ func TestServesFromPostgres(t *testing.T) {
 			t.Fatal(err)
 		}
 		res.Body.Close()
-		if res.StatusCode != 200 {
-			t.Errorf("GET %s: %d", path, res.StatusCode)
+		want := 200
+		if strings.HasPrefix(path, "/v1/registers/") {
+			want = 401 // the register API requires an enrolled register's token
+		}
+		if res.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
 		}
 	}
 	cancel()

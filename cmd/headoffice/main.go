@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +26,9 @@ const dbFile = "headoffice.db"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && (os.Args[1] == "stores" || os.Args[1] == "registers") {
+		os.Exit(admin(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	}
 	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
 }
 
@@ -33,6 +37,9 @@ type config struct {
 	addr    string
 	dataDir string
 	db      string // "" (SQLite in dataDir) or a postgres:// URL
+	// insecureLoopback serves plain HTTP when addr is a loopback address
+	// (nobody else can listen in); any other address always gets HTTPS.
+	insecureLoopback bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -41,9 +48,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
 	fs.StringVar(&c.dataDir, "data", "", "`directory` for the database (created if missing)")
+	fs.BoolVar(&c.insecureLoopback, "insecure-loopback", true, "serve plain HTTP when -addr is a loopback address (never on others)")
 	fs.StringVar(&c.db, "db", "", "database: empty for SQLite in -data, or a `postgres://user@host/db` URL")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...]\n")
+		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false]\n%s\n", adminUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -89,13 +97,25 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		return err
 	}
 	defer store.Close()
-	api, err := syncserver.New(syncserver.Config{Store: store, Log: log})
+	cert, fingerprint, err := loadOrCreateCert(cfg.dataDir)
+	if err != nil {
+		return err
+	}
+	if cfg.dataDir == "" {
+		log.Warn("no -data directory: the TLS certificate lives in memory and changes at every start; enrolled registers will refuse it after a restart")
+	}
+	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, RequireEnrollment: true, CertFingerprint: fingerprint})
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	scheme := "http"
+	if !cfg.insecureLoopback || !isLoopback(cfg.addr) {
+		scheme = "https"
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
 	srv := &http.Server{
 		Handler:           api,
@@ -105,7 +125,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("head office listening", "addr", "http://"+ln.Addr().String(), "database", dbPath)
+	log.Info("head office listening", "addr", scheme+"://"+ln.Addr().String(), "database", dbPath, "cert_fingerprint", fingerprint)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -78,8 +78,12 @@ func TestServesAndShutsDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		res.Body.Close()
-		if res.StatusCode != 200 {
-			t.Errorf("GET %s: %d", path, res.StatusCode)
+		want := 200
+		if strings.HasPrefix(path, "/v1/registers/") {
+			want = 401 // the register API requires an enrolled register's token
+		}
+		if res.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {

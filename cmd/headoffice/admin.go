@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/sync/syncserver"
+)
+
+// defaultDataDir is where the admin subcommands look without -data; make
+// run keeps the head office there.
+const defaultDataDir = "till-data/headoffice"
+
+// admin runs "headoffice stores ..." and "headoffice registers ...": they
+// work on the database directly, so they work while the server runs (SQLite
+// WAL lets both write in turn).
+func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) < 2 {
+		fmt.Fprintln(stderr, adminUsage)
+		return 2
+	}
+	what := args[0] + " " + args[1]
+	fs := flag.NewFlagSet("headoffice "+what, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", defaultDataDir, "head-office data `directory`")
+	db := fs.String("db", "", "database: empty for SQLite in -data, or a `postgres://` URL")
+	id := fs.String("id", "", "id (stores: required, e.g. S01; registers: default STORE-Rnn)")
+	name := fs.String("name", "", "display name")
+	storeID := fs.String("store", "", "store id the register belongs to")
+	ttl := fs.Duration("valid", syncserver.DefaultCodeTTL, "how long the enrollment code stays valid")
+	url := fs.String("url", "https://HEADOFFICE:8443", "head-office URL to print in the register's enroll command")
+	if err := fs.Parse(args[2:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "headoffice %s: %v\n", what, err)
+		return 1
+	}
+	if err := checkDB(*db); err != nil {
+		return fail(err)
+	}
+	st, _, err := openStore(ctx, config{dataDir: *data, db: *db})
+	if err != nil {
+		return fail(err)
+	}
+	defer st.Close()
+	switch what {
+	case "stores add":
+		if *id == "" || *name == "" {
+			return fail(errors.New("give --id and --name"))
+		}
+		if err := st.AddStore(ctx, hqstore.StoreInfo{ID: *id, Name: *name}); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "store %s (%s) added\n", *id, *name)
+	case "stores list":
+		stores, err := st.Stores(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		for _, s := range stores {
+			fmt.Fprintf(stdout, "%s\t%s\n", s.ID, s.Name)
+		}
+	case "registers add":
+		if *storeID == "" {
+			return fail(errors.New("give --store (add stores with 'headoffice stores add')"))
+		}
+		_, fp, err := loadOrCreateCert(*data)
+		if err != nil {
+			return fail(err)
+		}
+		rid := *id
+		if rid == "" {
+			all, err := st.RegisterAccounts(ctx)
+			if err != nil {
+				return fail(err)
+			}
+			for n := 1; ; n++ {
+				rid = fmt.Sprintf("%s-R%02d", *storeID, n)
+				if !hasAccount(all, rid) {
+					break
+				}
+			}
+		}
+		if *name == "" {
+			*name = rid
+		}
+		now := time.Now()
+		code, err := syncserver.AddRegister(ctx, st, hqstore.RegisterAccount{ID: rid, StoreID: *storeID, Name: *name}, now, *ttl)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "register %s (%s) added to store %s\n", rid, *name, *storeID)
+		fmt.Fprintf(stdout, "enrollment code: %s (one use, valid until %s)\n", code, now.Add(*ttl).Format("2006-01-02 15:04"))
+		fmt.Fprintf(stdout, "certificate fingerprint: %s\n", fp)
+		fmt.Fprintf(stdout, "on the register: register enroll -headoffice %s -code %s -fingerprint %s\n", *url, code, fp)
+	case "registers list":
+		all, err := st.RegisterAccounts(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		for _, r := range all {
+			state := "enrolled " + r.EnrolledAt.Local().Format("2006-01-02 15:04")
+			if !r.Enrolled() {
+				state = fmt.Sprintf("pending: code %s… until %s", r.Code.Hint, r.Code.ExpiresAt.Local().Format("2006-01-02 15:04"))
+			}
+			fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", r.ID, r.StoreID, r.Name, state)
+		}
+	default:
+		fmt.Fprintln(stderr, adminUsage)
+		return 2
+	}
+	return 0
+}
+
+func hasAccount(all []hqstore.RegisterAccount, id string) bool {
+	for _, r := range all {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+const adminUsage = `usage: headoffice stores add --id S01 --name NAME [-data DIR]
+       headoffice stores list [-data DIR]
+       headoffice registers add --store S01 [--id ID] [--name NAME] [--valid 24h] [--url URL] [-data DIR]
+       headoffice registers list [-data DIR]`
