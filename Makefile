@@ -49,6 +49,12 @@ fuzz:
 	  done; \
 	done
 
+# Exactly-once sync under 10,000 injected faults per head-office backend
+# (make test runs 1,000): drops, resets, 5xx, truncated JSON, duplicates,
+# head-office restarts mid-batch. About 3 minutes on two cores.
+soak: deps-pg
+	TILL_SOAK_FAULTS=10000 CGO_ENABLED=0 $(GO) test -count=1 -timeout=60m -run='^TestExactlyOnceUnderFaults$$' -v ./sync/synce2e/ | grep -v '^=== '
+
 bench:
 	CGO_ENABLED=0 $(GO) test -run='^$$' -bench=. -benchmem $(NOCGO_PKGS)
 
