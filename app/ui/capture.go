@@ -88,7 +88,10 @@ func (u *UI) captureTo(dir string) error {
 		}
 	}
 	fyne.DoAndWait(u.showSale)
-	return u.capturePeople(dir)
+	if err := u.capturePeople(dir); err != nil {
+		return err
+	}
+	return u.captureSelling(dir)
 }
 
 // fillDemoSale adds one product of each category, the first weighed one at

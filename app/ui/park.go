@@ -29,12 +29,13 @@ func newParkScreen(u *UI) *parkScreen {
 		container.New(layout.NewCustomPaddedLayout(0, 0, 20, 0), container.NewVBox(layout.NewSpacer(), p.title, layout.NewSpacer())))
 	p.list = container.NewGridWithColumns(2)
 	p.content = container.New(layout.NewCustomPaddedLayout(10, 10, 10, 10),
-		container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.list)))
+		container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(p.list))))
 	return p
 }
 
 func (x *selling) showParked() {
 	x.closeDialogs()
+	x.u.clearMessage()
 	p := x.parked
 	var ps []register.ParkedSale
 	var err error

@@ -98,7 +98,7 @@ func (r *returnScreen) build() {
 		row := &returnRow{}
 		name := label(l.Name, sizeRow, colInk, true)
 		info := label(lang.L("Paid {{.Amount}}", map[string]any{"Amount": r.u.money(l.Amount)})+"  ·  "+
-			lang.L("{{.N}} can come back", map[string]any{"N": formatQty(r.orig.Left[i], r.u.sale.decimalSep())}), sizeDetail, colInkSoft, false)
+			lang.L("{{.N}} can come back", map[string]any{"N": r.qtyText(l.Line, r.orig.Left[i])}), sizeDetail, colInkSoft, false)
 		row.qty = label("", 30, colInk, true)
 		row.qty.Alignment = fyne.TextAlignCenter
 		row.minus = newTile("−", "", colPanel, func() { r.step(i, -1) })
@@ -108,7 +108,8 @@ func (r *returnScreen) build() {
 			t.TitleSize, t.Center, t.MinHeight, t.Outline = 30, true, 64, colLine
 		}
 		row.restock.Center, row.restock.MinHeight, row.restock.Outline = true, 64, colLine
-		controls := container.NewGridWrap(fyne.NewSize(100, 64), row.minus, container.NewCenter(row.qty), row.plus, row.restock)
+		controls := container.NewGridWrap(fyne.NewSize(480, 64),
+			container.NewGridWithColumns(4, row.minus, container.NewCenter(row.qty), row.plus, row.restock))
 		content := container.NewBorder(nil, nil, nil, controls,
 			container.New(layout.NewCustomPaddedLayout(0, 0, 12, 0), container.NewVBox(layout.NewSpacer(), name, info, layout.NewSpacer())))
 		objs = append(objs, container.NewStack(canvas.NewRectangle(colPanel), content))
@@ -139,10 +140,7 @@ func (r *returnScreen) refresh() {
 	var sum int64
 	for i, row := range r.rows {
 		l := r.orig.Record.Lines[i]
-		row.qty.Text = formatQty(r.qty[i], r.u.sale.decimalSep())
-		if !l.Weighed && r.qty[i]%pos.QtyOne == 0 {
-			row.qty.Text = itoa(int64(r.qty[i] / pos.QtyOne))
-		}
+		row.qty.Text = r.qtyText(l.Line, r.qty[i])
 		row.qty.Refresh()
 		row.minus.SetDisabled(r.qty[i] == 0)
 		row.plus.SetDisabled(r.qty[i] >= r.orig.Left[i])
@@ -202,3 +200,14 @@ func (r *returnScreen) onRefund() {
 func (r *returnScreen) onVoid() { r.u.selling().voidSale(r.orig.Record) }
 
 func itoa(v int64) string { return pos.FormatPlain(v, 0) }
+
+// qtyText is "2" for pieces, "0,742 kg" for a weighed line.
+func (r *returnScreen) qtyText(l pos.Line, q pos.Qty) string {
+	if l.Weighed {
+		return formatQty(q, r.u.sale.decimalSep()) + " kg"
+	}
+	if q%pos.QtyOne == 0 {
+		return itoa(int64(q / pos.QtyOne))
+	}
+	return formatQty(q, r.u.sale.decimalSep())
+}

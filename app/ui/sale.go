@@ -76,7 +76,7 @@ func newSaleScreen(u *UI) *saleScreen {
 	s.x = newSelling(u)
 	s.edit = s.x.lineTile()
 	buttons := container.NewGridWrap(fyne.NewSize(100, 60), s.minus, s.plus, s.edit, s.remove)
-	actions := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(416, 60), buttons),
+	actions := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(424, 60), buttons),
 		container.New(layout.NewCustomPaddedLayout(0, 0, 10, 0), container.NewVBox(layout.NewSpacer(), s.selName, layout.NewSpacer())))
 
 	s.total = label("", sizeTotal, colOnNavy, true)

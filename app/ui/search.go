@@ -42,12 +42,13 @@ func newSearchScreen(u *UI) *searchScreen {
 	s.list = container.NewGridWithColumns(2)
 	s.kb = newKeyboard(u.locale, s.onKey)
 	s.content = container.New(layout.NewCustomPaddedLayout(10, 10, 10, 10),
-		container.NewBorder(top, s.kb.content, nil, nil, container.NewVScroll(s.list)))
+		container.NewBorder(top, s.kb.content, nil, nil, container.NewVScroll(container.NewVBox(s.list))))
 	return s
 }
 
 func (x *selling) showSearch() {
 	x.closeDialogs()
+	x.u.clearMessage()
 	s := x.search
 	s.query = ""
 	s.results = nil

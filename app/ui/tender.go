@@ -173,6 +173,12 @@ func (c *cardScreen) setPrompt(s string, col color.Color) {
 func (c *cardScreen) showButtons(running, unknown bool) {
 	c.cancel.SetDisabled(!running)
 	c.back.SetDisabled(running || unknown)
+	// While the terminal works only Cancel shows: Back would leave it charging.
+	if running {
+		c.back.Hide()
+	} else {
+		c.back.Show()
+	}
 	if unknown {
 		c.decision.Show()
 	} else {
