@@ -34,6 +34,18 @@ pids+=($!)
 tail -f /dev/null | "$BIN/devicesim" -printer "$PRINTER_ADDR" -out "$DATA/devicesim" 2>&1 | sed 's/^/[devicesim] /' &
 pids+=($!)
 sleep 0.5
+# Enroll the demo register once (loopback: plain HTTP). The head office
+# prints a one-time code; the register keeps its key and token in its data.
+if [ ! -f "$DATA/register/enrollment.json" ]; then
+  "$BIN/headoffice" stores add --id S01 --name "Till Markt" -data "$DATA/headoffice" >/dev/null 2>&1 || true
+  CODE=$("$BIN/headoffice" registers add --store S01 --id S01R01 --name "Demo register" -data "$DATA/headoffice" \
+    --url "http://$HO_ADDR" | sed -n 's/^enrollment code: \([^ ]*\).*/\1/p')
+  if [ -n "$CODE" ]; then
+    "$BIN/register" enroll -headoffice "http://$HO_ADDR" -code "$CODE" -data "$DATA/register"
+  else
+    echo "make run: could not enroll the demo register (already added at the head office?); sales stay local" >&2
+  fi
+fi
 cat <<MSG
 make run: data in $DATA
   head office  http://$HO_ADDR/        (database $DATA/headoffice)

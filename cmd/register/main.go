@@ -38,14 +38,16 @@ func main() {
 	switch cmd {
 	case "run":
 		err = run(args, log)
+	case "enroll":
+		err = enroll(args)
 	case "verify-journal":
 		err = verifyJournal(args)
 	case "screenshots":
 		err = screenshots(args, log)
 	case "help":
-		fmt.Println("usage: register [run] [-config FILE] [-data DIR] [-printer HOST:PORT|none] [-headoffice URL] [-locale en|de]\n       register verify-journal [-data DIR]\n       register screenshots DIR")
+		fmt.Println("usage: register [run] [-config FILE] [-data DIR] [-printer HOST:PORT|none] [-headoffice URL] [-locale en|de]\n       register enroll -headoffice URL -code CODE [-fingerprint FP] [-data DIR]\n       register verify-journal [-data DIR]\n       register screenshots DIR")
 	default:
-		err = fmt.Errorf("unknown command %q (try: run, verify-journal, screenshots, help)", cmd)
+		err = fmt.Errorf("unknown command %q (try: run, enroll, verify-journal, screenshots, help)", cmd)
 	}
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -125,6 +127,10 @@ func run(args []string, log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	sc, syncing, err := syncConfig(&cfg, log) // before the store: enrollment fixes the register id
+	if err != nil {
+		return err
+	}
 
 	db, err := openStore(ctx, cfg.DataDir, cfg.Register.ID)
 	if err != nil {
@@ -142,14 +148,14 @@ func run(args []string, log *slog.Logger) error {
 	if np, ok := deps.Printer.(*escpos.NetPrinter); ok {
 		deps.Drawer = netDrawer{np} // the drawer hangs off the receipt printer
 	}
-	if cfg.HeadOffice.URL != "" {
-		syncer = syncclient.New(syncclient.Config{BaseURL: cfg.HeadOffice.URL, RegisterID: cfg.Register.ID, Log: log}, db)
+	if syncing {
+		syncer = syncclient.New(sc, db)
 		deps.OnCommitted = func(pos.Entry) { syncer.Kick() }
 	}
 	reg := register.New(registerConfig(cfg), deps)
 
 	a := fyneapp.NewWithID("io.till.register")
-	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: syncStatus(syncer, cfg.HeadOffice.URL)})
+	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: syncStatus(syncer, sc.BaseURL)})
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return reg.Run(gctx) })
