@@ -72,6 +72,7 @@ type cardScreen struct {
 
 	amountText, prompt, state *canvas.Text
 	cancel, back              *tile
+	backBox                   *fyne.Container
 	retry, charged, notPaid   *tile
 	decision                  *fyne.Container
 	busy                      bool
@@ -99,7 +100,9 @@ func newCardScreen(u *UI) *cardScreen {
 		t.Center, t.MinHeight = true, 88
 	}
 	c.decision = container.NewGridWithColumns(3, c.retry, c.charged, c.notPaid)
-	buttons := container.NewGridWrap(fyne.NewSize(760, 88), container.NewStack(container.NewGridWithColumns(2, c.back, c.cancel)))
+	// An HBox skips the hidden Back, so Cancel alone sits in the middle.
+	c.backBox = container.NewGridWrap(fyne.NewSize(370, 88), c.back)
+	buttons := container.NewHBox(c.backBox, container.NewGridWrap(fyne.NewSize(370, 88), c.cancel))
 	c.content = container.NewStack(canvas.NewRectangle(colBackdrop), container.NewVBox(layout.NewSpacer(), title, c.amountText,
 		c.prompt, c.state, layout.NewSpacer(), container.NewCenter(buttons),
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(900, 88), c.decision)), layout.NewSpacer()))
@@ -175,9 +178,9 @@ func (c *cardScreen) showButtons(running, unknown bool) {
 	c.back.SetDisabled(running || unknown)
 	// While the terminal works only Cancel shows: Back would leave it charging.
 	if running {
-		c.back.Hide()
+		c.backBox.Hide()
 	} else {
-		c.back.Show()
+		c.backBox.Show()
 	}
 	if unknown {
 		c.decision.Show()
