@@ -302,3 +302,18 @@ func TestOlderProtocolVersionKeepsWorking(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusPageShowsPendingCodesByHint(t *testing.T) {
+	t.Parallel()
+	h := newHQ(t)
+	code := h.addRegister("R-pending", "S1")
+	h.enroll("R-done", "S1")
+	w := request{method: "GET", path: "/"}.do(h.srv)
+	body := w.Body.String()
+	if w.Code != 200 || !strings.Contains(body, "R-pending") || !strings.Contains(body, code[:4]+"-…") {
+		t.Errorf("status page lacks the pending register:\n%s", body)
+	}
+	if strings.Contains(body, code) || strings.Contains(body, "R-done</td><td>S1</td><td>") {
+		t.Errorf("status page shows a full code or an enrolled register as pending:\n%s", body)
+	}
+}

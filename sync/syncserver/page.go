@@ -25,6 +25,11 @@ th,td{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}td.n{text
 <tbody>{{range .Registers}}<tr><td>{{.RegisterID}}</td><td class="n">{{.LastSeq}}</td><td>{{.LastEntry}}</td>
 <td class="n">{{.SalesCount}}</td><td class="n">{{.SalesToday}}</td><td class="n">{{.TotalToday}}</td></tr>
 {{end}}</tbody></table>{{else}}<p>No register has synced yet.</p>{{end}}
+{{if .Pending}}<h2>Waiting for enrollment</h2>
+<p>Codes are shown by their first characters only; the full code was printed by <code>headoffice registers add</code>.</p>
+<table><thead><tr><th>Register</th><th>Store</th><th>Code</th><th>Valid until</th></tr></thead>
+<tbody>{{range .Pending}}<tr><td>{{.ID}}</td><td>{{.StoreID}}</td><td>{{.Code.Hint}}-…</td><td>{{.Until}}</td></tr>
+{{end}}</tbody></table>{{end}}
 </body></html>
 `))
 
@@ -46,10 +51,26 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "The head office database is not reachable. Try again in a minute.", http.StatusServiceUnavailable)
 		return
 	}
+	accounts, err := s.cfg.Store.RegisterAccounts(r.Context())
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "status page", "err", err)
+		http.Error(w, "The head office database is not reachable. Try again in a minute.", http.StatusServiceUnavailable)
+		return
+	}
+	type pending struct {
+		hqstore.RegisterAccount
+		Until string
+	}
 	data := struct {
 		Now       time.Time
 		Registers []pageRow
+		Pending   []pending
 	}{Now: now}
+	for _, a := range accounts {
+		if !a.Enrolled() && a.Code.ExpiresAt.After(now) {
+			data.Pending = append(data.Pending, pending{a, a.Code.ExpiresAt.In(s.cfg.Location).Format("2006-01-02 15:04")})
+		}
+	}
 	for _, rg := range regs {
 		data.Registers = append(data.Registers, pageRow{
 			RegisterID: rg.RegisterID, LastSeq: rg.LastSeq,
