@@ -104,9 +104,10 @@ type PrinterSim struct {
 	saving   int           // receipts numbered but not yet announced
 	changed  chan struct{} // closed and replaced when a receipt arrives
 	ln       net.Listener
-	conn     net.Conn
+	conn     io.Closer // the client being served (a TCP conn or a pty)
 	closed   bool
 	running  chan struct{} // closed when Run returns
+	fault    midJobFault   // see SetPaperOutAfter
 }
 
 // NewPrinterSim returns a printer that saves receipts in dir ("" saves
@@ -215,7 +216,8 @@ func (s *PrinterSim) log() *slog.Logger {
 }
 
 // serve decodes one client's bytes until it closes, idles or the sim closes.
-func (s *PrinterSim) serve(conn net.Conn) {
+// conn is a TCP connection or a pty master (serial printer, see ServePty).
+func (s *PrinterSim) serve(conn io.ReadWriteCloser) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -252,15 +254,15 @@ func (s *PrinterSim) serve(conn net.Conn) {
 	}
 	buf := make([]byte, 4096)
 	for {
-		if s.IdleTimeout > 0 {
-			_ = conn.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+		if nc, ok := conn.(net.Conn); ok && s.IdleTimeout > 0 {
+			_ = nc.SetReadDeadline(time.Now().Add(s.IdleTimeout))
 		}
 		n, err := conn.Read(buf)
 		if n > 0 {
 			if !s.State().Printing() && hasJobData(buf[:n]) {
 				spoiled = true
 			}
-			_, _ = d.Write(buf[:n])
+			s.feed(d, buf[:n])
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
