@@ -30,8 +30,8 @@ type Status struct {
 	LastError   string // a sentence for the cashier; "" after a good pass
 	Err         error  // the cause, for the log
 	LastAttempt time.Time
-	LastSuccess time.Time  // end of the last pass that emptied the outbox
-	Rejected    *Rejection // first entry the head office refused in the last pass
+	LastSuccess time.Time   // end of the last pass that emptied the outbox
+	Rejected    *Rejection  // first entry the head office refused in the last pass
 	Diverged    *Divergence // set with StateDiverged
 }
 
