@@ -58,6 +58,7 @@ func (s *Server) pushBatch(w http.ResponseWriter, r *http.Request, rid string) {
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "ingest failed", "register", rid, "entries", len(entries), "err", err)
 		writeError(w, http.StatusInternalServerError, syncproto.CodeInternal, "the head office could not store the batch; retry later")
+		s.metrics.batchFailed()
 		return
 	}
 	resp := syncproto.PushBatchResponse{Results: make([]syncproto.EntryResult, len(outcomes)), AckedThroughSeq: acked}
@@ -78,6 +79,7 @@ func (s *Server) pushBatch(w http.ResponseWriter, r *http.Request, rid string) {
 	}
 	s.log.InfoContext(r.Context(), "batch ingested", "register", rid, "stored", stored, "duplicate", dup,
 		"rejected", rejected, "acked_through", acked)
+	s.metrics.observeBatch(rid, stored, dup, rejected)
 	writeJSON(w, http.StatusOK, resp)
 }
 

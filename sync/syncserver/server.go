@@ -55,6 +55,7 @@ type Server struct {
 	handler http.Handler
 	page    *template.Template
 
+	metrics    *metrics        // /metrics and the dashboard's live figures (metrics.go)
 	ownVersion string          // highest of cfg.Versions, sent on every API answer
 	versions   map[string]bool // accepted Till-Protocol values
 }
@@ -79,16 +80,16 @@ func New(cfg Config) (*Server, error) {
 	if len(cfg.Versions) == 0 {
 		cfg.Versions = syncproto.Versions
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, page: statusPage, versions: map[string]bool{}}
+	s := &Server{cfg: cfg, log: cfg.Log, page: statusPage, versions: map[string]bool{}, metrics: newMetrics(cfg.Now)}
 	for _, v := range cfg.Versions {
 		s.versions[strconv.Itoa(v)] = true
 		s.ownVersion = strconv.Itoa(max(v, atoiOr0(s.ownVersion)))
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("POST /v1/registers/{rid}/sales:batch", s.registerAPI(true, s.pushBatch))
+	mux.Handle("POST /v1/registers/{rid}/sales:batch", s.registerAPI(true, s.metrics.instrument(true, s.pushBatch)))
 	mux.Handle("/v1/registers/{rid}/sales:batch", methodNotAllowed(http.MethodPost))
-	mux.Handle("GET /v1/registers/{rid}/sync-state", s.registerAPI(false, s.syncState))
+	mux.Handle("GET /v1/registers/{rid}/sync-state", s.registerAPI(false, s.metrics.instrument(false, s.syncState)))
 	mux.Handle("/v1/registers/{rid}/sync-state", methodNotAllowed(http.MethodGet+", "+http.MethodHead))
 	mux.HandleFunc("POST /v1/enroll", s.enroll)
 	mux.Handle("/v1/enroll", methodNotAllowed(http.MethodPost))
@@ -97,6 +98,7 @@ func New(cfg Config) (*Server, error) {
 	})
 	mux.HandleFunc("GET /livez", s.livez)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("GET /{$}", s.statusPage)
 	s.handler = s.recoverPanics(s.logRequests(mux))
 	return s, nil

@@ -1,0 +1,225 @@
+package syncserver
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics is the Server's Prometheus instrumentation, on a registry of its
+// own (never the global one): two Servers in one process, as in tests, do not
+// share or collide.
+type metrics struct {
+	reg   *prometheus.Registry
+	start time.Time
+	now   func() time.Time
+
+	entries  *prometheus.CounterVec // status
+	perReg   *prometheus.CounterVec // register, status
+	batches  *prometheus.CounterVec // result
+	latency  prometheus.Histogram   // whole push request, decode to answer
+	lastSeen *prometheus.GaugeVec   // register
+	regRatio *prometheus.GaugeVec   // register
+	backlog  *prometheus.GaugeVec   // register; only from register reports
+	oldest   *prometheus.GaugeVec   // register; only from register reports
+	regSales *prometheus.CounterVec // register, outcome; only from register reports
+	mu       sync.Mutex
+	accepted map[string]float64 // register → stored + duplicate
+	rejected map[string]float64
+	seen     map[string]time.Time
+	health   map[string]RegisterHealth
+	totalAcc float64
+	totalRej float64
+}
+
+// RegisterHealth is what a register reports about itself (the heartbeat of
+// protocol v1). The head office cannot know these figures otherwise; until
+// a register reports, the dashboard says "not reported".
+type RegisterHealth struct {
+	At             time.Time
+	AppVersion     string
+	Backlog        int           // entries waiting in its outbox
+	OldestUnsynced time.Duration // age of the oldest of them
+	SalesCompleted int64         // since the register started, as counted by it
+	SalesFailed    int64
+	Devices        map[string]string // device → state, e.g. "printer" → "ok"
+}
+
+func newMetrics(now func() time.Time) *metrics {
+	m := &metrics{
+		reg:      prometheus.NewRegistry(),
+		start:    now(),
+		now:      now,
+		accepted: map[string]float64{},
+		rejected: map[string]float64{},
+		seen:     map[string]time.Time{},
+		health:   map[string]RegisterHealth{},
+		entries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "till_ingest_entries_total",
+			Help: "Journal entries received, by outcome: stored (new), duplicate (already held), rejected.",
+		}, []string{"status"}),
+		perReg: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "till_register_entries_total",
+			Help: "Journal entries received per register, by outcome.",
+		}, []string{"register", "status"}),
+		batches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "till_ingest_batches_total",
+			Help: "Batch pushes answered, by result: ok (200 with per-entry outcomes) or error (the store failed).",
+		}, []string{"result"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "till_ingest_batch_duration_seconds",
+			Help:    "Time to answer a batch push, from request to response.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}),
+		lastSeen: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "till_register_last_seen_timestamp_seconds",
+			Help: "Unix time of the register's last authenticated API request to this process.",
+		}, []string{"register"}),
+		regRatio: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "till_register_success_ratio",
+			Help: "Share of the register's entries accepted (stored or duplicate) since this process started.",
+		}, []string{"register"}),
+		backlog: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "till_register_backlog_entries",
+			Help: "Entries waiting in the register's outbox, as last reported by the register.",
+		}, []string{"register"}),
+		oldest: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "till_register_oldest_unsynced_seconds",
+			Help: "Age of the oldest entry waiting in the register's outbox, as last reported.",
+		}, []string{"register"}),
+		regSales: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "till_register_sales_reported_total",
+			Help: "Sales the registers report as completed or failed.",
+		}, []string{"register", "outcome"}),
+	}
+	m.reg.MustRegister(m.entries, m.perReg, m.batches, m.latency, m.lastSeen, m.regRatio, m.backlog, m.oldest, m.regSales,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "till_ingest_success_ratio",
+			Help: "Transaction success rate: share of all entries received since start that were accepted (1 when none were received).",
+		}, m.successRatio),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "till_uptime_seconds",
+			Help: "Seconds since this head-office server started.",
+		}, func() float64 { return m.now().Sub(m.start).Seconds() }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	for _, st := range []string{"stored", "duplicate", "rejected"} {
+		m.entries.WithLabelValues(st) // present at 0 from the first scrape
+	}
+	m.batches.WithLabelValues("ok")
+	m.batches.WithLabelValues("error")
+	return m
+}
+
+func (m *metrics) successRatio() float64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.totalAcc+m.totalRej == 0 {
+		return 1
+	}
+	return m.totalAcc / (m.totalAcc + m.totalRej)
+}
+
+// observeBatch counts the outcomes of one answered push.
+func (m *metrics) observeBatch(rid string, stored, dup, rejected int) {
+	m.batches.WithLabelValues("ok").Inc()
+	m.entries.WithLabelValues("stored").Add(float64(stored))
+	m.entries.WithLabelValues("duplicate").Add(float64(dup))
+	m.entries.WithLabelValues("rejected").Add(float64(rejected))
+	m.perReg.WithLabelValues(rid, "stored").Add(float64(stored))
+	m.perReg.WithLabelValues(rid, "duplicate").Add(float64(dup))
+	m.perReg.WithLabelValues(rid, "rejected").Add(float64(rejected))
+	m.mu.Lock()
+	m.accepted[rid] += float64(stored + dup)
+	m.rejected[rid] += float64(rejected)
+	m.totalAcc += float64(stored + dup)
+	m.totalRej += float64(rejected)
+	ratio := 1.0
+	if t := m.accepted[rid] + m.rejected[rid]; t > 0 {
+		ratio = m.accepted[rid] / t
+	}
+	m.mu.Unlock()
+	m.regRatio.WithLabelValues(rid).Set(ratio)
+}
+
+// batchFailed counts a push the store could not handle (answered 500).
+func (m *metrics) batchFailed() { m.batches.WithLabelValues("error").Inc() }
+
+// touch records an authenticated request of a register.
+func (m *metrics) touch(rid string) {
+	now := m.now()
+	m.mu.Lock()
+	m.seen[rid] = now
+	m.mu.Unlock()
+	m.lastSeen.WithLabelValues(rid).Set(float64(now.UnixMilli()) / 1e3)
+}
+
+// recordHealth keeps what a register reported about itself: the heartbeat
+// handler calls it.
+func (m *metrics) recordHealth(rid string, h RegisterHealth) {
+	m.mu.Lock()
+	prev := m.health[rid]
+	m.health[rid] = h
+	m.mu.Unlock()
+	m.backlog.WithLabelValues(rid).Set(float64(h.Backlog))
+	m.oldest.WithLabelValues(rid).Set(h.OldestUnsynced.Seconds())
+	// The register's counters restart with it: count only increases.
+	if d := h.SalesCompleted - prev.SalesCompleted; d > 0 {
+		m.regSales.WithLabelValues(rid, "completed").Add(float64(d))
+	} else if d < 0 {
+		m.regSales.WithLabelValues(rid, "completed").Add(float64(h.SalesCompleted))
+	}
+	if d := h.SalesFailed - prev.SalesFailed; d > 0 {
+		m.regSales.WithLabelValues(rid, "failed").Add(float64(d))
+	} else if d < 0 {
+		m.regSales.WithLabelValues(rid, "failed").Add(float64(h.SalesFailed))
+	}
+}
+
+// registerView is what this process knows of a register beyond the store.
+type registerView struct {
+	LastSeen           time.Time // zero: not seen since start
+	Accepted, Rejected float64
+	Health             *RegisterHealth // nil: never reported
+}
+
+func (m *metrics) view(rid string) registerView {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v := registerView{LastSeen: m.seen[rid], Accepted: m.accepted[rid], Rejected: m.rejected[rid]}
+	if h, ok := m.health[rid]; ok {
+		v.Health = &h
+	}
+	return v
+}
+
+// instrument wraps a /v1/registers/{rid}/ handler: last-seen for every
+// request that got past authentication, and the latency of pushes.
+func (m *metrics) instrument(push bool, next func(http.ResponseWriter, *http.Request, string)) func(http.ResponseWriter, *http.Request, string) {
+	return func(w http.ResponseWriter, r *http.Request, rid string) {
+		m.touch(rid)
+		if !push {
+			next(w, r, rid)
+			return
+		}
+		start := time.Now()
+		next(w, r, rid)
+		m.latency.Observe(time.Since(start).Seconds())
+	}
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// RecordHealth stores a register's self-report (heartbeat) for /metrics and
+// the dashboard.
+func (s *Server) RecordHealth(_ context.Context, registerID string, h RegisterHealth) {
+	s.metrics.recordHealth(registerID, h)
+}

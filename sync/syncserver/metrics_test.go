@@ -1,0 +1,146 @@
+package syncserver_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tillpos/till/store/hqstore/hqstoretest"
+	"github.com/tillpos/till/sync/syncserver"
+)
+
+// scrape GETs /metrics and returns every sample line as name{labels} → value.
+func scrape(t *testing.T, url string) map[string]float64 {
+	t.Helper()
+	res, err := http.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") {
+		t.Fatalf("GET /metrics: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("bad sample %q", line)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}
+
+// TestMetricsSuccessRateDropsWhenASaleFails is acceptance 6's metrics half:
+// /metrics is scraped over HTTP and the success rate changes when a sale
+// is rejected. (Heartbeat-reported failures go through RecordHealth, below.)
+func TestMetricsSuccessRateDropsWhenASaleFails(t *testing.T) {
+	t.Parallel()
+	now := hqstoretest.Epoch.Add(8 * time.Hour)
+	clock := func() time.Time { return now }
+	srv := newServer(t, syncserver.Config{Now: clock})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+
+	m := scrape(t, ts.URL)
+	if m["till_ingest_success_ratio"] != 1 || m[`till_ingest_entries_total{status="rejected"}`] != 0 {
+		t.Errorf("before any push: ratio %v, rejected %v", m["till_ingest_success_ratio"], m[`till_ingest_entries_total{status="rejected"}`])
+	}
+	c := hqstoretest.NewChain("R1")
+	push := func(body string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", ts.URL+batchPath, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Till-Protocol", "1")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("push: %d", res.StatusCode)
+		}
+	}
+	push(batchBody(t, c.Sales(9)))
+	m = scrape(t, ts.URL)
+	if m["till_ingest_success_ratio"] != 1 || m[`till_ingest_entries_total{status="stored"}`] != 9 {
+		t.Errorf("after 9 good sales: ratio %v, stored %v", m["till_ingest_success_ratio"], m[`till_ingest_entries_total{status="stored"}`])
+	}
+	bad := c.Sales(1)
+	bad[0].Payload = bytes.Replace(bad[0].Payload, []byte("Bread"), []byte("Cake!"), 1) // edited after sealing
+	push(batchBody(t, bad))
+	m = scrape(t, ts.URL)
+	if got := m["till_ingest_success_ratio"]; got != 0.9 {
+		t.Errorf("after a rejected sale: success ratio %v, want 0.9", got)
+	}
+	if got := m[`till_register_success_ratio{register="R1"}`]; got != 0.9 {
+		t.Errorf("R1 success ratio %v, want 0.9", got)
+	}
+	if got := m[`till_register_entries_total{register="R1",status="rejected"}`]; got != 1 {
+		t.Errorf("R1 rejected %v, want 1", got)
+	}
+	if got := m["till_ingest_batch_duration_seconds_count"]; got != 2 {
+		t.Errorf("latency histogram counted %v pushes, want 2", got)
+	}
+	if got := m[`till_register_last_seen_timestamp_seconds{register="R1"}`]; got != float64(now.Unix()) {
+		t.Errorf("last seen %v, want %d", got, now.Unix())
+	}
+	now = now.Add(90 * time.Second)
+	if got := scrape(t, ts.URL)["till_uptime_seconds"]; got != 90 {
+		t.Errorf("uptime %v, want 90", got)
+	}
+	for _, p := range []string{"/livez", "/readyz"} {
+		res, err := http.Get(ts.URL + p)
+		if err != nil || res.StatusCode != 200 {
+			t.Errorf("GET %s: %v %v", p, res, err)
+		} else {
+			res.Body.Close()
+		}
+	}
+
+	// A register's own report of a failed sale (the heartbeat's figures).
+	srv.RecordHealth(context.Background(), "R1", syncserver.RegisterHealth{At: now, Backlog: 12, OldestUnsynced: time.Minute, SalesCompleted: 40, SalesFailed: 0})
+	srv.RecordHealth(context.Background(), "R1", syncserver.RegisterHealth{At: now, Backlog: 3, SalesCompleted: 41, SalesFailed: 1})
+	m = scrape(t, ts.URL)
+	if m[`till_register_sales_reported_total{outcome="failed",register="R1"}`] != 1 || m[`till_register_sales_reported_total{outcome="completed",register="R1"}`] != 41 {
+		t.Errorf("reported sales: %v failed, %v completed", m[`till_register_sales_reported_total{outcome="failed",register="R1"}`],
+			m[`till_register_sales_reported_total{outcome="completed",register="R1"}`])
+	}
+	if m[`till_register_backlog_entries{register="R1"}`] != 3 {
+		t.Errorf("backlog %v, want 3", m[`till_register_backlog_entries{register="R1"}`])
+	}
+}
+
+func TestMetricsRegistryPerServer(t *testing.T) {
+	t.Parallel()
+	a := httptest.NewServer(newServer(t, syncserver.Config{}))
+	defer a.Close()
+	b := httptest.NewServer(newServer(t, syncserver.Config{}))
+	defer b.Close()
+	req, _ := http.NewRequest("POST", a.URL+batchPath, strings.NewReader(batchBody(t, hqstoretest.NewChain("R1").Sales(2))))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Till-Protocol", "1")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := scrape(t, b.URL)[`till_ingest_entries_total{status="stored"}`]; got != 0 {
+		t.Errorf("server b counts server a's entries: %v", got)
+	}
+	if got := scrape(t, a.URL)[`till_ingest_entries_total{status="stored"}`]; got != 2 {
+		t.Errorf("server a stored %v, want 2", got)
+	}
+}
