@@ -190,7 +190,7 @@ func TestSpoolerResumesAfterRestart(t *testing.T) {
 		}
 	}
 	add("done", JobDone, 1, t0)
-	add("cut", JobPrinting, 1, t0.Add(time.Second))  // power went while printing
+	add("cut", JobPrinting, 1, t0.Add(time.Second))   // power went while printing
 	add("never", JobQueued, 0, t0.Add(2*time.Second)) // queued, never started
 	p := &funcPrinter{}
 	s := NewSpooler(p, spoolLog()).WithQueue(q)
