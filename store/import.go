@@ -83,6 +83,18 @@ func (db *DB) SeedDemoIfEmpty(ctx context.Context) error {
 	return err
 }
 
+// DecodeCatalog reads a CatalogFile strictly (unknown fields are errors)
+// without checking it; Problems does that. The head office reads the same
+// files with it.
+func DecodeCatalog(r io.Reader) (CatalogFile, error) { return decodeCatalog(r) }
+
+// Problems lists what is wrong with f that needs no database (an empty list
+// when nothing is); importing reports the same problems.
+func (f *CatalogFile) Problems() []string { return f.validate() }
+
+// InvalidCatalog wraps problems in the *ImportError ImportCatalog returns.
+func InvalidCatalog(problems []string) error { return importErr(problems, nil) }
+
 func decodeCatalog(r io.Reader) (CatalogFile, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields() // a misspelt field would otherwise vanish silently

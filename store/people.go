@@ -139,17 +139,26 @@ func (db *DB) SetEmployee(ctx context.Context, e register.Employee, pin string) 
 }
 
 func upsertEmployee(ctx context.Context, tx *sql.Tx, e CatalogEmployee, p pinParams) error {
-	if !validPIN(e.PIN) {
+	var hash, salt []byte
+	params := p.String()
+	switch {
+	case validPIN(e.PIN):
+		hash, salt = hashPIN(p, e.PIN)
+	case e.PIN == "" && e.PINHash != "":
+		var err error
+		if params, salt, hash, err = decodePINHash(e.PINHash); err != nil {
+			return pos.Errorf(pos.EInvalid, "Employee %s has an unreadable PIN hash.", e.ID)
+		}
+	default:
 		return pos.Errorf(pos.EInvalid, "A PIN is 4 to 6 digits.")
 	}
-	hash, salt := hashPIN(p, e.PIN)
 	active := e.Active == nil || *e.Active
 	_, err := tx.ExecContext(ctx, `INSERT INTO employees (id, name, role, pin_hash, pin_salt, pin_params, active, sort)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,
 			pin_salt = excluded.pin_salt, pin_params = excluded.pin_params, active = excluded.active,
 			sort = excluded.sort, failed_attempts = 0, locked_until = 0`,
-		e.ID, e.Name, e.Role, hash, salt, p.String(), active, e.Sort)
+		e.ID, e.Name, e.Role, hash, salt, params, active, e.Sort)
 	if err != nil {
 		return fmt.Errorf("store: employee %q: %w", e.ID, err)
 	}
@@ -295,12 +304,15 @@ func (db *DB) VerifyPIN(ctx context.Context, pin string) (register.Employee, err
 // (the file is the shop's own setup, like a password reset) and hashed with
 // argon2id on import; only the hash is stored.
 type CatalogEmployee struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-	Role   string `json:"role"` // cashier, supervisor, manager, owner
-	PIN    string `json:"pin"`  // 4-6 digits
-	Active *bool  `json:"active,omitempty"`
-	Sort   int    `json:"sort,omitempty"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`          // cashier, supervisor, manager, owner
+	PIN  string `json:"pin,omitempty"` // 4-6 digits
+	// PINHash replaces PIN where a PIN must not travel (the head office's
+	// catalog feed): HashPIN's encoding. The PIN wins when both are set.
+	PINHash string `json:"pin_hash,omitempty"`
+	Active  *bool  `json:"active,omitempty"`
+	Sort    int    `json:"sort,omitempty"`
 }
 
 func validateEmployees(es []CatalogEmployee) []string {
@@ -324,7 +336,7 @@ func validateEmployees(es []CatalogEmployee) []string {
 		default:
 			p = append(p, fmt.Sprintf("%s: role %q is not cashier, supervisor, manager or owner", name, e.Role))
 		}
-		if !validPIN(e.PIN) {
+		if !validPIN(e.PIN) && (e.PIN != "" || !ValidPINHash(e.PINHash)) {
 			p = append(p, name+": the PIN must be 4 to 6 digits")
 		}
 	}

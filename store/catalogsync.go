@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+// Kinds of CatalogItem: the record types of a CatalogFile.
+const (
+	KindSetting  = "setting"
+	KindTaxRate  = "tax_rate"
+	KindCategory = "category"
+	KindProduct  = "product"
+	KindEmployee = "employee"
+)
+
+// CatalogItem is one record of the head office's catalog feed: Data is the
+// record in CatalogFile JSON (CatalogTaxRate, CatalogCategory,
+// CatalogProduct with the store's price, CatalogEmployee with a PINHash, or
+// a JSON string for a setting). Deleted removes it (products only; other
+// kinds are referenced by history and are kept).
+type CatalogItem struct {
+	Kind    string
+	ID      string
+	Data    json.RawMessage
+	Deleted bool
+}
+
+// CatalogCursor is how far the head office's change feed has been applied
+// (0: never).
+func (db *DB) CatalogCursor(ctx context.Context) (int64, error) {
+	var c int64
+	if err := db.r.QueryRowContext(ctx, `SELECT cursor FROM catalog_sync WHERE id = 1`).Scan(&c); err != nil {
+		return 0, fmt.Errorf("store: catalog cursor: %w", err)
+	}
+	return c, nil
+}
+
+// ApplyCatalogPage applies one page of the change feed and records cursor,
+// in one transaction: either the whole page and its cursor are stored or
+// nothing is. Items apply in order; a later item of the same record wins.
+// The open sale is not touched: its lines carry the price they were rung up
+// with, and only the next scan reads the new price.
+func (db *DB) ApplyCatalogPage(ctx context.Context, items []CatalogItem, cursor int64) error {
+	return db.applyCatalog(ctx, items, cursor, false)
+}
+
+// ApplyCatalogSnapshot replaces the catalog with a full snapshot (after the
+// feed answered that the cursor is too old): every item is upserted,
+// products missing from it are removed and employees missing from it are
+// deactivated, and the cursor is set, in one transaction.
+func (db *DB) ApplyCatalogSnapshot(ctx context.Context, items []CatalogItem, cursor int64) error {
+	return db.applyCatalog(ctx, items, cursor, true)
+}
+
+func (db *DB) applyCatalog(ctx context.Context, items []CatalogItem, cursor int64, snapshot bool) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: apply catalog: %w", err)
+	}
+	defer tx.Rollback()
+	if snapshot {
+		// Checked at commit: the snapshot's order need not follow references.
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return fmt.Errorf("store: apply catalog: %w", err)
+		}
+	}
+	products, employees := map[string]bool{}, map[string]bool{}
+	for _, it := range items {
+		if err := applyCatalogItem(ctx, tx, it); err != nil {
+			return fmt.Errorf("store: apply catalog %s %q: %w", it.Kind, it.ID, err)
+		}
+		switch it.Kind {
+		case KindProduct:
+			products[it.ID] = !it.Deleted
+		case KindEmployee:
+			employees[it.ID] = true
+		}
+	}
+	if snapshot {
+		if err := removeMissing(ctx, tx, products, employees); err != nil {
+			return fmt.Errorf("store: apply catalog snapshot: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE catalog_sync SET cursor = ?, applied_at = ? WHERE id = 1`,
+		cursor, time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("store: apply catalog: cursor: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: apply catalog: commit: %w", err)
+	}
+	return nil
+}
+
+func removeMissing(ctx context.Context, tx *sql.Tx, products, employees map[string]bool) error {
+	var stale []string
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM products`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		if !products[id] {
+			stale = append(stale, id)
+		}
+	}
+	rows.Close()
+	for _, id := range stale {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM products WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	stale = stale[:0]
+	rows, err = tx.QueryContext(ctx, `SELECT id FROM employees WHERE active = 1`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		if !employees[id] {
+			stale = append(stale, id)
+		}
+	}
+	rows.Close()
+	for _, id := range stale {
+		if _, err := tx.ExecContext(ctx, `UPDATE employees SET active = 0 WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func decodeItem(it CatalogItem, v any) error {
+	if err := json.Unmarshal(it.Data, v); err != nil {
+		return pos.Errorf(pos.EInvalid, "The head office sent an unreadable %s %s.", it.Kind, it.ID)
+	}
+	return nil
+}
+
+func applyCatalogItem(ctx context.Context, tx *sql.Tx, it CatalogItem) error {
+	if it.Deleted {
+		if it.Kind == KindProduct {
+			_, err := tx.ExecContext(ctx, `DELETE FROM products WHERE id = ?`, it.ID)
+			return err
+		}
+		return nil // kept: history refers to it
+	}
+	switch it.Kind {
+	case KindSetting:
+		var v string
+		if err := decodeItem(it, &v); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, it.ID, v)
+		return err
+	case KindTaxRate:
+		var t CatalogTaxRate
+		if err := decodeItem(it, &t); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO tax_rates (id, name, basis_points) VALUES (?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, basis_points = excluded.basis_points`,
+			it.ID, t.Name, t.BasisPoints)
+		return err
+	case KindCategory:
+		var c CatalogCategory
+		if err := decodeItem(it, &c); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO categories (id, name, color, sort) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, color = excluded.color, sort = excluded.sort`,
+			it.ID, c.Name, c.Color, c.Sort)
+		return err
+	case KindProduct:
+		var p CatalogProduct
+		if err := decodeItem(it, &p); err != nil {
+			return err
+		}
+		p.ID = it.ID
+		return applyProduct(ctx, tx, p)
+	case KindEmployee:
+		var e CatalogEmployee
+		if err := decodeItem(it, &e); err != nil {
+			return err
+		}
+		e.ID = it.ID
+		if e.PINHash == "" {
+			return pos.Errorf(pos.EInvalid, "The head office sent employee %s without a PIN hash.", e.ID)
+		}
+		e.PIN = "" // only hashes travel; never trust a plain PIN from the wire
+		return upsertEmployee(ctx, tx, e, defaultPINParams)
+	}
+	return nil // a kind from a newer head office: skipped, the rest still applies
+}
+
+// applyProduct upserts p and gives it exactly its barcodes: the head office
+// is the authority, so a code it moved to p is taken from its old product.
+func applyProduct(ctx context.Context, tx *sql.Tx, p CatalogProduct) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO products
+		(id, sku, name, price, tax_rate_id, category_id, sold_by_weight, quick_key, sort)
+		VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET sku = excluded.sku, name = excluded.name, price = excluded.price,
+			tax_rate_id = excluded.tax_rate_id, category_id = excluded.category_id,
+			sold_by_weight = excluded.sold_by_weight, quick_key = excluded.quick_key, sort = excluded.sort`,
+		p.ID, p.SKU, p.Name, p.Price, p.TaxRate, p.Category, p.SoldByWeight, p.QuickKey, p.Sort); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM barcodes WHERE product_id = ?`, p.ID); err != nil {
+		return err
+	}
+	for i, code := range p.Barcodes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO barcodes (code, product_id, pos) VALUES (?, ?, ?)
+			ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id, pos = excluded.pos`, code, p.ID, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}

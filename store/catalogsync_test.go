@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/tillpos/till/app/pos"
+)
+
+func item(t *testing.T, kind, id string, v any) CatalogItem {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return CatalogItem{Kind: kind, ID: id, Data: b}
+}
+
+func TestApplyCatalogPageIsAtomicWithItsCursor(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	hash, err := HashPIN("4711")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := []CatalogItem{
+		item(t, KindSetting, SettingCurrency, "EUR"),
+		item(t, KindTaxRate, "std", CatalogTaxRate{Name: "Standard", BasisPoints: 1900}),
+		item(t, KindCategory, "drinks", CatalogCategory{Name: "Drinks", Color: "#112233"}),
+		item(t, KindProduct, "cola", CatalogProduct{Name: "Cola", Price: 129, TaxRate: "std", Category: "drinks",
+			Barcodes: []string{"4000000000006"}, QuickKey: true}),
+		item(t, KindEmployee, "e1", CatalogEmployee{Name: "Ann", Role: "manager", PINHash: hash}),
+	}
+	if err := db.ApplyCatalogPage(ctx, page, 7); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.CatalogCursor(ctx); c != 7 {
+		t.Fatalf("cursor = %d, want 7", c)
+	}
+	p, err := db.ProductByBarcode(ctx, "4000000000006")
+	if err != nil || p.Price != 129 || p.CategoryID != "drinks" {
+		t.Fatalf("product = %+v, %v", p, err)
+	}
+	// The shipped hash logs the employee in with the PIN it was made from.
+	if e, err := db.VerifyEmployeePIN(ctx, "e1", "4711"); err != nil || e.Name != "Ann" {
+		t.Fatalf("VerifyEmployeePIN = %+v, %v", e, err)
+	}
+
+	// A page that fails half-way changes nothing, not even the cursor.
+	bad := []CatalogItem{
+		item(t, KindProduct, "cola", CatalogProduct{Name: "Cola", Price: 999, TaxRate: "std"}),
+		item(t, KindProduct, "water", CatalogProduct{Name: "Water", Price: 50, TaxRate: "no-such-rate"}),
+	}
+	if err := db.ApplyCatalogPage(ctx, bad, 9); err == nil {
+		t.Fatal("page with an unknown tax rate applied")
+	}
+	if c, _ := db.CatalogCursor(ctx); c != 7 {
+		t.Fatalf("cursor after failed page = %d, want 7", c)
+	}
+	if p, _ := db.Product(ctx, "cola"); p.Price != 129 {
+		t.Fatalf("price after failed page = %d, want 129", p.Price)
+	}
+
+	// A barcode moved to another product moves; a deleted product goes.
+	move := []CatalogItem{
+		item(t, KindProduct, "cola-zero", CatalogProduct{Name: "Cola Zero", Price: 139, TaxRate: "std",
+			Barcodes: []string{"4000000000006"}}),
+		{Kind: KindProduct, ID: "cola", Deleted: true},
+	}
+	if err := db.ApplyCatalogPage(ctx, move, 10); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.ProductByBarcode(ctx, "4000000000006"); err != nil || p.ID != "cola-zero" {
+		t.Fatalf("moved barcode finds %+v, %v", p, err)
+	}
+	if _, err := db.Product(ctx, "cola"); pos.ErrorCode(err) != pos.ENotFound {
+		t.Fatalf("deleted product: %v", err)
+	}
+}
+
+func TestApplyCatalogSnapshotRemovesWhatItLacks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := MustSeedDemo(t)
+	hash, _ := HashPIN("1234")
+	snap := []CatalogItem{
+		// Products before their tax rate: a snapshot need not be ordered.
+		item(t, KindProduct, "only", CatalogProduct{Name: "Only", Price: 100, TaxRate: "r"}),
+		item(t, KindTaxRate, "r", CatalogTaxRate{Name: "R", BasisPoints: 700}),
+		item(t, KindEmployee, "boss", CatalogEmployee{Name: "Boss", Role: "owner", PINHash: hash}),
+	}
+	if err := db.ApplyCatalogSnapshot(ctx, snap, 42); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.ProductCount(ctx); n != 1 {
+		t.Fatalf("products after snapshot = %d, want 1", n)
+	}
+	es, _ := db.Employees(ctx)
+	if len(es) != 1 || es[0].ID != "boss" {
+		t.Fatalf("active employees = %+v, want only boss", es)
+	}
+	if c, _ := db.CatalogCursor(ctx); c != 42 {
+		t.Fatalf("cursor = %d", c)
+	}
+}
+
+func TestPINHashRoundTrip(t *testing.T) {
+	t.Parallel()
+	h, err := HashPIN("12345")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ValidPINHash(h) {
+		t.Fatalf("ValidPINHash(%q) = false", h)
+	}
+	for _, bad := range []string{"", "x$y$z", h[:len(h)-4], "argon2id$v=19$m=1,t=1,p=1$!!$!!"} {
+		if ValidPINHash(bad) {
+			t.Errorf("ValidPINHash(%q) = true", bad)
+		}
+	}
+	if _, err := HashPIN("12"); err == nil {
+		t.Error("HashPIN accepted a 2-digit PIN")
+	}
+}
