@@ -8,16 +8,17 @@ NOCGO_PKGS = $$($(GO) list ./... | grep -v '/cmd/register$$')
 FUZZTIME ?= 3s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all deps deps-pg soak build run test test-go test-gui fuzz bench check screenshots clean
+.PHONY: all deps deps-hq soak build run test test-go test-gui fuzz bench check screenshots clean
 
 all: build
 
 deps:
 	@./.ci/deps $(if $(CI),,gui)
 
-# The head-office store suite runs on a throwaway PostgreSQL cluster (pgtest).
-deps-pg:
-	@./.ci/deps pg
+# The head-office store suite runs on a throwaway PostgreSQL cluster (pgtest);
+# the dashboard test drives headless Chromium. Installing both: ~30 s each.
+deps-hq:
+	@./.ci/deps hq
 
 build: deps
 	@mkdir -p $(BIN)
@@ -27,7 +28,7 @@ build: deps
 run: build
 	@DATA="$(DATA)" BIN="$(BIN)" ./packaging/run-demo.sh
 
-test: deps deps-pg test-go test-gui fuzz
+test: deps deps-hq test-go test-gui fuzz
 	@echo "make test: all passed"
 
 test-go:
@@ -52,7 +53,7 @@ fuzz:
 # Exactly-once sync under 10,000 injected faults per head-office backend
 # (make test runs 1,000): drops, resets, 5xx, truncated JSON, duplicates,
 # head-office restarts mid-batch. About 3 minutes on two cores.
-soak: deps-pg
+soak: deps-hq
 	TILL_SOAK_FAULTS=10000 CGO_ENABLED=0 $(GO) test -count=1 -timeout=60m -run='^TestExactlyOnceUnderFaults$$' -v ./sync/synce2e/ | grep -v '^=== '
 
 bench:
@@ -67,6 +68,8 @@ check:
 screenshots: build
 	@./.ci/deps gui
 	@./packaging/screenshots.sh $(BIN)/register docs/screenshots
+	@./.ci/deps hq
+	CGO_ENABLED=0 $(GO) test -count=1 -run='^TestDashboardInChromium$$' ./sync/syncserver/ -args -screenshot=$(CURDIR)/docs/screenshots/dashboard.png
 
 clean:
 	rm -rf $(BIN)

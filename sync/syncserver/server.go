@@ -99,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /livez", s.livez)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.HandleFunc("GET /dashboard", s.dashboard)
 	mux.HandleFunc("GET /{$}", s.statusPage)
 	s.handler = s.recoverPanics(s.logRequests(mux))
 	return s, nil

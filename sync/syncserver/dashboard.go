@@ -1,0 +1,355 @@
+package syncserver
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/tillpos/till/store/hqstore"
+)
+
+//go:embed templates/dashboard.html
+var dashboardFS embed.FS
+
+var dashboardPage = template.Must(template.New("dashboard.html").Funcs(template.FuncMap{
+	"pct": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + " %" },
+}).ParseFS(dashboardFS, "templates/dashboard.html"))
+
+// dashboardSalesLimit caps the sales read to draw today's chart; a chain
+// larger than this needs an aggregate query in hqstore (docs/SCALING.md).
+const dashboardSalesLimit = 500_000
+
+// onlineWithin is how recent a register's last request must be for the
+// dashboard to call it online.
+const onlineWithin = 5 * time.Minute
+
+// storeColours tell the stores apart in the chart (colour-blind safe, Okabe-Ito).
+var storeColours = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"}
+
+type dashData struct {
+	Now          time.Time
+	Day          string
+	SalesToday   int
+	GrossToday   string
+	Online, All  int
+	SuccessRatio float64
+	Rejected     int64
+	Chart        chart
+	Stores       []storeRow
+	Registers    []healthRow
+	Truncated    bool
+}
+
+type storeRow struct {
+	ID, Name, Colour string
+	Sales            int
+	Gross            string
+	ByHour           [24]int
+}
+
+type healthRow struct {
+	ID, Store, Name  string
+	Online           bool
+	LastSeen         string // or "not since start"
+	LastEntry        string
+	LastSeq          int64
+	SalesToday       int64
+	GrossToday       string
+	Backlog          string // "not reported" until the register reports
+	OldestUnsynced   string
+	Version          string
+	Devices          []string // nil: not reported
+	SuccessIngest    string // accepted share of entries pushed since start
+	SuccessSales     string // completed share of sales as the register counts them
+	Rejected         int64
+	ChainBroken      bool
+	Enrolled, Pushed bool
+}
+
+// chart is today's sales by hour, one stacked bar per hour, one colour per
+// store, drawn as inline SVG by the template.
+type chart struct {
+	W, H, Left, Bottom, Top int
+	Bars                    []bar
+	Ticks                   []tick
+	Hours                   []hourLabel
+}
+
+type bar struct {
+	X, Y, W, H float64
+	Colour     string
+	Title      string
+}
+
+type tick struct {
+	Y     float64
+	Label string
+}
+
+type hourLabel struct {
+	X     float64
+	Label string
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	data, err := s.dashboardData(r.Context())
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "dashboard", "err", err)
+		http.Error(w, "The head office database is not reachable. Try again in a minute.", http.StatusServiceUnavailable)
+		return
+	}
+	var buf bytes.Buffer
+	if err := dashboardPage.Execute(&buf, data); err != nil {
+		s.log.ErrorContext(r.Context(), "dashboard template", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
+	loc := s.cfg.Location
+	now := s.cfg.Now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	d := dashData{Now: now, Day: now.Format("Monday 2 January 2006"), SuccessRatio: s.metrics.successRatio()}
+
+	sums, err := s.cfg.Store.Registers(ctx, today)
+	if err != nil {
+		return d, err
+	}
+	sales, err := s.cfg.Store.Sales(ctx, hqstore.SalesFilter{From: today, To: today.AddDate(0, 0, 1), Limit: dashboardSalesLimit})
+	if err != nil {
+		return d, err
+	}
+	d.Truncated = len(sales) == dashboardSalesLimit
+	stores, err := s.cfg.Store.Stores(ctx)
+	if err != nil {
+		return d, err
+	}
+	accounts, err := s.cfg.Store.RegisterAccounts(ctx)
+	if err != nil {
+		return d, err
+	}
+
+	// Stores: the registry's, plus any that only appear in sales.
+	byStore := map[string]*storeRow{}
+	var order []string
+	addStore := func(id, name string) *storeRow {
+		if st, ok := byStore[id]; ok {
+			return st
+		}
+		if name == "" {
+			name = id
+		}
+		byStore[id] = &storeRow{ID: id, Name: name}
+		order = append(order, id)
+		return byStore[id]
+	}
+	for _, st := range stores {
+		addStore(st.ID, st.Name)
+	}
+	gross := map[string]map[string]int64{} // store → currency → minor
+	all := map[string]int64{}
+	for _, sl := range sales {
+		st := addStore(sl.StoreID, "")
+		st.Sales++
+		st.ByHour[sl.CompletedAt.In(loc).Hour()]++
+		if gross[sl.StoreID] == nil {
+			gross[sl.StoreID] = map[string]int64{}
+		}
+		gross[sl.StoreID][sl.Currency] += sl.TotalGross
+		all[sl.Currency] += sl.TotalGross
+	}
+	sort.Strings(order)
+	for i, id := range order {
+		st := byStore[id]
+		st.Colour = storeColours[i%len(storeColours)]
+		st.Gross = formatAmounts(amounts(gross[id]))
+		d.Stores = append(d.Stores, *st)
+	}
+	d.SalesToday, d.GrossToday = len(sales), formatAmounts(amounts(all))
+	d.Chart = drawChart(d.Stores)
+
+	// Registers: enrolled ones and every one that pushed.
+	rows := map[string]*healthRow{}
+	var ids []string
+	row := func(id string) *healthRow {
+		if h, ok := rows[id]; ok {
+			return h
+		}
+		rows[id] = &healthRow{ID: id, Store: "–", LastEntry: "–", GrossToday: "–"}
+		ids = append(ids, id)
+		return rows[id]
+	}
+	for _, a := range accounts {
+		h := row(a.ID)
+		h.Store, h.Name, h.Enrolled = a.StoreID, a.Name, a.Enrolled()
+	}
+	storeName := func(id string) string {
+		if st, ok := byStore[id]; ok {
+			return st.Name
+		}
+		return id
+	}
+	for _, sm := range sums {
+		h := row(sm.RegisterID)
+		h.Pushed, h.LastSeq, h.SalesToday = true, sm.LastSeq, sm.SalesSince
+		h.LastEntry = sm.LastEntryAt.In(loc).Format("Jan 2, 15:04")
+		if !sm.LastEntryAt.Before(today) {
+			h.LastEntry = sm.LastEntryAt.In(loc).Format("15:04")
+		}
+		h.GrossToday = formatAmounts(sm.GrossSince)
+	}
+	for _, sl := range sales { // a register not in the registry: its store from its sales
+		if h := rows[sl.RegisterID]; h != nil && h.Store == "–" {
+			h.Store = sl.StoreID
+		}
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		h := rows[id]
+		if h.Store != "–" {
+			h.Store = storeName(h.Store)
+		}
+		v := s.metrics.view(id)
+		h.LastSeen = "not since start"
+		if !v.LastSeen.IsZero() {
+			h.LastSeen = ago(now.Sub(v.LastSeen))
+			h.Online = now.Sub(v.LastSeen) <= onlineWithin
+		}
+		h.SuccessIngest = "no pushes since start"
+		if t := v.Accepted + v.Rejected; t > 0 {
+			h.SuccessIngest = strconv.FormatFloat(100*v.Accepted/t, 'f', 1, 64) + " %"
+		}
+		h.Rejected = int64(v.Rejected)
+		h.ChainBroken = v.Rejected > 0
+		const nr = "not reported"
+		h.Backlog, h.OldestUnsynced, h.Version, h.SuccessSales = nr, nr, nr, nr
+		if hh := v.Health; hh != nil {
+			h.Backlog = strconv.Itoa(hh.Backlog)
+			h.OldestUnsynced = "–"
+			if hh.Backlog > 0 {
+				h.OldestUnsynced = ago(hh.OldestUnsynced)
+			}
+			if hh.AppVersion != "" {
+				h.Version = hh.AppVersion
+			}
+			h.Devices = devices(hh.Devices)
+			if t := hh.SalesCompleted + hh.SalesFailed; t > 0 {
+				h.SuccessSales = strconv.FormatFloat(100*float64(hh.SalesCompleted)/float64(t), 'f', 1, 64) + " %"
+			}
+		}
+		if h.Online {
+			d.Online++
+		}
+		d.Rejected += h.Rejected
+		d.Registers = append(d.Registers, *h)
+	}
+	d.All = len(d.Registers)
+	return d, nil
+}
+
+func amounts(m map[string]int64) []hqstore.Amount {
+	var out []hqstore.Amount
+	for cur, v := range m {
+		out = append(out, hqstore.Amount{Currency: cur, Minor: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
+	return out
+}
+
+func devices(m map[string]string) []string {
+	var out []string
+	for k, v := range m {
+		out = append(out, k+" "+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ago says how long ago in the largest sensible unit.
+func ago(d time.Duration) string {
+	switch {
+	case d < 10*time.Second:
+		return "just now"
+	case d < time.Minute:
+		return strconv.Itoa(int(d.Seconds())) + " s ago"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min ago"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + " h ago"
+	default:
+		return strconv.Itoa(int(d.Hours()/24)) + " days ago"
+	}
+}
+
+// drawChart lays out a stacked bar per hour of the day.
+func drawChart(stores []storeRow) chart {
+	c := chart{W: 960, H: 280, Left: 48, Bottom: 28, Top: 12}
+	plotW := float64(c.W - c.Left - 8)
+	plotH := float64(c.H - c.Bottom - c.Top)
+	maxTotal := 0
+	for h := range 24 {
+		t := 0
+		for _, st := range stores {
+			t += st.ByHour[h]
+		}
+		maxTotal = max(maxTotal, t)
+	}
+	top := niceCeil(maxTotal)
+	// Trading hours, widened to any hour with sales: no empty night.
+	lo, hi := 8, 20
+	for h := range 24 {
+		for _, st := range stores {
+			if st.ByHour[h] > 0 {
+				lo, hi = min(lo, h), max(hi, h)
+			}
+		}
+	}
+	slot := plotW / float64(hi-lo+1)
+	for h := lo; h <= hi; h++ {
+		x := float64(c.Left) + float64(h-lo)*slot
+		y := float64(c.Top) + plotH // stack upwards from the axis
+		for _, st := range stores {
+			n := st.ByHour[h]
+			if n == 0 {
+				continue
+			}
+			bh := plotH * float64(n) / float64(top)
+			y -= bh
+			c.Bars = append(c.Bars, bar{X: x + slot*0.15, Y: y, W: slot * 0.7, H: bh, Colour: st.Colour,
+				Title: fmt.Sprintf("%s, %02d:00–%02d:59: %d sales", st.Name, h, h, n)})
+		}
+		c.Hours = append(c.Hours, hourLabel{X: x + slot/2, Label: fmt.Sprintf("%02d:00", h)})
+	}
+	for i := 0; i <= 4; i++ {
+		v := top * i / 4
+		c.Ticks = append(c.Ticks, tick{Y: float64(c.Top) + plotH - plotH*float64(v)/float64(top), Label: strconv.Itoa(v)})
+	}
+	return c
+}
+
+// niceCeil rounds n up to a round number (1.2, 1.6, 2, 2.4, 3, 4, 5, 6 or 8
+// times a power of ten) divisible by 4, so the four gridlines are whole
+// numbers; at least 4.
+func niceCeil(n int) int {
+	if n <= 4 {
+		return 4
+	}
+	p := math.Pow(10, math.Floor(math.Log10(float64(n))))
+	for _, m := range []float64{1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10} {
+		if v := int(m * p); v >= n && v%4 == 0 {
+			return v
+		}
+	}
+	return int(10*p) + (4-int(10*p)%4)%4
+}
