@@ -46,7 +46,9 @@ func TestServesFromPostgres(t *testing.T) {
 	var out syncBuffer
 	addrc := make(chan string, 1)
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", dsn}, &out, func(a string) { addrc <- a }) }()
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", dsn}, &out, func(a string) { addrc <- a })
+	}()
 	var addr string
 	select {
 	case addr = <-addrc:

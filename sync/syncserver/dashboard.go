@@ -66,8 +66,8 @@ type healthRow struct {
 	OldestUnsynced   string
 	Version          string
 	Devices          []string // nil: not reported
-	SuccessIngest    string // accepted share of entries pushed since start
-	SuccessSales     string // completed share of sales as the register counts them
+	SuccessIngest    string   // accepted share of entries pushed since start
+	SuccessSales     string   // completed share of sales as the register counts them
 	Rejected         int64
 	ChainBroken      bool
 	Enrolled, Pushed bool
