@@ -26,7 +26,7 @@ func (oneProduct) Product(context.Context, string) (pos.Product, error) { return
 func (oneProduct) TaxRate(context.Context, string) (pos.TaxRate, error) {
 	return pos.TaxRate{ID: "red", BasisPoints: 700}, nil
 }
-func (oneProduct) Categories(context.Context) ([]pos.Category, error)        { return nil, nil }
+func (oneProduct) Categories(context.Context) ([]pos.Category, error)       { return nil, nil }
 func (oneProduct) QuickKeys(context.Context, string) ([]pos.Product, error) { return nil, nil }
 
 // memJournal keeps entries in memory.

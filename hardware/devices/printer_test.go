@@ -19,7 +19,13 @@ func waitUntil(t *testing.T, what string, f func() bool, show ...func() any) {
 	t.Helper()
 	for end := time.Now().Add(5 * time.Second); !f(); {
 		if time.Now().After(end) {
-			t.Fatalf("timed out waiting for %s %v", what, func() []any { var o []any; for _, s := range show { o = append(o, s()) }; return o }())
+			t.Fatalf("timed out waiting for %s %v", what, func() []any {
+				var o []any
+				for _, s := range show {
+					o = append(o, s())
+				}
+				return o
+			}())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
