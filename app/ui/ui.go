@@ -140,6 +140,8 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 	}
 	u.refreshUser()
 	u.RefreshStatus()
+	// Printer faults show at once, not at the next two-second refresh.
+	reg.Spooler().OnChange(func(register.SpoolStatus) { fyne.Do(u.RefreshStatus) })
 	return u
 }
 
@@ -167,6 +169,9 @@ func (u *UI) RefreshStatus() {
 	st := u.reg.Spooler().Status()
 	s := lang.L("Printer ready")
 	switch {
+	case st.Reason != "" && st.Pending > 0:
+		// Why it waits, and that the cashier goes on: the receipts print later.
+		s = lang.L("{{.Reason}}: {{.Receipts}} will print later. Keep selling.", map[string]any{"Reason": st.Reason, "Receipts": receipts(st.Pending)})
 	case st.Err != nil && st.Pending > 0:
 		s = lang.L("Printer problem: {{.Receipts}} waiting. Check paper and cover.", map[string]any{"Receipts": receipts(st.Pending)})
 	case st.Pending > 0:
