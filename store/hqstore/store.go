@@ -11,6 +11,7 @@ import (
 // hqstoretest.Run.
 type Store interface {
 	Registry // stores, registers and their enrollment (registry.go)
+	Catalog  // catalog administration, change feed, register health (catalog.go)
 
 	// IngestBatch stores a register's entries in one transaction, in the
 	// order given. An entry whose id is already stored is a duplicate and

@@ -22,6 +22,8 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("Registers", func(t *testing.T) { t.Parallel(); testRegisters(t, open) })
 	t.Run("UnknownRegister", func(t *testing.T) { t.Parallel(); testUnknownRegister(t, open) })
 	t.Run("Registry", func(t *testing.T) { t.Parallel(); testRegistry(t, open) })
+	t.Run("Catalog", func(t *testing.T) { t.Parallel(); testCatalog(t, open) })
+	t.Run("RegisterHealth", func(t *testing.T) { t.Parallel(); testRegisterHealth(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
