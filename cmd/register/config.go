@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/hardware/devices"
 )
 
 // Config is the register's whole configuration: a JSON file, then flags on top.
@@ -22,6 +23,11 @@ type Config struct {
 	Store      StoreConf     `json:"store"`
 	Printer    PrinterConf   `json:"printer"`
 	HeadOffice HeadOfficeCnf `json:"headoffice"`
+
+	// Devices are the shop's devices (docs/DEVICES.md); DevicePoll is how
+	// often the device manager checks them ("2s" when empty).
+	Devices    []devices.Config `json:"devices,omitempty"`
+	DevicePoll string           `json:"device_poll,omitempty"`
 }
 
 // RegisterConf identifies this till.
@@ -167,5 +173,6 @@ func (c *Config) validate() error {
 			bad("headoffice.url %q: use http(s)://host:port", c.HeadOffice.URL)
 		}
 	}
+	errs = append(errs, validateDevices(c)...)
 	return errors.Join(errs...)
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/app/ui"
-	"github.com/tillpos/till/hardware/escpos"
 	"github.com/tillpos/till/store"
 	"github.com/tillpos/till/sync/syncclient"
 )
@@ -83,28 +82,6 @@ func registerConfig(c Config) register.Config {
 		CashRounding: c.Store.CashRounding, DiscountLimitBP: c.Store.DiscountLimitPct * 100}
 }
 
-func printerFor(c PrinterConf) register.Printer {
-	if c.Kind != "escpos-tcp" {
-		return nil
-	}
-	profile := escpos.Profile80mm
-	switch c.Profile {
-	case "80mm-42":
-		profile = escpos.Profile80mm42
-	case "58mm":
-		profile = escpos.Profile58mm
-	}
-	return escpos.NewNetPrinter(c.Address, profile)
-}
-
-// netDrawer opens the cash drawer wired to the receipt printer's kick
-// connector (pin 2, the usual one).
-type netDrawer struct{ p *escpos.NetPrinter }
-
-func (d netDrawer) OpenDrawer(ctx context.Context) error {
-	return d.p.OpenDrawer(ctx, escpos.DrawerPin2)
-}
-
 func haveDisplay() bool {
 	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
 		return true
@@ -144,21 +121,26 @@ func run(args []string, log *slog.Logger) error {
 	}
 
 	var syncer *syncclient.Syncer
-	deps := register.Deps{Catalog: db, Journal: db, Printer: printerFor(cfg.Printer), Log: log, Staff: db, Parked: db}
-	if np, ok := deps.Printer.(*escpos.NetPrinter); ok {
-		deps.Drawer = netDrawer{np} // the drawer hangs off the receipt printer
+	deps := register.Deps{Catalog: db, Journal: db, Log: log, Staff: db, Parked: db}
+	deps.PrintQueue = db // receipts survive printer faults and restarts
+	mgr, err := newDeviceManager(cfg, log)
+	if err != nil {
+		return err
 	}
+	wireDevices(mgr, cfg, &deps) // the receipt printer and the drawer on its kick pin
 	if syncing {
 		syncer = syncclient.New(sc, db)
 		deps.OnCommitted = func(pos.Entry) { syncer.Kick() }
 	}
 	reg := register.New(registerConfig(cfg), deps)
+	retryWhenPrinterBack(mgr, reg)
 
 	a := fyneapp.NewWithID("io.till.register")
-	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: syncStatus(syncer, sc.BaseURL)})
+	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: withDevices(mgr, syncStatus(syncer, sc.BaseURL))})
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return reg.Run(gctx) })
+	g.Go(func() error { return mgr.Run(gctx) })
 	g.Go(func() error { return u.Run(gctx) })
 	if syncer != nil {
 		g.Go(func() error { return syncer.Run(gctx) })

@@ -57,7 +57,8 @@ const (
 // Config is one device as configured. Options by kind:
 //
 //	printer: profile (80mm, 80mm-42, 58mm), mode (serial, "19200 8N1"),
-//	         drawer (none, warn, wait: watch the drawer sensor), timeout (e.g. 5s)
+//	         drawer (none, warn, wait: watch the drawer sensor), pin (drawer
+//	         kick pin, 2 or 5), timeout (e.g. 5s)
 //	any:     mode for serial devices ("9600 8N1")
 type Config struct {
 	Name      string            `json:"name"` // unique; defaults to the kind
@@ -174,6 +175,11 @@ func (c Config) Validate() error {
 		case DrawerNone, DrawerWarn, DrawerWait:
 		default:
 			bad("drawer %q: use none, warn or wait", c.Options["drawer"])
+		}
+		switch c.Options["pin"] {
+		case "", "2", "5":
+		default:
+			bad("pin %q: the drawer kick pin is 2 or 5", c.Options["pin"])
 		}
 	}
 	if _, err := c.Timeout(); err != nil {

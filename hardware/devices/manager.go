@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -247,17 +248,17 @@ func (m *Manager) States() []Event {
 }
 
 // Summary is the status strip's sentence: the devices that need attention
-// ("Printer: out of paper · Card terminal not answering"), or "Devices
-// ready" when none does.
-func (m *Manager) Summary() string {
+// ("Printer: out of paper · Card terminal not answering"), or "" when none
+// does. Devices of the skipped kinds are left out.
+func (m *Manager) Summary(skip ...Kind) string {
 	var bad []string
 	for _, e := range m.States() {
+		if slices.Contains(skip, e.Kind) {
+			continue
+		}
 		if e.State == StateDisconnected || e.State == StateError {
 			bad = append(bad, e.Message())
 		}
-	}
-	if len(bad) == 0 {
-		return "Devices ready"
 	}
 	return strings.Join(bad, " · ")
 }

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/hardware/devices"
+	"github.com/tillpos/till/hardware/usbdev"
+)
+
+// deviceConfigs is the shop's devices: the "devices" list, plus the older
+// "printer" section as a network printer.
+func deviceConfigs(c Config) []devices.Config {
+	out := append([]devices.Config(nil), c.Devices...)
+	if c.Printer.Kind == "escpos-tcp" {
+		out = append(out, devices.Config{Name: "printer", Kind: devices.KindPrinter, Transport: devices.TransportTCP,
+			Address: c.Printer.Address, Options: map[string]string{"profile": c.Printer.Profile}})
+	}
+	return out
+}
+
+// validateDevices checks the devices list and the poll interval.
+func validateDevices(c *Config) []error {
+	var errs []error
+	if err := devices.ValidateAll(c.Devices); err != nil {
+		errs = append(errs, fmt.Errorf("devices: %w", err))
+	}
+	printers := 0
+	for _, d := range deviceConfigs(*c) {
+		if d.Kind == devices.KindPrinter {
+			printers++
+		}
+	}
+	if printers > 1 {
+		errs = append(errs, fmt.Errorf("devices: %d receipt printers configured (printer section and devices list): keep one", printers))
+	}
+	if c.DevicePoll != "" {
+		if d, err := time.ParseDuration(c.DevicePoll); err != nil || d < 100*time.Millisecond {
+			errs = append(errs, fmt.Errorf("device_poll %q: use a duration of at least 100ms, e.g. 2s", c.DevicePoll))
+		}
+	}
+	return errs
+}
+
+// newDeviceManager builds the device manager; USB is opened only when a
+// device needs it, and a register built without cgo says so per device.
+func newDeviceManager(c Config, log *slog.Logger) (*devices.Manager, error) {
+	cfgs := deviceConfigs(c)
+	opts := devices.Options{Log: log.With("part", "devices")}
+	if c.DevicePoll != "" {
+		opts.Poll, _ = time.ParseDuration(c.DevicePoll)
+	}
+	for _, d := range cfgs {
+		if d.Transport == devices.TransportUSB {
+			bus, err := usbdev.NewBus()
+			if err != nil {
+				log.Warn("USB devices unavailable", "err", err)
+			} else {
+				opts.USB = bus
+			}
+			break
+		}
+	}
+	return devices.New(cfgs, opts)
+}
+
+// wireDevices connects the manager to the register: the receipt printer
+// and its drawer, and a retry of waiting receipts when the printer is back.
+func wireDevices(m *devices.Manager, cfg Config, deps *register.Deps) {
+	p := m.Printer("")
+	if p == nil {
+		return
+	}
+	deps.Printer = p
+	for _, d := range deviceConfigs(cfg) {
+		if d.Kind == devices.KindPrinter {
+			deps.Drawer = devices.KickDrawer{Printer: p, Pin: d.DrawerPin()}
+		}
+	}
+}
+
+// retryWhenPrinterBack wakes the spooler when the printer answers again.
+func retryWhenPrinterBack(m *devices.Manager, reg *register.Register) {
+	m.OnEvent(func(e devices.Event) {
+		if e.Kind == devices.KindPrinter && e.State == devices.StateConnected {
+			reg.Spooler().Retry()
+		}
+	})
+}
+
+// withDevices adds the devices that need attention (other than the
+// printer, which the strip already explains) to the status text.
+func withDevices(m *devices.Manager, next func() string) func() string {
+	return func() string {
+		s := next()
+		if d := m.Summary(devices.KindPrinter); d != "" {
+			s = d + "   ·   " + s
+		}
+		return s
+	}
+}
