@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -136,10 +137,11 @@ type LatencySummary struct {
 
 // BatchFromCatalogFile checks a catalog file as the register would and turns
 // it into a batch: PINs are hashed here (store.HashPIN) so the head office
-// keeps and ships only hashes. Problems come back as a *CatalogError.
+// keeps and ships only hashes. Problems come back as a *store.ImportError,
+// worded as the register words them.
 func BatchFromCatalogFile(f store.CatalogFile) (CatalogBatch, error) {
 	if p := f.Problems(); len(p) > 0 {
-		return CatalogBatch{}, &CatalogError{Problems: p}
+		return CatalogBatch{}, store.InvalidCatalog(p)
 	}
 	var b CatalogBatch
 	add := func(kind, id string, v any) error {
@@ -495,4 +497,29 @@ func readHealth(ctx context.Context, tx catalogTx) ([]RegisterHealth, error) {
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// ImportCatalog reads a catalog file in the register's format (strict JSON,
+// store.DecodeCatalog), checks it as the register would and applies it as
+// one batch. Problems come back as a *store.ImportError or *CatalogError.
+func ImportCatalog(ctx context.Context, c Catalog, r io.Reader) (int64, error) {
+	f, err := store.DecodeCatalog(r)
+	if err != nil {
+		return 0, err
+	}
+	b, err := BatchFromCatalogFile(f)
+	if err != nil {
+		return 0, err
+	}
+	return c.ApplyCatalog(ctx, b)
+}
+
+// SetEmployee adds or changes one employee; e.PIN (hashed here) or
+// e.PINHash must be set.
+func SetEmployee(ctx context.Context, c Catalog, e store.CatalogEmployee) (int64, error) {
+	b, err := BatchFromCatalogFile(store.CatalogFile{Version: store.CatalogVersion, Employees: []store.CatalogEmployee{e}})
+	if err != nil {
+		return 0, err
+	}
+	return c.ApplyCatalog(ctx, b)
 }

@@ -46,6 +46,9 @@ type Config struct {
 	// Versions are the protocol versions served, oldest first; default
 	// syncproto.Versions. Responses carry the highest.
 	Versions []int
+	// AdminToken enables the JSON admin API (/v1/admin/..., catalogapi.go)
+	// for requests bearing it; "" disables it.
+	AdminToken string
 }
 
 // Server is the head office's http.Handler.
@@ -91,6 +94,7 @@ func New(cfg Config) (*Server, error) {
 	mux.Handle("/v1/registers/{rid}/sales:batch", methodNotAllowed(http.MethodPost))
 	mux.Handle("GET /v1/registers/{rid}/sync-state", s.registerAPI(false, s.metrics.instrument(false, s.syncState)))
 	mux.Handle("/v1/registers/{rid}/sync-state", methodNotAllowed(http.MethodGet+", "+http.MethodHead))
+	s.routeCatalog(mux) // catalog feed, heartbeat, admin API (catalogapi.go)
 	mux.HandleFunc("POST /v1/enroll", s.enroll)
 	mux.Handle("/v1/enroll", methodNotAllowed(http.MethodPost))
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
