@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -28,6 +29,9 @@ func main() {
 	defer stop()
 	if len(os.Args) > 1 && (os.Args[1] == "stores" || os.Args[1] == "registers") {
 		os.Exit(admin(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && catalogCommands[os.Args[1]] {
+		os.Exit(catalogAdmin(ctx, os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(run(ctx, os.Args[1:], os.Stderr, nil))
 }
@@ -51,7 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.insecureLoopback, "insecure-loopback", true, "serve plain HTTP when -addr is a loopback address (never on others)")
 	fs.StringVar(&c.db, "db", "", "database: empty for SQLite in -data, or a `postgres://user@host/db` URL")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false]\n%s\n", adminUsage)
+		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false]\n%s\n%s\n", adminUsage, catalogUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -104,7 +108,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	if cfg.dataDir == "" {
 		log.Warn("no -data directory: the TLS certificate lives in memory and changes at every start; enrolled registers will refuse it after a restart")
 	}
-	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, RequireEnrollment: true, CertFingerprint: fingerprint})
+	adminToken, created, err := loadOrCreateAdminToken(cfg.dataDir)
+	if err != nil {
+		return err
+	}
+	if created { // shown this once; it stays in the data directory (0600)
+		log.Info("admin API token created: send it as Authorization: Bearer TOKEN to /v1/admin/", "admin_token", adminToken,
+			"file", filepath.Join(cfg.dataDir, adminTokenFile))
+	}
+	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, RequireEnrollment: true, CertFingerprint: fingerprint,
+		AdminToken: adminToken})
 	if err != nil {
 		return err
 	}
