@@ -38,6 +38,7 @@ func main() {
 // config is everything the flags set.
 type config struct {
 	printer string // listen address of the receipt printer, "" disables it
+	zvt     string // listen address of the ZVT card terminal, "" disables it
 	out     string // root directory for what the simulators produce
 }
 
@@ -46,6 +47,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("devicesim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.printer, "printer", devicesim.DefaultPrinterAddr, "ESC/POS receipt printer listen address (empty disables)")
+	fs.StringVar(&c.zvt, "zvt", devicesim.DefaultZVTAddr, "ZVT card terminal listen address (empty disables)")
 	fs.StringVar(&c.out, "out", "./devicesim-out", "directory for receipts and other output")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -101,6 +103,24 @@ func devices(c config, log *slog.Logger, stdout io.Writer) ([]*device, error) {
 				"drawer-closed": {"cash drawer sensor: closed", set(p.SetDrawerOpen, false)},
 			},
 		})
+	}
+	if c.zvt != "" {
+		z := devicesim.NewZVTSim()
+		z.Log = log.With("device", "zvt")
+		if err := z.Listen(c.zvt); err != nil {
+			for _, d := range out {
+				d.close()
+			}
+			return nil, err
+		}
+		fmt.Fprintf(stdout, "zvt: card terminal (ZVT over TCP) on %s, terminal id %s\n", z.Addr(), z.TerminalID)
+		cmds := map[string]command{}
+		for _, m := range []devicesim.ZVTMode{devicesim.ZVTApprove, devicesim.ZVTDecline, devicesim.ZVTSlow,
+			devicesim.ZVTDropApprove, devicesim.ZVTDropDecline, devicesim.ZVTSilent} {
+			cmds["zvt "+m.String()] = command{"card terminal answers the next payments: " + m.String(),
+				func() string { z.SetMode(m); return z.Status() }}
+		}
+		out = append(out, &device{name: "zvt", run: z.Run, close: z.Close, status: z.Status, commands: cmds})
 	}
 	return out, nil
 }

@@ -17,7 +17,7 @@ func TestRunCommandsAndStdinEOF(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-printer", "127.0.0.1:0", "-out", t.TempDir()}, inR, outW, io.Discard)
+		done <- run(ctx, []string{"-printer", "127.0.0.1:0", "-zvt", "", "-out", t.TempDir()}, inR, outW, io.Discard)
 	}()
 	lines := bufio.NewScanner(outR)
 	next := func() string {
@@ -79,10 +79,10 @@ func TestRunCommandsAndStdinEOF(t *testing.T) {
 
 func TestRunFlagErrors(t *testing.T) {
 	ctx := context.Background()
-	if err := run(ctx, []string{"-printer", ""}, strings.NewReader(""), io.Discard, io.Discard); err == nil {
+	if err := run(ctx, []string{"-printer", "", "-zvt", ""}, strings.NewReader(""), io.Discard, io.Discard); err == nil {
 		t.Error("no simulator enabled: want an error")
 	}
-	if err := run(ctx, []string{"-printer", "256.0.0.1:1"}, strings.NewReader(""), io.Discard, io.Discard); err == nil {
+	if err := run(ctx, []string{"-printer", "256.0.0.1:1", "-zvt", ""}, strings.NewReader(""), io.Discard, io.Discard); err == nil {
 		t.Error("bad address: want an error")
 	}
 	if err := run(ctx, []string{"extra"}, strings.NewReader(""), io.Discard, io.Discard); err == nil {

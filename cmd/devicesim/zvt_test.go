@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestZVTCommands(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-printer", "", "-zvt", "127.0.0.1:0"}, inR, outW, io.Discard)
+	}()
+	lines := bufio.NewScanner(outR)
+	next := func() string {
+		t.Helper()
+		if !lines.Scan() {
+			t.Fatal("stdout closed")
+		}
+		return lines.Text()
+	}
+	first := next()
+	const prefix = "zvt: card terminal (ZVT over TCP) on "
+	if !strings.HasPrefix(first, prefix) || !strings.HasSuffix(first, ", terminal id 52500038") {
+		t.Fatalf("first line %q", first)
+	}
+	addr := strings.TrimSuffix(strings.TrimPrefix(first, prefix), ", terminal id 52500038")
+	for _, tt := range []struct{ cmd, want string }{
+		{"zvt decline", "zvt: decline, 0 payment requests, 0 transactions"},
+		{"zvt drop-approve", "zvt: drop-approve, 0 payment requests, 0 transactions"},
+		{"zvt silent", "zvt: silent, 0 payment requests, 0 transactions"},
+		{"zvt slow", "zvt: slow, 0 payment requests, 0 transactions"},
+		{"zvt drop-decline", "zvt: drop-decline, 0 payment requests, 0 transactions"},
+		{"zvt approve", "zvt: approve, 0 payment requests, 0 transactions"},
+		{"status", "zvt: approve, 0 payment requests, 0 transactions"},
+	} {
+		io.WriteString(inW, tt.cmd+"\n")
+		if got := next(); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.cmd, got, tt.want)
+		}
+	}
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write([]byte{0x06, 0xB0, 0x00}) // abort with nothing running: acknowledged
+	c.SetReadDeadline(time.Now().Add(3 * time.Second))
+	b := make([]byte, 3)
+	if _, err := io.ReadFull(c, b); err != nil || b[0] != 0x80 {
+		t.Fatalf("answer % X %v", b, err)
+	}
+	c.Close()
+	cancel()
+	inW.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
