@@ -37,9 +37,10 @@ func main() {
 
 // config is everything the flags set.
 type config struct {
-	printer string // listen address of the receipt printer, "" disables it
-	zvt     string // listen address of the ZVT card terminal, "" disables it
-	out     string // root directory for what the simulators produce
+	printer string       // listen address of the receipt printer, "" disables it
+	zvt     string       // listen address of the ZVT card terminal, "" disables it
+	out     string       // root directory for what the simulators produce
+	serial  serialConfig // scanner, pole display and scale on ptys (serial.go)
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -49,6 +50,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.printer, "printer", devicesim.DefaultPrinterAddr, "ESC/POS receipt printer listen address (empty disables)")
 	fs.StringVar(&c.zvt, "zvt", devicesim.DefaultZVTAddr, "ZVT card terminal listen address (empty disables)")
 	fs.StringVar(&c.out, "out", "./devicesim-out", "directory for receipts and other output")
+	addSerialFlags(fs, &c.serial)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -65,6 +67,8 @@ type device struct {
 	close    func() error
 	status   func() string
 	commands map[string]command
+	// argCommands take an argument after their name ("scan CODE").
+	argCommands map[string]argCommand
 }
 
 type command struct {
@@ -122,7 +126,14 @@ func devices(c config, log *slog.Logger, stdout io.Writer) ([]*device, error) {
 		}
 		out = append(out, &device{name: "zvt", run: z.Run, close: z.Close, status: z.Status, commands: cmds})
 	}
-	return out, nil
+	serial, err := serialDevices(c.serial, log, stdout)
+	if err != nil {
+		for _, d := range out {
+			d.close()
+		}
+		return nil, err
+	}
+	return append(out, serial...), nil
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -211,6 +222,12 @@ func dispatch(line string, devs []*device) string {
 			return c.do()
 		}
 	}
+	name, arg, _ := strings.Cut(line, " ")
+	for _, d := range devs {
+		if c, ok := d.argCommands[name]; ok {
+			return c.do(strings.TrimSpace(arg))
+		}
+	}
 	return fmt.Sprintf("unknown command %q; type help for the list", line)
 }
 
@@ -225,6 +242,9 @@ func help(devs []*device) string {
 		sort.Strings(names)
 		for _, n := range names {
 			fmt.Fprintf(&b, "  %-14s %s: %s\n", n, d.name, d.commands[n].help)
+		}
+		for n, c := range d.argCommands {
+			fmt.Fprintf(&b, "  %-14s %s: %s\n", n+" "+c.arg, d.name, c.help)
 		}
 	}
 	b.WriteString("stop with Ctrl-C or SIGTERM")
