@@ -17,7 +17,7 @@ import (
 func (s *Server) routeCatalog(mux *http.ServeMux) {
 	mux.Handle("GET /v1/stores/{sid}/changes", s.storeAPI(s.changes))
 	mux.Handle("GET /v1/stores/{sid}/snapshot", s.storeAPI(s.snapshot))
-	mux.Handle("POST /v1/registers/{rid}/heartbeat", s.registerAPI(true, s.heartbeat))
+	mux.Handle("POST /v1/registers/{rid}/heartbeat", s.registerAPI(true, s.metrics.instrument(false, s.heartbeat)))
 	mux.Handle("/v1/registers/{rid}/heartbeat", methodNotAllowed(http.MethodPost))
 
 	mux.Handle("POST /v1/admin/catalog", s.adminAPI(s.adminImportCatalog))
@@ -131,6 +131,7 @@ func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request, rid string) {
 		writeError(w, http.StatusInternalServerError, syncproto.CodeInternal, "the head office could not store the heartbeat; retry later")
 		return
 	}
+	s.metrics.recordHealth(h)
 	writeJSON(w, http.StatusOK, syncproto.HeartbeatResponse{ServerTime: now})
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/sync/syncproto"
 )
 
 //go:embed templates/dashboard.html
@@ -65,11 +66,14 @@ type healthRow struct {
 	Backlog          string // "not reported" until the register reports
 	OldestUnsynced   string
 	Version          string
-	Devices          []string // nil: not reported
+	Devices          []device // nil: not reported
 	SuccessIngest    string   // accepted share of entries pushed since start
 	SuccessSales     string   // completed share of sales as the register counts them
 	Rejected         int64
 	ChainBroken      bool
+	Reported         string // when the last heartbeat came; "" never
+	SalesFailed      int64
+	SyncProblem      string
 	Enrolled, Pushed bool
 }
 
@@ -138,6 +142,14 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 	accounts, err := s.cfg.Store.RegisterAccounts(ctx)
 	if err != nil {
 		return d, err
+	}
+	reports, err := s.cfg.Store.RegisterHealth(ctx)
+	if err != nil {
+		return d, err
+	}
+	health := map[string]hqstore.RegisterHealth{}
+	for _, h := range reports {
+		health[h.RegisterID] = h
 	}
 
 	// Stores: the registry's, plus any that only appear in sales.
@@ -234,19 +246,23 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 		h.ChainBroken = v.Rejected > 0
 		const nr = "not reported"
 		h.Backlog, h.OldestUnsynced, h.Version, h.SuccessSales = nr, nr, nr, nr
-		if hh := v.Health; hh != nil {
-			h.Backlog = strconv.Itoa(hh.Backlog)
+		if hh, ok := health[id]; ok {
+			h.Reported = ago(now.Sub(hh.ReceivedAt))
+			h.Backlog = strconv.FormatInt(hh.OutboxDepth, 10)
 			h.OldestUnsynced = "–"
-			if hh.Backlog > 0 {
+			if hh.OutboxDepth > 0 {
 				h.OldestUnsynced = ago(hh.OldestUnsynced)
 			}
 			if hh.AppVersion != "" {
 				h.Version = hh.AppVersion
 			}
 			h.Devices = devices(hh.Devices)
-			if t := hh.SalesCompleted + hh.SalesFailed; t > 0 {
-				h.SuccessSales = strconv.FormatFloat(100*float64(hh.SalesCompleted)/float64(t), 'f', 1, 64) + " %"
+			completed, failed := hh.Counters[syncproto.CounterSalesCompleted], hh.Counters[syncproto.CounterSalesFailed]
+			if completed+failed > 0 {
+				h.SuccessSales = strconv.FormatFloat(100*float64(completed)/float64(completed+failed), 'f', 1, 64) + " %"
+				h.SalesFailed = failed
 			}
+			h.SyncProblem = hh.SyncProblem
 		}
 		if h.Online {
 			d.Online++
@@ -267,12 +283,18 @@ func amounts(m map[string]int64) []hqstore.Amount {
 	return out
 }
 
-func devices(m map[string]string) []string {
-	var out []string
+// device is one device's state as the register reported it.
+type device struct {
+	Name, State string
+	OK          bool
+}
+
+func devices(m map[string]string) []device {
+	var out []device
 	for k, v := range m {
-		out = append(out, k+" "+v)
+		out = append(out, device{Name: k, State: v, OK: v == "ok"})
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/sync/syncproto"
 	"github.com/tillpos/till/sync/syncserver"
 )
 
@@ -102,8 +103,11 @@ func newDemoHeadOffice(t *testing.T) *demoHeadOffice {
 	e.Seal(last.Hash)
 	e.Payload = []byte(`{"sale_id":"x","store_id":"S-HAM","currency":"EUR","totals":{"gross":1}}`)
 	pushHTTP(t, d.ts.URL, "ham-1", batchBody(t, []pos.Entry{e}))
-	srv.RecordHealth(ctx, "ber-1", syncserver.RegisterHealth{At: now, AppVersion: "1.4.2", Backlog: 3, OldestUnsynced: 95 * time.Second,
-		SalesCompleted: 212, SalesFailed: 2, Devices: map[string]string{"printer": "ok", "scanner": "ok", "terminal": "ok"}})
+	heartbeat(t, d.ts.URL, "ber-1", syncproto.HeartbeatRequest{AppVersion: "1.4.2", OutboxDepth: 3, OldestUnsyncedMS: 95000,
+		Counters: map[string]int64{syncproto.CounterSalesCompleted: 212, syncproto.CounterSalesFailed: 2},
+		Devices:  map[string]string{"printer": "ok", "scanner": "ok", "terminal": "ok"}})
+	heartbeat(t, d.ts.URL, "muc-1", syncproto.HeartbeatRequest{AppVersion: "1.4.1", Counters: map[string]int64{syncproto.CounterSalesCompleted: 159},
+		Devices: map[string]string{"printer": "paper out", "scanner": "ok"}})
 	return d
 }
 
@@ -134,7 +138,7 @@ func TestDashboardHTML(t *testing.T) {
 		fmt.Sprintf(`<b id="sales-today">%d</b>`, d.total),
 		"Berlin Mitte · " + fmt.Sprint(d.sales["S-BER"]) + " sales",
 		"Munich Schwabing · " + fmt.Sprint(d.sales["S-MUC"]) + " sales",
-		`<tr data-register="ber-1">`, "1.4.2", "printer ok<br>scanner ok<br>terminal ok", "99.1 %", // 212 of 214 sales
+		`<tr data-register="ber-1">`, "1.4.2", "printer <span>ok</span><br>scanner <span>ok</span>", `printer <span class="bad">paper out</span>`, "99.1 %", // 212 of 214 sales
 		`<tr data-register="muc-2">`, "waiting for enrollment",
 		"1 rejected", "not reported", "Registers online</small><b>4 / 5</b>",
 		"<title>Berlin Mitte, 12:00–12:59:",

@@ -1,7 +1,6 @@
 package syncserver
 
 import (
-	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -9,6 +8,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/sync/syncproto"
 )
 
 // metrics is the Server's Prometheus instrumentation, on a registry of its
@@ -28,26 +30,15 @@ type metrics struct {
 	backlog  *prometheus.GaugeVec   // register; only from register reports
 	oldest   *prometheus.GaugeVec   // register; only from register reports
 	regSales *prometheus.CounterVec // register, outcome; only from register reports
-	mu       sync.Mutex
-	accepted map[string]float64 // register → stored + duplicate
-	rejected map[string]float64
-	seen     map[string]time.Time
-	health   map[string]RegisterHealth
-	totalAcc float64
-	totalRej float64
-}
-
-// RegisterHealth is what a register reports about itself (the heartbeat of
-// protocol v1). The head office cannot know these figures otherwise; until
-// a register reports, the dashboard says "not reported".
-type RegisterHealth struct {
-	At             time.Time
-	AppVersion     string
-	Backlog        int           // entries waiting in its outbox
-	OldestUnsynced time.Duration // age of the oldest of them
-	SalesCompleted int64         // since the register started, as counted by it
-	SalesFailed    int64
-	Devices        map[string]string // device → state, e.g. "printer" → "ok"
+	// register; completed/(completed+failed) from register reports
+	salesRatio *prometheus.GaugeVec
+	mu         sync.Mutex
+	accepted   map[string]float64 // register → stored + duplicate
+	rejected   map[string]float64
+	seen       map[string]time.Time
+	counters   map[string]map[string]int64 // register → last reported counters
+	totalAcc   float64
+	totalRej   float64
 }
 
 func newMetrics(now func() time.Time) *metrics {
@@ -58,7 +49,7 @@ func newMetrics(now func() time.Time) *metrics {
 		accepted: map[string]float64{},
 		rejected: map[string]float64{},
 		seen:     map[string]time.Time{},
-		health:   map[string]RegisterHealth{},
+		counters: map[string]map[string]int64{},
 		entries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "till_ingest_entries_total",
 			Help: "Journal entries received, by outcome: stored (new), duplicate (already held), rejected.",
@@ -94,10 +85,14 @@ func newMetrics(now func() time.Time) *metrics {
 		}, []string{"register"}),
 		regSales: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "till_register_sales_reported_total",
-			Help: "Sales the registers report as completed or failed.",
+			Help: "Sales the registers report in their heartbeats as completed or failed (transaction success rate: completed / (completed + failed)).",
 		}, []string{"register", "outcome"}),
 	}
-	m.reg.MustRegister(m.entries, m.perReg, m.batches, m.latency, m.lastSeen, m.regRatio, m.backlog, m.oldest, m.regSales,
+	m.salesRatio = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "till_register_sales_success_ratio",
+		Help: "Transaction success rate as the register reports it: sales completed / (completed + failed) since it started.",
+	}, []string{"register"})
+	m.reg.MustRegister(m.entries, m.perReg, m.batches, m.latency, m.lastSeen, m.regRatio, m.backlog, m.oldest, m.regSales, m.salesRatio,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "till_ingest_success_ratio",
 			Help: "Transaction success rate: share of all entries received since start that were accepted (1 when none were received).",
@@ -160,25 +155,29 @@ func (m *metrics) touch(rid string) {
 	m.lastSeen.WithLabelValues(rid).Set(float64(now.UnixMilli()) / 1e3)
 }
 
-// recordHealth keeps what a register reported about itself: the heartbeat
-// handler calls it.
-func (m *metrics) recordHealth(rid string, h RegisterHealth) {
-	m.mu.Lock()
-	prev := m.health[rid]
-	m.health[rid] = h
-	m.mu.Unlock()
-	m.backlog.WithLabelValues(rid).Set(float64(h.Backlog))
+// recordHealth takes a register's heartbeat into the metrics. The
+// register's counters restart with it, so only increases are added.
+func (m *metrics) recordHealth(h hqstore.RegisterHealth) {
+	rid := h.RegisterID
+	m.backlog.WithLabelValues(rid).Set(float64(h.OutboxDepth))
 	m.oldest.WithLabelValues(rid).Set(h.OldestUnsynced.Seconds())
-	// The register's counters restart with it: count only increases.
-	if d := h.SalesCompleted - prev.SalesCompleted; d > 0 {
-		m.regSales.WithLabelValues(rid, "completed").Add(float64(d))
-	} else if d < 0 {
-		m.regSales.WithLabelValues(rid, "completed").Add(float64(h.SalesCompleted))
+	m.mu.Lock()
+	prev := m.counters[rid]
+	m.counters[rid] = h.Counters
+	m.mu.Unlock()
+	for name, outcome := range map[string]string{syncproto.CounterSalesCompleted: "completed", syncproto.CounterSalesFailed: "failed"} {
+		c := m.regSales.WithLabelValues(rid, outcome) // present at 0 once the register reports
+		now, before := h.Counters[name], prev[name]
+		switch {
+		case now > before:
+			c.Add(float64(now - before))
+		case now < before: // the register restarted
+			c.Add(float64(now))
+		}
 	}
-	if d := h.SalesFailed - prev.SalesFailed; d > 0 {
-		m.regSales.WithLabelValues(rid, "failed").Add(float64(d))
-	} else if d < 0 {
-		m.regSales.WithLabelValues(rid, "failed").Add(float64(h.SalesFailed))
+	completed, failed := h.Counters[syncproto.CounterSalesCompleted], h.Counters[syncproto.CounterSalesFailed]
+	if completed+failed > 0 {
+		m.salesRatio.WithLabelValues(rid).Set(float64(completed) / float64(completed+failed))
 	}
 }
 
@@ -186,17 +185,12 @@ func (m *metrics) recordHealth(rid string, h RegisterHealth) {
 type registerView struct {
 	LastSeen           time.Time // zero: not seen since start
 	Accepted, Rejected float64
-	Health             *RegisterHealth // nil: never reported
 }
 
 func (m *metrics) view(rid string) registerView {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	v := registerView{LastSeen: m.seen[rid], Accepted: m.accepted[rid], Rejected: m.rejected[rid]}
-	if h, ok := m.health[rid]; ok {
-		v.Health = &h
-	}
-	return v
+	return registerView{LastSeen: m.seen[rid], Accepted: m.accepted[rid], Rejected: m.rejected[rid]}
 }
 
 // instrument wraps a /v1/registers/{rid}/ handler: last-seen for every
@@ -216,10 +210,4 @@ func (m *metrics) instrument(push bool, next func(http.ResponseWriter, *http.Req
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
-}
-
-// RecordHealth stores a register's self-report (heartbeat) for /metrics and
-// the dashboard.
-func (s *Server) RecordHealth(_ context.Context, registerID string, h RegisterHealth) {
-	s.metrics.recordHealth(registerID, h)
 }

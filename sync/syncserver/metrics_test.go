@@ -3,7 +3,7 @@ package syncserver_test
 import (
 	"bufio"
 	"bytes"
-	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tillpos/till/store/hqstore/hqstoretest"
+	"github.com/tillpos/till/sync/syncproto"
 	"github.com/tillpos/till/sync/syncserver"
 )
 
@@ -45,7 +46,7 @@ func scrape(t *testing.T, url string) map[string]float64 {
 
 // TestMetricsSuccessRateDropsWhenASaleFails is acceptance 6's metrics half:
 // /metrics is scraped over HTTP and the success rate changes when a sale
-// is rejected. (Heartbeat-reported failures go through RecordHealth, below.)
+// is rejected, and when a register's heartbeat reports a failed sale.
 func TestMetricsSuccessRateDropsWhenASaleFails(t *testing.T) {
 	t.Parallel()
 	now := hqstoretest.Epoch.Add(8 * time.Hour)
@@ -110,16 +111,51 @@ func TestMetricsSuccessRateDropsWhenASaleFails(t *testing.T) {
 		}
 	}
 
-	// A register's own report of a failed sale (the heartbeat's figures).
-	srv.RecordHealth(context.Background(), "R1", syncserver.RegisterHealth{At: now, Backlog: 12, OldestUnsynced: time.Minute, SalesCompleted: 40, SalesFailed: 0})
-	srv.RecordHealth(context.Background(), "R1", syncserver.RegisterHealth{At: now, Backlog: 3, SalesCompleted: 41, SalesFailed: 1})
+	// The register's own count of sales, as its heartbeat reports it: one
+	// failed sale moves the transaction success rate.
+	heartbeat(t, ts.URL, "R1", syncproto.HeartbeatRequest{AppVersion: "1.4.2", OutboxDepth: 12, OldestUnsyncedMS: 60000,
+		Counters: map[string]int64{syncproto.CounterSalesCompleted: 40}})
 	m = scrape(t, ts.URL)
-	if m[`till_register_sales_reported_total{outcome="failed",register="R1"}`] != 1 || m[`till_register_sales_reported_total{outcome="completed",register="R1"}`] != 41 {
+	if got := m[`till_register_sales_success_ratio{register="R1"}`]; got != 1 {
+		t.Errorf("sales success ratio %v before a failure, want 1", got)
+	}
+	heartbeat(t, ts.URL, "R1", syncproto.HeartbeatRequest{AppVersion: "1.4.2", OutboxDepth: 3,
+		Counters: map[string]int64{syncproto.CounterSalesCompleted: 79, syncproto.CounterSalesFailed: 1}})
+	m = scrape(t, ts.URL)
+	if got := m[`till_register_sales_success_ratio{register="R1"}`]; got != 79.0/80 {
+		t.Errorf("sales success ratio %v after a failed sale, want %v", got, 79.0/80)
+	}
+	if m[`till_register_sales_reported_total{outcome="failed",register="R1"}`] != 1 || m[`till_register_sales_reported_total{outcome="completed",register="R1"}`] != 79 {
 		t.Errorf("reported sales: %v failed, %v completed", m[`till_register_sales_reported_total{outcome="failed",register="R1"}`],
 			m[`till_register_sales_reported_total{outcome="completed",register="R1"}`])
 	}
 	if m[`till_register_backlog_entries{register="R1"}`] != 3 {
 		t.Errorf("backlog %v, want 3", m[`till_register_backlog_entries{register="R1"}`])
+	}
+	// A restarted register counts from zero again: nothing is subtracted.
+	heartbeat(t, ts.URL, "R1", syncproto.HeartbeatRequest{Counters: map[string]int64{syncproto.CounterSalesCompleted: 5}})
+	if got := scrape(t, ts.URL)[`till_register_sales_reported_total{outcome="completed",register="R1"}`]; got != 84 {
+		t.Errorf("completed after a register restart %v, want 84", got)
+	}
+}
+
+// heartbeat POSTs a register's heartbeat.
+func heartbeat(t *testing.T, base, rid string, hb syncproto.HeartbeatRequest) {
+	t.Helper()
+	body, err := json.Marshal(hb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", base+"/v1/registers/"+rid+"/heartbeat", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Till-Protocol", "1")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("heartbeat %s: %d", rid, res.StatusCode)
 	}
 }
 
