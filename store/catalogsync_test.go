@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/tillpos/till/app/pos"
 )
@@ -122,5 +123,28 @@ func TestPINHashRoundTrip(t *testing.T) {
 	}
 	if _, err := HashPIN("12"); err == nil {
 		t.Error("HashPIN accepted a 2-digit PIN")
+	}
+}
+
+func TestSyncRejectionsKeepFirstSeen(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	t0 := time.UnixMilli(1_700_000_000_000)
+	if first, err := db.RecordSyncRejection(ctx, "e5", 5, "edited", t0); err != nil || !first.Equal(t0) {
+		t.Fatalf("first record: %v %v", first, err)
+	}
+	if first, err := db.RecordSyncRejection(ctx, "e5", 5, "edited again", t0.Add(time.Hour)); err != nil || !first.Equal(t0) {
+		t.Fatalf("second record: %v %v, want first seen %v", first, err, t0)
+	}
+	rs, err := db.SyncRejections(ctx)
+	if err != nil || len(rs) != 1 || rs[0].Reason != "edited again" || !rs[0].LastSeen.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("rejections %+v, %v", rs, err)
+	}
+	if err := db.ClearSyncRejections(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := db.SyncRejections(ctx); len(rs) != 0 {
+		t.Fatalf("after clear: %+v", rs)
 	}
 }

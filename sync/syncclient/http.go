@@ -59,6 +59,7 @@ func (s *Syncer) do(ctx context.Context, method, u string, body []byte, out any)
 	}
 	req.Header.Set(syncproto.HeaderProtocol, syncproto.VersionString)
 	req.Header.Set("Accept", syncproto.ContentType)
+	req.Header.Set(syncproto.HeaderRegister, s.cfg.RegisterID) // names the caller on /v1/stores/ paths
 	if s.cfg.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.cfg.Token)
 	}

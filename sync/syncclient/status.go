@@ -33,6 +33,21 @@ type Status struct {
 	LastSuccess time.Time   // end of the last pass that emptied the outbox
 	Rejected    *Rejection  // first entry the head office refused in the last pass
 	Diverged    *Divergence // set with StateDiverged
+
+	// The catalog pull (catalog.go), kept across passes.
+	CatalogCursor  int64     // how far the head office's changes are applied
+	CatalogUpdated time.Time // end of the last good pull
+	CatalogError   string    // a sentence for the manager; "" after a good pull
+
+	// Stuck is set while a refused entry holds back the journal (stuck.go);
+	// it outlives passes until one gets through.
+	Stuck *Stuck
+	// Progress of the current drain (progress.go): Drained of DrainTotal
+	// entries sent since the pass began; DrainTotal 0 when not draining.
+	DrainTotal, Drained int
+	// OldestUnsynced is when the oldest entry not yet acknowledged was
+	// journaled; zero when none waits (or the outbox cannot tell).
+	OldestUnsynced time.Time
 }
 
 func (st *Status) setError(err error, online bool) {

@@ -54,6 +54,23 @@ type Config struct {
 	// already fixes the entry and its place in the chain. nil signs nothing.
 	Key ed25519.PrivateKey
 
+	// StoreID and Catalog turn on the catalog pull (catalog.go): after every
+	// pass Run fetches the store's changes and applies them page by page.
+	// nil Catalog pulls nothing.
+	StoreID string
+	Catalog CatalogStore
+	// ChangesPageSize is the number of changes asked per page; default 500.
+	ChangesPageSize int
+
+	// Heartbeat (heartbeat.go): sent after a pass that reached the head
+	// office when HeartbeatInterval has passed since the last one (so at
+	// most once a pass; passes come at least every PollInterval). 0 sends
+	// none. AppVersion, Metrics and Devices fill it.
+	HeartbeatInterval time.Duration
+	AppVersion        string
+	Metrics           *Metrics
+	Devices           func() map[string]string
+
 	// OnChange is called with the new status after every pass, from the
 	// goroutine that ran it; a GUI must hand it to its own thread (fyne.Do).
 	OnChange func(Status)
@@ -87,6 +104,9 @@ type Syncer struct {
 	log    *slog.Logger
 	kick   chan struct{}
 	pass   sync.Mutex // one pass at a time, whoever calls Sync
+	pull   sync.Mutex // one catalog pull at a time (catalog.go)
+	beat   heartbeatState
+	extras extras // guarded by mu
 
 	mu      sync.Mutex
 	status  Status
@@ -156,6 +176,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		s.afterPass(ctx, err) // catalog pull and heartbeat (catalog.go, heartbeat.go)
 		wait, kick := s.cfg.PollInterval, s.kick
 		if err != nil {
 			wait, kick = b.NextBackOff(), nil
@@ -202,6 +223,7 @@ func (s *Syncer) Sync(ctx context.Context) (pushed int, err error) {
 		}
 		s.checked = true
 	}
+	s.startDrain(ctx) // progress.go
 	for {
 		entries, err := s.outbox.Pending(ctx, s.cfg.BatchSize)
 		if err != nil {
@@ -230,6 +252,9 @@ func (s *Syncer) Sync(ctx context.Context) (pushed int, err error) {
 			}
 		}
 		pushed += n
+		if acked >= entries[0].Seq {
+			s.drained(int(acked - entries[0].Seq + 1))
+		}
 		if last := entries[len(entries)-1].Seq; acked < last {
 			// Something in this batch is not held by the head office, so
 			// nothing after it can move: report it and stop the pass.
@@ -275,7 +300,7 @@ func (s *Syncer) finish(update func(*Status)) {
 	s.mu.Lock()
 	update(&s.status)
 	s.status.LastAttempt = s.cfg.Clock.Now()
-	st := s.status
+	st := s.withExtras(s.status)
 	s.mu.Unlock()
 	if s.cfg.OnChange != nil {
 		s.cfg.OnChange(st)
@@ -286,5 +311,5 @@ func (s *Syncer) finish(update func(*Status)) {
 func (s *Syncer) Status() Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.status
+	return s.withExtras(s.status)
 }
