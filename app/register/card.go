@@ -420,3 +420,40 @@ func sanitizeResult(res CardResult) CardResult {
 	}
 	return res
 }
+
+// CardSettlement is a terminal's end of day (its batch settled with the
+// acquirers).
+type CardSettlement struct {
+	Total        int64 // minor units, as the terminal reports it
+	ReceiptLines []string
+	ResultCode   string
+}
+
+// CardSettler is a PaymentTerminal that can settle its batch; optional.
+type CardSettler interface {
+	EndOfDay(ctx context.Context, prompt func(string)) (CardSettlement, error)
+}
+
+// CardEndOfDay settles the card terminal's batch (a Z-report-level action)
+// and prints the terminal's report.
+func (r *Register) CardEndOfDay(ctx context.Context, ov *Override, prompt func(string)) (CardSettlement, error) {
+	s, ok := r.deps.PaymentTerminal.(CardSettler)
+	if !ok {
+		return CardSettlement{}, pos.Errorf(pos.EUnavailable, "This card terminal has no end of day.")
+	}
+	if _, err := r.Authorize(ctx, ActionZReport, ov, "card terminal end of day"); err != nil {
+		return CardSettlement{}, err
+	}
+	res, err := s.EndOfDay(ctx, prompt)
+	r.deps.Log.Info("card end of day", "total", res.Total, "result", res.ResultCode, "err", err)
+	if len(res.ReceiptLines) > 0 {
+		d := pos.Doc{ID: newID()}
+		d.Title("Card terminal end of day")
+		for _, l := range res.ReceiptLines {
+			d.Text(pos.MaskPANs(l), pos.AlignLeft)
+		}
+		d.Feed(2)
+		r.spool.EnqueueKind(JobReport, d)
+	}
+	return res, err
+}

@@ -418,3 +418,43 @@ func TestRefundCard(t *testing.T) {
 		t.Fatalf("journal %+v", p)
 	}
 }
+
+type fakeSettler struct {
+	*fakeTerminal
+	total int64
+}
+
+func (f fakeSettler) EndOfDay(context.Context, func(string)) (CardSettlement, error) {
+	return CardSettlement{Total: f.total, ReceiptLines: []string{"KASSENSCHNITT", "Karte 4111111111111111"}, ResultCode: "00"}, nil
+}
+
+func TestCardEndOfDay(t *testing.T) {
+	t.Parallel()
+	p := newFakePrinter()
+	r := New(testCfg, Deps{Catalog: newFakeCatalog(), Journal: &fakeJournal{}, Printer: p,
+		PaymentTerminal: fakeSettler{&fakeTerminal{}, 12345}, Payments: newFakePayments()})
+	r.SetEmployee(Employee{ID: "e1", Name: "Anna", Role: RoleCashier})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	if _, err := r.CardEndOfDay(ctx, nil, nil); !errors.Is(err, ErrNeedsOverride) {
+		t.Fatalf("cashier: %v", err)
+	}
+	r.SetEmployee(Employee{ID: "m1", Name: "Maria", Role: RoleManager})
+	s, err := r.CardEndOfDay(ctx, nil, nil)
+	if err != nil || s.Total != 12345 {
+		t.Fatalf("%+v %v", s, err)
+	}
+	select {
+	case d := <-p.printed:
+		if d.Blocks[1].Text != "KASSENSCHNITT" || d.Blocks[2].Text != "Karte ************1111" {
+			t.Fatalf("report %+v", d.Blocks)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("end of day report not printed")
+	}
+	noEOD := New(testCfg, Deps{Catalog: newFakeCatalog(), Journal: &fakeJournal{}, PaymentTerminal: &fakeTerminal{}, Payments: newFakePayments()})
+	if _, err := noEOD.CardEndOfDay(ctx, nil, nil); pos.ErrorCode(err) != pos.EUnavailable {
+		t.Fatalf("no settler: %v", err)
+	}
+}

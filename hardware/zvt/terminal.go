@@ -15,7 +15,10 @@ import (
 	"github.com/tillpos/till/app/register"
 )
 
-var _ register.PaymentTerminal = (*Terminal)(nil)
+var (
+	_ register.PaymentTerminal = (*Terminal)(nil)
+	_ register.CardSettler     = (*Terminal)(nil)
+)
 
 // DefaultPort is the ZVT TCP port (PA00P015 ch. 2.4).
 const DefaultPort = "20007"
@@ -410,21 +413,14 @@ func (t *Terminal) LastTransaction(ctx context.Context) (register.CardResult, er
 	return out, nil
 }
 
-// Settlement is the outcome of an end of day.
-type Settlement struct {
-	Total        int64 // minor units, the terminal's total
-	ReceiptLines []string
-	ResultCode   string
-}
-
 // EndOfDay settles the terminal's batch with the acquirers (06 50: password).
-func (t *Terminal) EndOfDay(ctx context.Context, prompt func(string)) (Settlement, error) {
+func (t *Terminal) EndOfDay(ctx context.Context, prompt func(string)) (register.CardSettlement, error) {
 	res, err := t.transact(ctx, "end of day", APDU{Class: cmdEndOfDay[0], Instr: cmdEndOfDay[1], Data: t.password()}, prompt, false)
 	if err != nil {
-		return Settlement{}, err
+		return register.CardSettlement{}, err
 	}
 	cr := t.cardResult(res, 0)
-	s := Settlement{Total: cr.Amount, ReceiptLines: res.lines, ResultCode: cr.ResultCode}
+	s := register.CardSettlement{Total: cr.Amount, ReceiptLines: res.lines, ResultCode: cr.ResultCode}
 	if !cr.Approved {
 		return s, pos.Errorf(pos.EUnavailable, "End of day failed on the card terminal: %s.", cr.Message)
 	}
