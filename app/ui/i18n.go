@@ -63,6 +63,3 @@ func (u *UI) dateTime(t time.Time) string {
 	}
 	return t.Format("2 Jan 2006 15:04")
 }
-
-// clockTime is the time of day shown in the status strip.
-func (u *UI) clockTime(t time.Time) string { return t.Format("15:04") }

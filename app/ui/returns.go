@@ -185,8 +185,17 @@ func (r *returnScreen) lines() []register.ReturnLine {
 
 func (r *returnScreen) onRefund() {
 	lines, receipt := r.lines(), r.receipt
+	x := r.u.selling()
 	r.u.withOverride(register.ActionRefund, lang.L("Return: receipt {{.No}}", map[string]any{"No": receipt}), func(ov *register.Override) error {
-		return r.u.reg.StartReturn(bgCtx(), receipt, lines, ov)
+		if err := r.u.reg.StartReturn(bgCtx(), receipt, lines, ov); err != nil {
+			return err
+		}
+		kinds, err := r.u.reg.OriginalTenders(bgCtx())
+		if err != nil {
+			r.u.log.Warn("original tenders", "err", err)
+		}
+		x.refundKinds = kinds
+		return nil
 	}, func(err error) {
 		if err != nil {
 			r.u.fail("return", err)

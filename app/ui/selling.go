@@ -34,6 +34,10 @@ type selling struct {
 	// may take a minute, and Cancel must not queue behind it), then on the
 	// UI goroutine. Tests replace it.
 	cardAsync func(work, then func())
+
+	// refundKinds are the tenders of the sale being returned: a card
+	// refund is offered only when the customer paid by card.
+	refundKinds []pos.TenderKind
 }
 
 // newSelling is made by the sale screen, before the other screens exist.

@@ -422,6 +422,9 @@ func TestReturnByScannedReceipt(t *testing.T) {
 	if h.u.cash.due.Text != "5,99 €" {
 		t.Errorf("refund shows %q", h.u.cash.due.Text)
 	}
+	if !h.u.cash.card.Disabled() {
+		t.Error("a card refund is offered for a sale paid in cash")
+	}
 	h.tap(h.u.cash.exact) // cash from the drawer
 	h.onScreen(h.u.change.content, "change")
 	ret := h.journal.record(t, pos.EntryReturn)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -40,7 +41,7 @@ func (x *selling) cashRefresh(c *cashScreen) {
 		c.card.Title = lang.L("Card")
 		c.exact.Refresh()
 	}
-	c.card.SetDisabled(c.busy || c.totals.Due == 0)
+	c.card.SetDisabled(c.busy || c.totals.Due == 0 || (refund && !slices.Contains(x.refundKinds, pos.TenderCard)))
 	c.card.Refresh()
 	c.voucher.SetDisabled(c.busy || refund || c.totals.Due == 0)
 	for _, t := range c.suggestions {
