@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
 	"golang.org/x/sync/errgroup"
@@ -129,6 +130,8 @@ func run(args []string, log *slog.Logger) error {
 	}
 	wireDevices(mgr, cfg, &deps) // the receipt printer and the drawer on its kick pin
 	if syncing {
+		metrics := wireSyncHealth(&sc, cfg.Store.ID, db, mgr) // catalog pull, heartbeat (synchealth.go)
+		deps.Journal = timedJournal{DB: db, m: metrics}
 		syncer = syncclient.New(sc, db)
 		deps.OnCommitted = func(pos.Entry) { syncer.Kick() }
 	}
@@ -162,24 +165,9 @@ func syncStatus(s *syncclient.Syncer, url string) func() string {
 	return func() string { return syncStatusText(s.Status()) }
 }
 
-// syncStatusText is the status strip's sentence about the head office.
-func syncStatusText(st syncclient.Status) string {
-	backlog := fmt.Sprintf("%d", st.Backlog)
-	if st.BacklogMore {
-		backlog += "+"
-	}
-	switch {
-	case st.LastError != "":
-		return "Head office: " + st.LastError + " (" + backlog + " waiting, sales are safe here)"
-	case st.State == syncclient.StateOnline && st.Backlog == 0:
-		return "Head office: all sales sent"
-	case st.State == syncclient.StateOnline:
-		return "Head office: sending, " + backlog + " waiting"
-	case st.State == syncclient.StateOffline:
-		return "Head office: offline, " + backlog + " waiting (sales are safe here)"
-	}
-	return "Head office: connecting"
-}
+// syncStatusText is the status strip's sentence about the head office
+// (synchealth.go: online, backlog, oldest unsynced, drain progress, stuck).
+func syncStatusText(st syncclient.Status) string { return syncStatusAt(st, time.Now()) }
 
 func verifyJournal(args []string) error {
 	fs := flag.NewFlagSet("verify-journal", flag.ContinueOnError)
