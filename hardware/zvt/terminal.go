@@ -174,9 +174,12 @@ func (t *Terminal) transact(ctx context.Context, name string, cmd APDU, prompt f
 		return result{}, err
 	}
 	defer l.Close()
+	// The money command has not been sent yet: a failed registration is
+	// never an unknown outcome.
 	if err := t.register(ctx, l); err != nil {
 		t.cfg.Log.Warn("zvt registration", "err", err)
-		if errors.Is(err, errRefused) || pos.ErrorCode(err) != pos.EInternal {
+		var pe *pos.Error
+		if errors.As(err, &pe) { // refused, with the terminal's reason
 			return result{}, err
 		}
 		return result{}, fmt.Errorf("%w: %w", ErrNotReachable, err)

@@ -265,3 +265,19 @@ func TestMisbehavingTerminalPANIsMasked(t *testing.T) {
 		t.Fatalf("masked %q", res.MaskedPAN)
 	}
 }
+
+func TestRegistrationRefusedIsNotUnknown(t *testing.T) {
+	t.Parallel()
+	sim, _ := startSim(t)
+	term := zvt.New(zvt.Config{Addr: sim.Addr(), Password: "123456", AckTimeout: 500 * time.Millisecond})
+	_, err := term.Authorize(context.Background(), req(100), nil)
+	if err == nil || errors.Is(err, register.ErrOutcomeUnknown) || pos.ErrorCode(err) != pos.EUnavailable {
+		t.Fatalf("err %v", err)
+	}
+	if sim.Authorisations() != 0 {
+		t.Fatal("the payment was sent after a refused registration")
+	}
+	if err := term.Register(context.Background()); err == nil {
+		t.Fatal("Register with a wrong password succeeded")
+	}
+}
