@@ -14,6 +14,10 @@ type Scale interface {
 	Weight(ctx context.Context) (pos.Qty, error)
 }
 
+// HasScale reports whether a scale is configured, so the UI weighs on it
+// instead of asking for the weight.
+func (r *Register) HasScale() bool { return r.deps.Scale != nil }
+
 // AddWeighed weighs a product sold by weight on the scale and adds it.
 func (r *Register) AddWeighed(ctx context.Context, productID string) (int, error) {
 	if r.deps.Scale == nil {

@@ -177,10 +177,34 @@ func (s *saleScreen) onCategory(id string) {
 func (s *saleScreen) onQuickKey(p pos.Product) {
 	s.u.clearMessage()
 	if p.SoldByWeight {
-		s.askWeight(p)
+		s.weigh(p)
 		return
 	}
 	s.add(p.ID, pos.QtyOne)
+}
+
+// weigh adds a product sold by weight: from the scale when there is one,
+// else (or when the scale cannot weigh, with its reason) by the keypad.
+func (s *saleScreen) weigh(p pos.Product) {
+	if !s.u.reg.HasScale() {
+		s.askWeight(p)
+		return
+	}
+	var idx int
+	var err error
+	s.u.run(func() {
+		idx, err = s.u.reg.AddWeighed(context.Background(), p.ID)
+	}, func() {
+		if err != nil {
+			s.u.log.Warn("scale", "err", err)
+			s.askWeight(p)
+			s.u.warn(pos.ErrorMessage(err))
+			return
+		}
+		s.selected = idx
+		s.refresh()
+		s.scrollTo(idx)
+	})
 }
 
 // add puts qty of a product on the sale off the UI goroutine (the catalog is

@@ -124,7 +124,7 @@ func (s *searchScreen) showResults() {
 func (s *searchScreen) onPick(p pos.Product) {
 	s.u.showSale()
 	if p.SoldByWeight {
-		s.u.sale.askWeight(p)
+		s.u.sale.weigh(p)
 		return
 	}
 	s.u.sale.add(p.ID, pos.QtyOne)

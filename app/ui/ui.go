@@ -281,6 +281,10 @@ func (u *UI) onTypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
+// Scan handles a code from a scanner other than the keyboard wedge (a
+// serial scanner) exactly as a wedge scan. Safe from any goroutine.
+func (u *UI) Scan(code string) { fyne.Do(func() { u.onScan(code) }) }
+
 // onScan handles a barcode from any screen: on the change screen it starts
 // the next sale, on the cash screen it goes back to the cart.
 func (u *UI) onScan(code string) {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/hardware/barcode"
 	"github.com/tillpos/till/hardware/devices"
 )
 
@@ -23,6 +24,7 @@ type Config struct {
 	Store      StoreConf     `json:"store"`
 	Printer    PrinterConf   `json:"printer"`
 	HeadOffice HeadOfficeCnf `json:"headoffice"`
+	Barcodes   BarcodesConf  `json:"barcodes,omitempty"`
 
 	// Devices are the shop's devices (docs/DEVICES.md); DevicePoll is how
 	// often the device manager checks them ("2s" when empty).
@@ -61,6 +63,36 @@ type PrinterConf struct {
 // HeadOfficeCnf is where sales are synced. An empty URL keeps them local.
 type HeadOfficeCnf struct {
 	URL string `json:"url"`
+}
+
+// BarcodesConf says how scanned codes are read. VariableRules are the
+// store's in-store variable-measure layouts (EAN-13 prefixes 20-29, UPC-A
+// 02); empty: barcode.DefaultVariableRules (GS1 Germany).
+type BarcodesConf struct {
+	VariableRules []VariableRuleConf `json:"variable_rules,omitempty"`
+}
+
+// VariableRuleConf is one barcode.VariableRule as written in the file.
+type VariableRuleConf struct {
+	Prefix      string `json:"prefix"`       // "28"
+	ItemDigits  int    `json:"item_digits"`  // digits of the item number (PLU)
+	Measure     string `json:"measure"`      // "price" or "weight"
+	ValueDigits int    `json:"value_digits"` // digits of the embedded value
+	Decimals    int    `json:"decimals"`     // price: 2 (cents); weight: 3 (grams)
+	PriceCheck  bool   `json:"price_check"`  // a price check digit precedes the value
+}
+
+// variableRules is the parser's rule set: the configured one or the default.
+func (b BarcodesConf) variableRules() barcode.VariableRules {
+	if len(b.VariableRules) == 0 {
+		return barcode.DefaultVariableRules()
+	}
+	rs := make(barcode.VariableRules, 0, len(b.VariableRules))
+	for _, r := range b.VariableRules {
+		rs = append(rs, barcode.VariableRule{Prefix: r.Prefix, ItemDigits: r.ItemDigits, Measure: barcode.Measure(r.Measure),
+			ValueDigits: r.ValueDigits, Decimals: r.Decimals, PriceCheck: r.PriceCheck})
+	}
+	return rs
 }
 
 func defaultConfig() Config {
@@ -172,6 +204,9 @@ func (c *Config) validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("headoffice.url %q: use http(s)://host:port", c.HeadOffice.URL)
 		}
+	}
+	if err := c.Barcodes.variableRules().Validate(); err != nil {
+		bad("barcodes.variable_rules: %v", err)
 	}
 	errs = append(errs, validateDevices(c)...)
 	return errors.Join(errs...)

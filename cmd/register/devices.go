@@ -36,6 +36,7 @@ func validateDevices(c *Config) []error {
 	if printers > 1 {
 		errs = append(errs, fmt.Errorf("devices: %d receipt printers configured (printer section and devices list): keep one", printers))
 	}
+	errs = append(errs, validatePeripherals(c)...)
 	if c.DevicePoll != "" {
 		if d, err := time.ParseDuration(c.DevicePoll); err != nil || d < 100*time.Millisecond {
 			errs = append(errs, fmt.Errorf("device_poll %q: use a duration of at least 100ms, e.g. 2s", c.DevicePoll))
@@ -46,8 +47,19 @@ func validateDevices(c *Config) []error {
 
 // newDeviceManager builds the device manager; USB is opened only when a
 // device needs it, and a register built without cgo says so per device.
-func newDeviceManager(c Config, log *slog.Logger) (*devices.Manager, error) {
-	cfgs := deviceConfigs(c)
+// Card terminals are watched by terminalWatch (peripherals.go), returned
+// by name for their drivers.
+func newDeviceManager(c Config, log *slog.Logger) (*devices.Manager, map[string]*terminalWatch, error) {
+	var cfgs []devices.Config
+	watches := map[string]*terminalWatch{}
+	for _, d := range deviceConfigs(c) {
+		if d.Kind == devices.KindTerminal {
+			w := newTerminalWatch(d)
+			watches[w.Name()] = w
+			continue
+		}
+		cfgs = append(cfgs, d)
+	}
 	opts := devices.Options{Log: log.With("part", "devices")}
 	if c.DevicePoll != "" {
 		opts.Poll, _ = time.ParseDuration(c.DevicePoll)
@@ -63,7 +75,14 @@ func newDeviceManager(c Config, log *slog.Logger) (*devices.Manager, error) {
 			break
 		}
 	}
-	return devices.New(cfgs, opts)
+	m, err := devices.New(cfgs, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, w := range watches {
+		m.Add(w)
+	}
+	return m, watches, nil
 }
 
 // wireDevices connects the manager to the register: the receipt printer
@@ -97,6 +116,65 @@ func withDevices(m *devices.Manager, next func() string) func() string {
 		s := next()
 		if d := m.Summary(devices.KindPrinter); d != "" {
 			s = d + "   ·   " + s
+		}
+		return s
+	}
+}
+
+// wirePeripherals gives the register the display, scale and card
+// terminal (with the store's payment journal).
+func wirePeripherals(p *peripherals, cfg Config, payments register.PaymentJournal, deps *register.Deps, log *slog.Logger) {
+	if p.display != nil {
+		deps.Display = p.display
+	}
+	if p.scale != nil {
+		deps.Scale = p.scale
+	}
+	if p.terminal != nil {
+		deps.PaymentTerminal, deps.Payments = p.terminal, payments
+		log.Info("card payments through the terminal", "device", terminalAddress(cfg))
+	} else {
+		log.Info("card payments disabled: no card terminal in the devices list (docs/DEVICES.md)")
+	}
+}
+
+func terminalAddress(cfg Config) string {
+	for _, d := range cfg.Devices {
+		if d.Kind == devices.KindTerminal {
+			return string(d.Transport) + " " + d.Address
+		}
+	}
+	return ""
+}
+
+// drawerPolicy is the receipt printer's drawer policy.
+func drawerPolicy(cfg Config) devices.DrawerPolicy {
+	for _, d := range deviceConfigs(cfg) {
+		if d.Kind == devices.KindPrinter {
+			return d.Drawer()
+		}
+	}
+	return devices.DrawerNone
+}
+
+// sensorOf is the drawer sensor of the receipt printer, or nil.
+func sensorOf(m *devices.Manager) drawerSensor {
+	if d := m.Drawer(""); d != nil {
+		return d
+	}
+	return nil
+}
+
+// withNote puts a note (e.g. "Close the cash drawer") first in the status
+// text when there is one.
+func withNote(note func() string, next func() string) func() string {
+	return func() string {
+		s := next()
+		if n := note(); n != "" {
+			if s == "" {
+				return n
+			}
+			return n + "   ·   " + s
 		}
 		return s
 	}

@@ -44,7 +44,7 @@ func TestConfigDevicesExample(t *testing.T) {
 	if len(cfg.Devices) != 3 || cfg.Devices[0].Options["drawer"] != "warn" || cfg.DevicePoll != "2s" {
 		t.Fatalf("devices %+v", cfg.Devices)
 	}
-	m, err := newDeviceManager(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m, _, err := newDeviceManager(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,12 +16,15 @@ import (
 	"syscall"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/app/ui"
+	"github.com/tillpos/till/hardware/barcode"
+	"github.com/tillpos/till/hardware/devices"
 	"github.com/tillpos/till/store"
 	"github.com/tillpos/till/sync/syncclient"
 )
@@ -124,26 +127,37 @@ func run(args []string, log *slog.Logger) error {
 	var syncer *syncclient.Syncer
 	deps := register.Deps{Catalog: db, Journal: db, Log: log, Staff: db, Parked: db}
 	deps.PrintQueue = db // receipts survive printer faults and restarts
-	mgr, err := newDeviceManager(cfg, log)
+	mgr, watches, err := newDeviceManager(cfg, log)
 	if err != nil {
 		return err
 	}
 	wireDevices(mgr, cfg, &deps) // the receipt printer and the drawer on its kick pin
+	deps.Barcodes = barcode.Parser{Rules: cfg.Barcodes.variableRules()}
+	per := newPeripherals(mgr, watches, cfg, log)
+	wirePeripherals(per, cfg, db, &deps, log)
+	drawer := newCashDrawer(drawerPolicy(cfg), deps.Drawer, sensorOf(mgr), log.With("part", "drawer"))
+	deps.OnCommitted = drawer.committed
 	if syncing {
 		metrics := wireSyncHealth(&sc, cfg.Store.ID, db, mgr) // catalog pull, heartbeat (synchealth.go)
 		deps.Journal = timedJournal{DB: db, m: metrics}
 		syncer = syncclient.New(sc, db)
-		deps.OnCommitted = func(pos.Entry) { syncer.Kick() }
+		deps.OnCommitted = func(e pos.Entry) { drawer.committed(e); syncer.Kick() }
 	}
 	reg := register.New(registerConfig(cfg), deps)
 	retryWhenPrinterBack(mgr, reg)
 
 	a := fyneapp.NewWithID("io.till.register")
-	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: withDevices(mgr, syncStatus(syncer, sc.BaseURL))})
+	status := withNote(drawer.Note, withDevices(mgr, syncStatus(syncer, sc.BaseURL)))
+	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: status})
+	per.onCode(u.Scan) // serial scanners go where a keyboard-wedge scan goes
+	drawer.onChange = func() { fyne.Do(u.RefreshStatus) }
+	mgr.OnEvent(func(devices.Event) { fyne.Do(u.RefreshStatus) })
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return reg.Run(gctx) })
 	g.Go(func() error { return mgr.Run(gctx) })
+	g.Go(func() error { return per.run(gctx) })
+	g.Go(func() error { return drawer.Run(gctx) })
 	g.Go(func() error { return u.Run(gctx) })
 	if syncer != nil {
 		g.Go(func() error { return syncer.Run(gctx) })

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/hardware/devices"
+)
+
+// drawerSensor is the drawer's open sensor (devices.Drawer).
+type drawerSensor interface {
+	WaitClosed(ctx context.Context, every time.Duration) error
+}
+
+// cashDrawer opens the drawer after a committed cash sale or return and,
+// with policy wait, watches it until it is closed, saying "Close the cash
+// drawer" in the status strip meanwhile. It only ever advises: scanning
+// and the next sale go on while it waits.
+type cashDrawer struct {
+	policy   devices.DrawerPolicy
+	kick     register.Drawer // nil: no drawer to open
+	sensor   drawerSensor    // nil: no sensor
+	every    time.Duration   // sensor poll while waiting
+	log      *slog.Logger
+	onChange func() // the note changed; must not block
+
+	events chan action
+
+	mu      sync.Mutex
+	waiting bool
+}
+
+// action is what a committed entry asks of the drawer.
+type action struct{ kick, watch bool }
+
+func newCashDrawer(policy devices.DrawerPolicy, kick register.Drawer, sensor drawerSensor, log *slog.Logger) *cashDrawer {
+	return &cashDrawer{policy: policy, kick: kick, sensor: sensor, every: 500 * time.Millisecond, log: log,
+		onChange: func() {}, events: make(chan action, 16)}
+}
+
+// drawerAction decides from a committed entry: a sale or return with cash
+// opens the drawer; a cash move (drop, payout, no-sale) opened it already.
+// Either is watched when the policy is wait and a sensor exists.
+func drawerAction(e pos.Entry, policy devices.DrawerPolicy, hasKick, hasSensor bool) action {
+	var a action
+	switch e.Kind {
+	case pos.EntrySale, pos.EntryReturn:
+		var rec struct {
+			Tenders []pos.Tender `json:"tenders"`
+		}
+		if json.Unmarshal(e.Payload, &rec) != nil {
+			return action{}
+		}
+		for _, t := range rec.Tenders {
+			if t.Kind == pos.TenderCash {
+				a.kick = hasKick
+				a.watch = true
+			}
+		}
+	case pos.EntryCashMove:
+		a.watch = true
+	}
+	a.watch = a.watch && policy == devices.DrawerWait && hasSensor
+	return a
+}
+
+// committed is the register's OnCommitted hook; it never blocks.
+func (d *cashDrawer) committed(e pos.Entry) {
+	a := drawerAction(e, d.policy, d.kick != nil, d.sensor != nil)
+	if !a.kick && !a.watch {
+		return
+	}
+	select {
+	case d.events <- a:
+	default:
+		d.log.Warn("cash drawer: too many sales at once, one not handled")
+	}
+}
+
+// Note is the status strip's sentence while the register waits for the
+// drawer, else "".
+func (d *cashDrawer) Note() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.waiting {
+		return "Close the cash drawer"
+	}
+	return ""
+}
+
+func (d *cashDrawer) setWaiting(on bool) {
+	d.mu.Lock()
+	changed := d.waiting != on
+	d.waiting = on
+	d.mu.Unlock()
+	if changed {
+		d.onChange()
+	}
+}
+
+// Run handles committed entries one at a time until ctx ends.
+func (d *cashDrawer) Run(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case a := <-d.events:
+			d.handle(ctx, a)
+		}
+	}
+}
+
+func (d *cashDrawer) handle(ctx context.Context, a action) {
+	if a.kick {
+		if err := d.kick.OpenDrawer(ctx); err != nil {
+			d.log.Warn("open drawer", "err", err)
+			return // not opened: nothing to wait for
+		}
+	}
+	if !a.watch {
+		return
+	}
+	// Give the drawer time to spring open before reading its sensor.
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(d.every):
+	}
+	d.setWaiting(true)
+	defer d.setWaiting(false)
+	if err := d.sensor.WaitClosed(ctx, d.every); err != nil && ctx.Err() == nil {
+		d.log.Warn("cash drawer: sensor not readable, not waiting", "err", err)
+	}
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/hardware/devices"
+)
+
+func saleEntry(t *testing.T, kind pos.EntryKind, tenders ...pos.TenderKind) pos.Entry {
+	t.Helper()
+	var rec pos.SaleRecord
+	for _, k := range tenders {
+		rec.Tenders = append(rec.Tenders, pos.Tender{Kind: k, Amount: 100})
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pos.Entry{Kind: kind, Payload: b}
+}
+
+func TestDrawerAction(t *testing.T) {
+	t.Parallel()
+	cash := saleEntry(t, pos.EntrySale, pos.TenderCash)
+	card := saleEntry(t, pos.EntrySale, pos.TenderCard)
+	split := saleEntry(t, pos.EntrySale, pos.TenderCard, pos.TenderCash)
+	refund := saleEntry(t, pos.EntryReturn, pos.TenderCash)
+	move := pos.Entry{Kind: pos.EntryCashMove, Payload: []byte(`{}`)}
+	z := pos.Entry{Kind: pos.EntryZReport, Payload: []byte(`{}`)}
+	tests := []struct {
+		name             string
+		e                pos.Entry
+		policy           devices.DrawerPolicy
+		hasKick, hasSens bool
+		want             action
+	}{
+		{"cash sale, wait", cash, devices.DrawerWait, true, true, action{kick: true, watch: true}},
+		{"cash sale, warn", cash, devices.DrawerWarn, true, true, action{kick: true}},
+		{"cash sale, none", cash, devices.DrawerNone, true, false, action{kick: true}},
+		{"cash sale, no drawer", cash, devices.DrawerWait, false, true, action{watch: true}},
+		{"cash sale, wait without sensor", cash, devices.DrawerWait, true, false, action{kick: true}},
+		{"card sale", card, devices.DrawerWait, true, true, action{}},
+		{"split sale", split, devices.DrawerWait, true, true, action{kick: true, watch: true}},
+		{"cash return", refund, devices.DrawerWait, true, true, action{kick: true, watch: true}},
+		{"cash move opened it already", move, devices.DrawerWait, true, true, action{watch: true}},
+		{"cash move, warn", move, devices.DrawerWarn, true, true, action{}},
+		{"z report", z, devices.DrawerWait, true, true, action{}},
+		{"unreadable payload", pos.Entry{Kind: pos.EntrySale, Payload: []byte("{")}, devices.DrawerWait, true, true, action{}},
+	}
+	for _, tt := range tests {
+		if got := drawerAction(tt.e, tt.policy, tt.hasKick, tt.hasSens); got != tt.want {
+			t.Errorf("%s: got %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+type fakeKick struct{ n int }
+
+func (k *fakeKick) OpenDrawer(context.Context) error { k.n++; return nil }
+
+// fakeSensor is a drawer that stays open until closed.
+type fakeSensor struct {
+	mu     sync.Mutex
+	open   bool
+	waited chan struct{}
+}
+
+func (s *fakeSensor) WaitClosed(ctx context.Context, every time.Duration) error {
+	select {
+	case s.waited <- struct{}{}:
+	default:
+	}
+	for {
+		s.mu.Lock()
+		open := s.open
+		s.mu.Unlock()
+		if !open {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(every):
+		}
+	}
+}
+
+func (s *fakeSensor) set(open bool) { s.mu.Lock(); s.open = open; s.mu.Unlock() }
+
+// With policy wait a cash sale kicks the drawer, the strip says "Close the
+// cash drawer" until it is closed, and committing never blocks meanwhile.
+func TestCashDrawerWaitsOffTheSalePath(t *testing.T) {
+	t.Parallel()
+	kick := &fakeKick{}
+	sensor := &fakeSensor{open: true, waited: make(chan struct{}, 1)}
+	d := newCashDrawer(devices.DrawerWait, kick, sensor, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d.every = 5 * time.Millisecond
+	changes := make(chan string, 8)
+	d.onChange = func() { changes <- d.Note() }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- d.Run(ctx) }()
+
+	start := time.Now()
+	for range 5 { // the next sales go on while the drawer is open
+		d.committed(saleEntry(t, pos.EntrySale, pos.TenderCash))
+	}
+	if time.Since(start) > 50*time.Millisecond {
+		t.Fatal("committing waited for the drawer")
+	}
+	if got := <-changes; got != "Close the cash drawer" {
+		t.Fatalf("note %q", got)
+	}
+	<-sensor.waited
+	sensor.set(false)
+	if got := <-changes; got != "" {
+		t.Fatalf("note after closing %q", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if kick.n == 0 {
+		t.Fatal("drawer never opened")
+	}
+	status := withNote(d.Note, func() string { return "Head office: all sales sent" })
+	if got := status(); got != "Head office: all sales sent" {
+		t.Fatalf("status %q", got)
+	}
+	d.setWaiting(true)
+	if got := status(); got != "Close the cash drawer   ·   Head office: all sales sent" {
+		t.Fatalf("status %q", got)
+	}
+}

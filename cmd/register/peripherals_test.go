@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/hardware/devices"
+	"github.com/tillpos/till/hardware/zvt"
+)
+
+func TestConfigPeripheralsWired(t *testing.T) {
+	body := `{"devices": [
+	    {"kind": "scanner", "transport": "serial", "address": "/dev/ttyACM0", "options": {"suffix": "CRLF"}},
+	    {"kind": "display", "transport": "serial", "address": "/dev/ttyUSB1"},
+	    {"kind": "scale", "transport": "serial", "address": "/dev/ttyUSB2", "options": {"mode": "9600 7E1"}},
+	    {"kind": "terminal", "transport": "tcp", "address": "127.0.0.1:20007", "options": {"password": "123456"}}
+	  ],
+	  "barcodes": {"variable_rules": [{"prefix": "21", "item_digits": 5, "measure": "weight", "value_digits": 5, "decimals": 3}]}}`
+	cfg, err := loadConfig([]string{"-config", writeConfig(t, body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := cfg.Barcodes.variableRules(); len(rs) != 1 || rs[0].Prefix != "21" || rs[0].Measure != "weight" {
+		t.Fatalf("rules %+v", rs)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m, watches, err := newDeviceManager(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPeripherals(m, watches, cfg, log)
+	var deps register.Deps
+	wirePeripherals(p, cfg, nil, &deps, log)
+	if len(p.scanners) != 1 || p.scanners[0].Suffix != "CRLF" || deps.Display == nil || deps.Scale == nil || deps.PaymentTerminal == nil {
+		t.Fatalf("peripherals %+v, deps %+v", p, deps)
+	}
+	if _, ok := deps.PaymentTerminal.(register.CardSettler); !ok {
+		t.Fatal("terminal lost EndOfDay")
+	}
+	var got []string
+	p.onCode(func(c string) { got = append(got, c) })
+	p.scanners[0].OnCode("4002609718733")
+	if len(got) != 1 {
+		t.Fatalf("codes %q", got)
+	}
+	// The scanner's driver reports to the manager, and the strip says so.
+	p.scanners[0].OnState("disconnected", errors.New("no such file"))
+	if s := m.Summary(); !strings.Contains(s, "Scanner not connected") {
+		t.Fatalf("summary %q", s)
+	}
+	// Default rules when none are configured.
+	def, _ := loadConfig(nil)
+	if len(def.Barcodes.variableRules()) < 8 {
+		t.Fatal("default rules missing")
+	}
+}
+
+func TestConfigPeripheralsBadInput(t *testing.T) {
+	body := `{"store": {"id": "S01", "name": "Laden", "currency": "JPY", "tax_mode": "inclusive", "locale": "en"},
+	  "devices": [
+	    {"name": "s1", "kind": "scanner", "transport": "serial", "address": "/dev/ttyACM0", "options": {"suffix": "TAB"}},
+	    {"name": "s2", "kind": "scanner", "transport": "usb", "address": "0c2e:0b61"},
+	    {"kind": "display", "transport": "tcp", "address": "10.0.0.5:9000"},
+	    {"kind": "terminal", "transport": "tcp", "address": "10.0.0.6:20007", "options": {"password": "12"}},
+	    {"name": "t2", "kind": "terminal", "transport": "tcp", "address": "10.0.0.7:20007", "options": {"currency": "yen"}}
+	  ],
+	  "barcodes": {"variable_rules": [{"prefix": "28", "item_digits": 4, "measure": "weight", "value_digits": 7, "decimals": 3}]}}`
+	_, err := loadConfig([]string{"-config", writeConfig(t, body)})
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{`scanner suffix "TAB"`, "USB scanners", `device "display": transport "tcp"`, "6 digits",
+		"store currency JPY", `currency "yen"`, "2 devices of kind terminal", "barcodes.variable_rules", "want 12"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if _, err := loadConfig([]string{"-config", writeConfig(t, `{"barcodes": {"variable_rules": [{"prefix": "28", "itemdigits": 4}]}}`)}); err == nil ||
+		!strings.Contains(err.Error(), "unknown field") {
+		t.Fatalf("unknown rule field: %v", err)
+	}
+}
+
+// The terminal is probed only while no payment runs and until one reached
+// it; a payment that cannot reach it shows at once and probing resumes.
+func TestTerminalWatch(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	w := newTerminalWatch(devices.Config{Kind: devices.KindTerminal, Transport: devices.TransportTCP, Address: ln.Addr().String()})
+	ctx := context.Background()
+	if err := w.Check(ctx); err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	w.begin()
+	w.probe = func(context.Context) error { t.Fatal("probed during a payment"); return nil }
+	if err := w.Check(ctx); err != nil {
+		t.Fatalf("during payment: %v", err)
+	}
+	if st := w.end(zvt.ErrNotReachable); !errors.Is(st, devices.ErrTerminalUnreachable) {
+		t.Fatalf("state after unreachable: %v", st)
+	}
+	probed := 0
+	w.probe = func(context.Context) error { probed++; return nil }
+	if err := w.Check(ctx); err != nil || probed != 1 {
+		t.Fatalf("after failure: %v, probed %d", err, probed)
+	}
+	w.begin()
+	if st := w.end(errors.New("declined")); st != nil {
+		t.Fatalf("a decline is an answer: %v", st)
+	}
+	if err := w.Check(ctx); err != nil || probed != 1 {
+		t.Fatalf("after an answer: %v, probed %d", err, probed)
+	}
+}
