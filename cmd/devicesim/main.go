@@ -1,8 +1,8 @@
 // Command devicesim runs Till's simulated peripherals for demos and manual
-// tests: today a network ESC/POS receipt printer (hardware/devicesim), with
-// faults flipped from stdin while it runs. Each simulator is one flag; an
-// empty address disables it. More (ZVT terminal, scanner, pole display,
-// scale) plug in as further entries in devices().
+// tests (hardware/devicesim): an ESC/POS receipt printer on TCP and/or a
+// pty, a ZVT card terminal on TCP, and a serial scanner, pole display and
+// scale on ptys, with faults and scans given as commands on stdin while it
+// runs. Each simulator is one flag; an empty address disables it.
 package main
 
 import (
@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -37,10 +38,11 @@ func main() {
 
 // config is everything the flags set.
 type config struct {
-	printer string       // listen address of the receipt printer, "" disables it
-	zvt     string       // listen address of the ZVT card terminal, "" disables it
-	out     string       // root directory for what the simulators produce
-	serial  serialConfig // scanner, pole display and scale on ptys (serial.go)
+	printer    string       // listen address of the receipt printer, "" disables it
+	printerPty string       // symlink path of the printer's pty (serial printer), "" for none
+	zvt        string       // listen address of the ZVT card terminal, "" disables it
+	out        string       // root directory for what the simulators produce
+	serial     serialConfig // scanner, pole display and scale on ptys (serial.go)
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -48,6 +50,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("devicesim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.printer, "printer", devicesim.DefaultPrinterAddr, "ESC/POS receipt printer listen address (empty disables)")
+	fs.StringVar(&c.printerPty, "printer-pty", "", "also serve the receipt printer as a serial printer: symlink `path` to create for its pty (empty disables)")
 	fs.StringVar(&c.zvt, "zvt", devicesim.DefaultZVTAddr, "ZVT card terminal listen address (empty disables)")
 	fs.StringVar(&c.out, "out", "./devicesim-out", "directory for receipts and other output")
 	addSerialFlags(fs, &c.serial)
@@ -79,21 +82,49 @@ type command struct {
 // devices builds the enabled simulators and opens their listeners.
 func devices(c config, log *slog.Logger, stdout io.Writer) ([]*device, error) {
 	var out []*device
-	if c.printer != "" {
+	if c.printer != "" || c.printerPty != "" {
 		dir := filepath.Join(c.out, "printer")
 		p := devicesim.NewPrinterSim(dir)
 		p.Log = log.With("device", "printer")
-		if err := p.Listen(c.printer); err != nil {
-			return nil, err
+		run := p.Run
+		if c.printer != "" {
+			if err := p.Listen(c.printer); err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(stdout, "printer: ESC/POS receipt printer on %s, receipts in %s\n", p.Addr(), dir)
+		} else {
+			run = func(ctx context.Context) error { <-ctx.Done(); return nil }
 		}
-		fmt.Fprintf(stdout, "printer: ESC/POS receipt printer on %s, receipts in %s\n", p.Addr(), dir)
+		closeSim := p.Close
+		var ptyCmds map[string]command
+		if c.printerPty != "" {
+			pp, err := p.ServePty(c.printerPty)
+			if err != nil {
+				p.Close()
+				return nil, err
+			}
+			fmt.Fprintf(stdout, "printer: serial ESC/POS receipt printer on %s, receipts in %s\n", pp.Path(), dir)
+			closeSim = func() error { return errors.Join(pp.Close(), p.Close()) }
+			plug := func(f func() error, st string) func() string {
+				return func() string {
+					if err := f(); err != nil {
+						return "printer: " + err.Error()
+					}
+					return "printer: " + st
+				}
+			}
+			ptyCmds = map[string]command{
+				"printer-unplug": {"serial printer cable pulled (pty gone)", plug(pp.Unplug, "unplugged")},
+				"printer-replug": {"serial printer plugged back in (new pty, same path)", plug(pp.Replug, "plugged in at "+pp.Path())},
+			}
+		}
 		set := func(f func(bool), on bool) func() string {
 			return func() string { f(on); return "printer: " + p.State().String() }
 		}
-		out = append(out, &device{
+		d := &device{
 			name:   "printer",
-			run:    p.Run,
-			close:  p.Close,
+			run:    run,
+			close:  closeSim,
 			status: func() string { return fmt.Sprintf("printer: %s, %d receipts", p.State(), len(p.Receipts())) },
 			commands: map[string]command{
 				"paper-out":     {"printer runs out of paper", set(p.SetPaperOut, true)},
@@ -106,7 +137,9 @@ func devices(c config, log *slog.Logger, stdout io.Writer) ([]*device, error) {
 				"drawer-open":   {"cash drawer sensor: open", set(p.SetDrawerOpen, true)},
 				"drawer-closed": {"cash drawer sensor: closed", set(p.SetDrawerOpen, false)},
 			},
-		})
+		}
+		maps.Copy(d.commands, ptyCmds)
+		out = append(out, d)
 	}
 	if c.zvt != "" {
 		z := devicesim.NewZVTSim()
