@@ -457,3 +457,61 @@ func (r *Register) CardEndOfDay(ctx context.Context, ov *Override, prompt func(s
 	}
 	return res, err
 }
+
+// ReverseCardTenders gives back the card payments of the open sale (the
+// customer changed their mind before the sale completed): each approved card
+// tender is reversed on the terminal by its receipt number, journaled as
+// reversed and removed from the sale. A reversal is safe to retry: adapters
+// report a payment the terminal had already reversed as an approved
+// reversal (PaymentTerminal.Reverse).
+func (r *Register) ReverseCardTenders(ctx context.Context, prompt func(string)) (Payment, error) {
+	term, pj := r.deps.PaymentTerminal, r.deps.Payments
+	if term == nil || pj == nil {
+		return Payment{}, ErrNoCardTerminal
+	}
+	lock := "reversal-" + newID()
+	r.mu.Lock()
+	if r.sale.PaymentLock != "" {
+		r.mu.Unlock()
+		return Payment{}, pos.ErrPaymentPending
+	}
+	var cards []pos.Tender
+	for _, t := range r.sale.Tenders {
+		if t.Kind == pos.TenderCard {
+			cards = append(cards, t)
+		}
+	}
+	r.sale.PaymentLock = lock
+	r.mu.Unlock()
+	defer r.unlockSale(lock)
+
+	for _, t := range cards {
+		if t.Amount < 0 || t.Reference == "" {
+			return Payment{}, pos.Errorf(pos.EConflict, "This card payment cannot be reversed here: refund it on the terminal.")
+		}
+		res, err := term.Reverse(ctx, t.Reference, prompt)
+		if err != nil {
+			r.deps.Log.Warn("card reversal", "receipt", t.Reference, "err", err)
+			return Payment{}, fmt.Errorf("%w: %w", pos.Errorf(pos.EUnavailable, "The card payment was not reversed. Try again: a reversal is never done twice."), err)
+		}
+		if !res.Approved {
+			return Payment{}, pos.Errorf(pos.EConflict, "The terminal did not reverse the card payment: %s", sentence(res.Message))
+		}
+		if p, err := pj.CardPaymentByTerminalRef(ctx, t.TerminalID, "", t.Reference); err == nil && p.State != CardReversed {
+			p.State, p.UpdatedAt = CardReversed, r.deps.Clock.Now()
+			if err := pj.SettleCardPayment(context.WithoutCancel(ctx), p); err != nil {
+				r.deps.Log.Error("card reversal not journaled", "payment", p.ID, "err", err)
+			}
+		}
+		r.deps.Log.Info("card reversed", "receipt", t.Reference, "amount", t.Amount)
+		r.mu.Lock()
+		for i, s := range r.sale.Tenders {
+			if s.Kind == pos.TenderCard && s.Reference == t.Reference && s.TerminalID == t.TerminalID {
+				r.sale.Tenders = append(r.sale.Tenders[:i], r.sale.Tenders[i+1:]...)
+				break
+			}
+		}
+		r.mu.Unlock()
+	}
+	return r.totals(), nil
+}

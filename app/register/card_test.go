@@ -20,6 +20,7 @@ type fakeTerminal struct {
 	authorize  func(CardRequest) (CardResult, error)
 	refund     func(CardRequest) (CardResult, error)
 	last       func() (CardResult, error)
+	reverse    func(receiptNo string) (CardResult, error)
 	aborted    int
 }
 
@@ -35,8 +36,11 @@ func (f *fakeTerminal) Refund(_ context.Context, req CardRequest, _ func(string)
 	return f.refund(req)
 }
 
-func (f *fakeTerminal) Reverse(context.Context, string, func(string)) (CardResult, error) {
-	return CardResult{}, errors.New("not used")
+func (f *fakeTerminal) Reverse(_ context.Context, receiptNo string, _ func(string)) (CardResult, error) {
+	if f.reverse == nil {
+		return CardResult{}, errors.New("not used")
+	}
+	return f.reverse(receiptNo)
 }
 
 func (f *fakeTerminal) Abort(context.Context) error {
@@ -456,5 +460,56 @@ func TestCardEndOfDay(t *testing.T) {
 	noEOD := New(testCfg, Deps{Catalog: newFakeCatalog(), Journal: &fakeJournal{}, PaymentTerminal: &fakeTerminal{}, Payments: newFakePayments()})
 	if _, err := noEOD.CardEndOfDay(ctx, nil, nil); pos.ErrorCode(err) != pos.EUnavailable {
 		t.Fatalf("no settler: %v", err)
+	}
+}
+
+func TestCancelPaymentKeepsCardTendersUntilReversed(t *testing.T) {
+	t.Parallel()
+	var reversed []string
+	fail := true
+	term := &fakeTerminal{
+		authorize: func(req CardRequest) (CardResult, error) {
+			res := approved
+			res.Amount = req.Amount
+			return res, nil
+		},
+		reverse: func(rn string) (CardResult, error) {
+			if fail {
+				fail = false
+				return CardResult{}, fmt.Errorf("link lost: %w", ErrOutcomeUnknown)
+			}
+			reversed = append(reversed, rn)
+			return CardResult{Approved: true, ResultCode: "00"}, nil
+		},
+	}
+	r, pay, _ := newCardRegister(t, term)
+	ctx := context.Background()
+	if _, err := r.TenderCard(ctx, 500, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.TenderCash(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	r.CancelPayment()
+	s, _ := r.Sale()
+	if len(s.Tenders) != 1 || s.Tenders[0].Kind != pos.TenderCard {
+		t.Fatalf("after cancel: %+v", s.Tenders)
+	}
+	// A failed reversal keeps the tender; the retry reverses it.
+	if _, err := r.ReverseCardTenders(ctx, nil); pos.ErrorCode(err) != pos.EUnavailable {
+		t.Fatalf("failed reversal: %v", err)
+	}
+	if s, _ := r.Sale(); len(s.Tenders) != 1 || s.PaymentLock != "" {
+		t.Fatalf("after failed reversal: %+v", s)
+	}
+	res, err := r.ReverseCardTenders(ctx, nil)
+	if err != nil || res.Totals.Due != 899 || len(reversed) != 1 || reversed[0] != "0042" {
+		t.Fatalf("reversal %+v %v %q", res, err, reversed)
+	}
+	if p := onlyPayment(t, pay); p.State != CardReversed {
+		t.Fatalf("journal %+v", p)
+	}
+	if _, err := r.Scan(ctx, "4000417025005"); err != nil {
+		t.Fatalf("the sale is open again: %v", err)
 	}
 }

@@ -205,7 +205,15 @@ func (r *Register) CancelPayment() {
 	if r.sale.PaymentLock != "" {
 		return // a card payment must be settled first (card.go)
 	}
+	// Charged card tenders stay until ReverseCardTenders pays them back.
+	var cards []pos.Tender
+	for _, t := range r.sale.Tenders {
+		if t.Kind == pos.TenderCard {
+			cards = append(cards, t)
+		}
+	}
 	r.sale.RemoveTenders()
+	r.sale.Tenders = cards
 }
 
 // Payment is the outcome of a tender: the totals after it, and the completed

@@ -540,18 +540,22 @@ func (z *zvtConn) reversal(receipt int) bool {
 	s.mu.Lock()
 	var orig *ZVTTransaction
 	for i := range s.history {
-		if h := &s.history[i]; h.Receipt == receipt && h.Approved && !h.Reversed && h.Kind == "payment" {
+		if h := &s.history[i]; h.Receipt == receipt && h.Approved && h.Kind == "payment" {
 			orig = h
 		}
 	}
 	var amount int64
-	if orig != nil {
+	already := orig != nil && orig.Reversed
+	if orig != nil && !already {
 		orig.Reversed = true
 		amount = orig.Amount
 		s.batch -= amount
 	}
 	s.mu.Unlock()
-	if orig == nil {
+	switch {
+	case already:
+		return z.send(0x06, 0x1E, []byte{0xB4}) // already reversed
+	case orig == nil:
 		return z.send(0x06, 0x1E, []byte{0xB5}) // reversal not possible
 	}
 	t := s.book("reversal", amount, 0)

@@ -483,3 +483,34 @@ func TestNoPANAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// The customer paid part by card, then changes their mind: the card tender
+// survives CancelPayment and is reversed on the terminal, once.
+func TestStackReverseCardTender(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	due := s.sell(t)
+	sale, _ := s.r.Sale()
+	if pay, err := s.r.TenderCard(ctx, 100, nil); err != nil || pay.Totals.Due != due-100 {
+		t.Fatalf("partial card: %+v %v", pay, err)
+	}
+	s.r.CancelPayment()
+	if cur, _ := s.r.Sale(); len(cur.Tenders) != 1 {
+		t.Fatalf("card tender dropped by CancelPayment: %+v", cur.Tenders)
+	}
+	pay, err := s.r.ReverseCardTenders(ctx, nil)
+	if err != nil || pay.Totals.Due != due {
+		t.Fatalf("reverse: %+v %v", pay, err)
+	}
+	if p := s.onlyPayment(t, sale.ID); p.State != register.CardReversed {
+		t.Fatalf("payment %+v", p)
+	}
+	h := s.sim.History()
+	if len(h) != 2 || h[1].Kind != "reversal" || h[1].Amount != 100 || !h[0].Reversed {
+		t.Fatalf("terminal history %+v", h)
+	}
+	if pay, err := s.r.TenderCash(ctx, due); err != nil || pay.Completed == nil {
+		t.Fatalf("cash: %v", err)
+	}
+}

@@ -365,8 +365,16 @@ func (t *Terminal) Reverse(ctx context.Context, receiptNo string, prompt func(st
 	if err != nil {
 		return register.CardResult{}, err
 	}
-	return t.cardResult(res, 0), nil
+	out := t.cardResult(res, 0)
+	if res.aborted && res.abortCode == resultAlreadyReversed {
+		out.Approved = true // the money is back already: a retried reversal is done
+	}
+	return out, nil
 }
+
+// resultAlreadyReversed is the result code of a second reversal of the same
+// payment (PA00P015 ch. 10: B4 "already reversed").
+const resultAlreadyReversed = 0xB4
 
 // Abort asks the terminal to stop the running transaction (06 B0); the
 // transaction then ends with the terminal's 06 1E. With none running it

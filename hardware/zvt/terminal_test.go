@@ -233,8 +233,11 @@ func TestRefundReversalEndOfDay(t *testing.T) {
 	if err != nil || !rv.Approved || rv.Amount != 1000 {
 		t.Fatalf("reversal %+v %v", rv, err)
 	}
-	if rv, err := term.Reverse(ctx, a.ReceiptNo, nil); err != nil || rv.Approved || rv.ResultCode != "B5" {
-		t.Fatalf("second reversal %+v %v", rv, err)
+	if rv, err := term.Reverse(ctx, a.ReceiptNo, nil); err != nil || !rv.Approved || rv.ResultCode != "B4" {
+		t.Fatalf("second reversal (already reversed: done) %+v %v", rv, err)
+	}
+	if rv, err := term.Reverse(ctx, "9999", nil); err != nil || rv.Approved || rv.ResultCode != "B5" {
+		t.Fatalf("reversal of an unknown receipt %+v %v", rv, err)
 	}
 	s, err := term.EndOfDay(ctx, nil)
 	if err != nil || s.Total != 2000-300 {
@@ -243,7 +246,7 @@ func TestRefundReversalEndOfDay(t *testing.T) {
 	if len(s.ReceiptLines) != 4 || s.ReceiptLines[0] != "KASSENSCHNITT" || !strings.HasPrefix(s.ReceiptLines[2], "Summe EUR 17,00") {
 		t.Fatalf("end of day text %q", s.ReceiptLines)
 	}
-	want := []string{"06 00", "06 01", "06 00", "06 01", "06 00", "06 31", "06 00", "06 30", "06 00", "06 30", "06 00", "06 50"}
+	want := []string{"06 00", "06 01", "06 00", "06 01", "06 00", "06 31", "06 00", "06 30", "06 00", "06 30", "06 00", "06 30", "06 00", "06 50"}
 	if got := sim.Requests(); !slices.Equal(got, want) {
 		t.Fatalf("requests %q", got)
 	}
