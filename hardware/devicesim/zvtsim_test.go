@@ -1,6 +1,7 @@
 package devicesim
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/hex"
@@ -153,4 +154,23 @@ func TestParseZVTMode(t *testing.T) {
 	if _, ok := ParseZVTMode("bogus"); ok {
 		t.Error("bogus mode parsed")
 	}
+}
+
+// FuzzZVTSimRequest feeds arbitrary ECR bytes to the simulated terminal's
+// parser and command handling: it must neither panic nor hang.
+func FuzzZVTSimRequest(f *testing.F) {
+	f.Add(hx("06 01 0A 04 00 00 00 00 08 99 49 09 78"))
+	f.Add(hx("06 30 06 00 00 00 87 00 42"))
+	f.Add(hx("06 D3 FF 03 00 01 02 03"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := bufio.NewReader(bytes.NewReader(b))
+		for {
+			m, err := readZVTMsg(r)
+			if err != nil {
+				return
+			}
+			amountOf(m.data, 0)
+			amountOf(m.data, 3)
+		}
+	})
 }
