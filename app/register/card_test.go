@@ -513,3 +513,27 @@ func TestCancelPaymentKeepsCardTendersUntilReversed(t *testing.T) {
 		t.Fatalf("the sale is open again: %v", err)
 	}
 }
+
+// A payment left in intent by a crash belongs to a sale that is gone: a
+// manager records the decision; the open sale is not touched.
+func TestResolveOrphanedIntentAfterRestart(t *testing.T) {
+	t.Parallel()
+	r, pay, _ := newCardRegister(t, &fakeTerminal{})
+	ctx := context.Background()
+	pay.rows["old"] = CardPayment{ID: "old", SaleID: "gone", Kind: CardSale, Amount: 450, State: CardIntent}
+	ps, err := r.UnsettledCardPayments(ctx)
+	if err != nil || len(ps) != 1 || ps[0].ID != "old" {
+		t.Fatalf("unsettled %+v %v", ps, err)
+	}
+	r.SetEmployee(Employee{ID: "m1", Name: "Maria", Role: RoleManager})
+	res, err := r.ResolveCardPayment(ctx, "old", true, nil)
+	if err != nil || res.Completed != nil || res.Totals.Due != 899 {
+		t.Fatalf("resolve %+v %v", res, err)
+	}
+	if p, _ := pay.CardPayment(ctx, "old"); p.State != CardManagerResolved || !p.Charged {
+		t.Fatalf("journal %+v", p)
+	}
+	if s, _ := r.Sale(); len(s.Tenders) != 0 || s.PaymentLock != "" {
+		t.Fatalf("open sale touched: %+v", s)
+	}
+}
