@@ -69,6 +69,10 @@ func (l *link) read() {
 			continue
 		}
 		ev, err := readSerial(br)
+		if errors.Is(err, errFrame) {
+			l.writeRaw([]byte{tNAK}) // line noise inside a frame: ask for it again
+			continue
+		}
 		if err != nil {
 			l.deliver(inMsg{err: err})
 			return

@@ -94,6 +94,19 @@ func TestSerialNAKAndResend(t *testing.T) {
 		t.Fatalf("the NAKed frame was delivered too: %v", err)
 	}
 
+	// Noise inside a frame (DLE followed by neither DLE nor ETX) is NAKed too.
+	go peer.Write([]byte{dle, stx, 0x04, dle, 0x41})
+	if got := peerRead(t, peer, 1); got[0] != tNAK {
+		t.Fatalf("answer to a broken frame: % X", got)
+	}
+	go peer.Write(good)
+	if got := peerRead(t, peer, 1); got[0] != tACK {
+		t.Fatalf("answer to the repeated frame: % X", got)
+	}
+	if a, err := l.recv(context.Background(), time.Second); err != nil || a.cmd() != msgIntermediate {
+		t.Fatalf("after noise: %v %v", a, err)
+	}
+
 	// A frame never acknowledged fails after three tries.
 	go func() { sent <- l.send(cmd) }()
 	for range 3 {
