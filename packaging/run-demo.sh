@@ -6,7 +6,10 @@ DATA=${DATA:-$PWD/till-data}
 BIN=${BIN:-bin}
 HO_ADDR=${HO_ADDR:-127.0.0.1:8080}
 PRINTER_ADDR=${PRINTER_ADDR:-127.0.0.1:9100}
-mkdir -p "$DATA/headoffice" "$DATA/register" "$DATA/devicesim"
+ZVT_ADDR=${ZVT_ADDR:-127.0.0.1:20007}
+DEV="$DATA/dev"         # the simulated serial devices' ports (pty symlinks)
+CMDS="$DATA/devicesim.cmd" # echo commands here: scan CODE, weight KG, paper-out, drawer-closed ...
+mkdir -p "$DATA/headoffice" "$DATA/register" "$DATA/devicesim" "$DEV"
 
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   cat >&2 <<MSG
@@ -28,12 +31,32 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-"$BIN/headoffice" -addr "$HO_ADDR" -data "$DATA/headoffice" 2> >(sed 's/^/[headoffice] /' >&2) &
+"$BIN/headoffice" -addr "$HO_ADDR" -data "$DATA/headoffice" 2> >(sed -u 's/^/[headoffice] /' >&2) &
 pids+=($!)
-# devicesim reads fault commands on stdin; keep it open but idle here.
-tail -f /dev/null | "$BIN/devicesim" -printer "$PRINTER_ADDR" -out "$DATA/devicesim" 2>&1 | sed 's/^/[devicesim] /' &
+# devicesim reads commands (scans, weights, faults) on stdin: here from a
+# FIFO opened read-write, so it never sees EOF and anyone can write to it.
+[ -p "$CMDS" ] || { rm -f "$CMDS"; mkfifo "$CMDS"; }
+"$BIN/devicesim" -printer "$PRINTER_ADDR" -zvt "$ZVT_ADDR" -scanner "$DEV/scanner" -display "$DEV/display" \
+  -scale "$DEV/scale" -out "$DATA/devicesim" <>"$CMDS" > >(sed -u 's/^/[devicesim] /') 2>&1 &
 pids+=($!)
-sleep 0.5
+for _ in $(seq 50); do [ -e "$DEV/scale" ] && break; sleep 0.1; done
+echo "weight 0.742" >"$CMDS" # something on the scale for the weighed quick keys
+
+# The register's devices, generated on every run (for your own devices
+# write a file like docs/DEVICES.md's and run bin/register -config FILE).
+cat >"$DATA/register.json" <<JSON
+{
+  "devices": [
+    {"name": "printer", "kind": "printer", "transport": "tcp", "address": "$PRINTER_ADDR",
+     "options": {"profile": "80mm", "drawer": "wait", "pin": "2"}},
+    {"name": "scanner", "kind": "scanner", "transport": "serial", "address": "$DEV/scanner", "options": {"suffix": "CR"}},
+    {"name": "display", "kind": "display", "transport": "serial", "address": "$DEV/display"},
+    {"name": "scale", "kind": "scale", "transport": "serial", "address": "$DEV/scale", "options": {"mode": "9600 7E1"}},
+    {"name": "terminal", "kind": "terminal", "transport": "tcp", "address": "$ZVT_ADDR"}
+  ],
+  "device_poll": "2s"
+}
+JSON
 # Enroll the demo register once (loopback: plain HTTP). The head office
 # prints a one-time code; the register keeps its key and token in its data.
 if [ ! -f "$DATA/register/enrollment.json" ]; then
@@ -48,9 +71,16 @@ if [ ! -f "$DATA/register/enrollment.json" ]; then
 fi
 cat <<MSG
 make run: data in $DATA
-  head office  http://$HO_ADDR/        (database $DATA/headoffice)
-  printer sim  $PRINTER_ADDR           (receipts in $DATA/devicesim)
-  register     database $DATA/register/register.db
+  head office    http://$HO_ADDR/  (database in $DATA/headoffice)
+  printer        tcp $PRINTER_ADDR  (ESC/POS simulator, receipts in $DATA/devicesim/printer, drawer on pin 2)
+  card terminal  tcp $ZVT_ADDR  (ZVT simulator, approves)
+  scanner        $DEV/scanner  (serial 9600 8N1, CR)
+  pole display   $DEV/display  (serial 9600 8N1)
+  scale          $DEV/scale  (serial 9600 7E1, 0.742 kg on it)
+  register       database in $DATA/register, devices in $DATA/register.json
+Simulator commands (help lists them all), e.g.:
+  echo "scan 4002609718733" > $CMDS
+  weight 1.250 | motion | stable | drawer-closed | paper-out | paper-ok | zvt decline | status
 Ctrl-C stops everything.
 MSG
-"$BIN/register" -data "$DATA/register" -printer "$PRINTER_ADDR" -headoffice "http://$HO_ADDR" "$@"
+"$BIN/register" -config "$DATA/register.json" -data "$DATA/register" -headoffice "http://$HO_ADDR" "$@"

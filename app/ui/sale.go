@@ -187,7 +187,7 @@ func (s *saleScreen) onQuickKey(p pos.Product) {
 // else (or when the scale cannot weigh, with its reason) by the keypad.
 func (s *saleScreen) weigh(p pos.Product) {
 	if !s.u.reg.HasScale() {
-		s.askWeight(p)
+		s.askWeight(p, "")
 		return
 	}
 	var idx int
@@ -197,8 +197,7 @@ func (s *saleScreen) weigh(p pos.Product) {
 	}, func() {
 		if err != nil {
 			s.u.log.Warn("scale", "err", err)
-			s.askWeight(p)
-			s.u.warn(pos.ErrorMessage(err))
+			s.askWeight(p, pos.ErrorMessage(err))
 			return
 		}
 		s.selected = idx
@@ -225,15 +224,19 @@ func (s *saleScreen) add(productID string, qty pos.Qty) {
 	})
 }
 
-// askWeight asks for the weight in kg until the scale driver does it.
-func (s *saleScreen) askWeight(p pos.Product) {
+// askWeight asks for the weight in kg on the keypad; why (the scale's
+// message, when it could not weigh) replaces the dialog's hint.
+func (s *saleScreen) askWeight(p pos.Product, why string) {
 	dec := s.decimalSep()
 	parse := func(buf string) (pos.Qty, bool) {
 		q, err := pos.ParseAmount(buf, 3)
 		return pos.Qty(q), err == nil && q > 0 && pos.Qty(q) <= pos.MaxQty
 	}
-	s.dialog = newEntryDialog(s.u.win.Canvas(), p.Name,
-		lang.L("Weight in kg at {{.Price}} /kg", map[string]any{"Price": s.u.money(p.Price)}), dec, lang.L("Add"), 8,
+	hint := lang.L("Weight in kg at {{.Price}} /kg", map[string]any{"Price": s.u.money(p.Price)})
+	if why != "" {
+		hint = why
+	}
+	s.dialog = newEntryDialog(s.u.win.Canvas(), p.Name, hint, dec, lang.L("Add"), 8,
 		func(buf string) string {
 			if buf == "" {
 				return "0" + dec + "000 kg"

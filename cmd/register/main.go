@@ -162,8 +162,8 @@ func run(args []string, log *slog.Logger) error {
 	if syncer != nil {
 		g.Go(func() error { return syncer.Run(gctx) })
 	}
-	g.Go(func() error { <-gctx.Done(); a.Quit(); return nil })
-	log.Info("register started", "register", cfg.Register.Code, "data", cfg.DataDir, "printer", cfg.Printer.Address, "headoffice", cfg.HeadOffice.URL)
+	g.Go(func() error { <-gctx.Done(); fyne.Do(a.Quit); return nil }) // Quit belongs on the UI goroutine
+	log.Info("register started", "register", cfg.Register.Code, "data", cfg.DataDir, "devices", len(deviceConfigs(cfg)), "headoffice", cfg.HeadOffice.URL)
 	u.Window().ShowAndRun()
 	stop()
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
