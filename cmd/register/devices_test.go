@@ -30,7 +30,7 @@ const devicesExample = `{
     {"name": "printer", "kind": "printer", "transport": "usb", "address": "04b8:0202",
      "options": {"profile": "80mm", "drawer": "warn", "pin": "2"}},
     {"name": "scanner", "kind": "scanner", "transport": "serial",
-     "address": "/dev/serial/by-id/usb-Honeywell_Imaging___Mobility_1900-if00", "options": {"mode": "9600 8N1"}},
+     "address": "/dev/serial/by-id/usb-Honeywell_Imaging___Mobility_1900-if00", "options": {"mode": "9600 8N1", "suffix": "CR"}},
     {"name": "terminal", "kind": "terminal", "transport": "tcp", "address": "192.168.1.60:20007"}
   ],
   "device_poll": "2s"
@@ -59,6 +59,35 @@ func TestConfigDevicesExample(t *testing.T) {
 	m.Report("terminal", devices.ErrTerminalUnreachable)
 	if got := withDevices(m, func() string { return "Head office: all sales sent" })(); got != "Card terminal not answering   ·   Head office: all sales sent" {
 		t.Fatalf("status %q", got)
+	}
+}
+
+// The examples in README.md ("Real devices") and docs/DEVICES.md are this
+// one, so what an owner copies loads and wires.
+func TestConfigDocsShowTheExample(t *testing.T) {
+	for _, doc := range []string{"../../README.md", "../../docs/DEVICES.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "```json\n"+devicesExample+"\n```") {
+			t.Errorf("%s does not show the devices example of devices_test.go", doc)
+		}
+	}
+	cfg, err := loadConfig([]string{"-config", writeConfig(t, devicesExample)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m, watches, err := newDeviceManager(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPeripherals(m, watches, cfg, log)
+	var deps register.Deps
+	wirePeripherals(p, cfg, nil, &deps, log)
+	if len(p.scanners) != 1 || deps.PaymentTerminal == nil || drawerPolicy(cfg) != devices.DrawerWarn {
+		t.Fatalf("scanners %d, terminal %v, drawer %q", len(p.scanners), deps.PaymentTerminal, drawerPolicy(cfg))
 	}
 }
 
