@@ -234,7 +234,10 @@ func (s *saleScreen) askWeight(p pos.Product, why string) {
 	}
 	hint := lang.L("Weight in kg at {{.Price}} /kg", map[string]any{"Price": s.u.money(p.Price)})
 	if why != "" {
-		hint = why
+		// The hint is one line: the scale's first sentence ("Scale: weight
+		// not stable."); the keypad itself says what to do next.
+		hint, _, _ = strings.Cut(why, ". ")
+		hint = strings.TrimSuffix(hint, ".") + "."
 	}
 	s.dialog = newEntryDialog(s.u.win.Canvas(), p.Name, hint, dec, lang.L("Add"), 8,
 		func(buf string) string {
