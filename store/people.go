@@ -88,6 +88,17 @@ func (db *DB) pinCost() pinParams {
 	return db.pinParams
 }
 
+// UseCheapPINHashes makes the PIN hashes written from now on (demo seed,
+// imports) cost almost nothing to check, so tests in other packages that log
+// in and approve overrides run in milliseconds. Never in a register: the
+// stored hash keeps its cost, and TestPINHashTakesTensOfMilliseconds guards
+// the production parameters.
+func (db *DB) UseCheapPINHashes() {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.pinParams = pinParams{Time: 1, Memory: 64, Threads: 1}
+}
+
 // SetClock sets the clock the lockout uses (tests move it); nil is the wall clock.
 func (db *DB) SetClock(c register.Clock) {
 	db.mu.Lock()

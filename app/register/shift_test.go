@@ -64,6 +64,7 @@ func openShop(t *testing.T, path string, clock *tickClock) *shop {
 	t.Cleanup(func() { db.Close() })
 	db.SetRegisterID("reg-1")
 	db.SetClock(clock)
+	db.UseCheapPINHashes() // production cost: store's TestPINHashTakesTensOfMilliseconds
 	if err := db.SeedDemoIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
