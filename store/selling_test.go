@@ -196,6 +196,9 @@ func TestBlindReturnNeedsPermission(t *testing.T) {
 func TestVoidOnceAndSurvivesRestart(t *testing.T) {
 	rig := newSellingRig(t)
 	ctx := context.Background()
+	if _, err := rig.reg.StartShift(ctx, nil); err != nil { // a sale is voided only in its shift
+		t.Fatal(err)
+	}
 	rig.scan(kaese, creme)
 	if _, err := rig.reg.TenderCash(ctx, 500); err != nil {
 		t.Fatal(err)

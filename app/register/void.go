@@ -9,13 +9,14 @@ import (
 	"github.com/tillpos/till/app/pos"
 )
 
-// VoidSale cancels a completed sale of today with a compensating EntryVoid:
-// a record with every line, tender and total negated, referring to the
-// original. It needs ActionVoidSale, is refused for a sale voided or
+// VoidSale cancels a completed sale of the open shift with a compensating
+// EntryVoid: a record with every line, tender and total negated, referring
+// to the original. It needs ActionVoidSale, is refused for a sale voided or
 // returned before, and reverses card payments on the terminal first.
 //
-// "Same shift" is approximated by the same local business day until shifts
-// are on the register; a sale of an earlier day is returned instead.
+// A sale of an earlier shift (journaled before the open shift's opening
+// entry, or with no shift open) is returned instead: its money is already
+// counted in a Z report.
 func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Override) (pos.SaleRecord, error) {
 	l, err := r.lookup()
 	if err != nil {
@@ -41,10 +42,12 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 			return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Goods of receipt %s were returned already: return the rest instead.", rec.ReceiptNo)
 		}
 	}
-	now := r.deps.Clock.Now()
-	if !sameDay(rec.Completed, now) {
-		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Receipt %s is from an earlier day: take a return instead.", rec.ReceiptNo)
+	if _, open, ok, err := r.OpenShift(ctx); err != nil {
+		return pos.SaleRecord{}, err
+	} else if !ok || e.Seq < open.Seq {
+		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Receipt %s is from an earlier shift: take a return instead.", rec.ReceiptNo)
 	}
+	now := r.deps.Clock.Now()
 	if _, err := r.Authorize(ctx, ActionVoidSale, ov, "void "+rec.ReceiptNo+": "+reason); err != nil {
 		return pos.SaleRecord{}, err
 	}
@@ -82,12 +85,6 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 		f(entry)
 	}
 	return void, nil
-}
-
-func sameDay(a, b time.Time) bool {
-	ay, am, ad := a.Local().Date()
-	by, bm, bd := b.Local().Date()
-	return ay == by && am == bm && ad == bd
 }
 
 // negateRecord turns every figure of a record around, so a void sums with

@@ -152,6 +152,14 @@ func (h *harness) managerApproves() {
 	}
 }
 
+// startShift opens a shift with an empty float, behind the count screen.
+func (h *harness) startShift() {
+	h.t.Helper()
+	if _, err := h.reg.StartShift(context.Background(), nil); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 func (h *harness) key(k fyne.KeyName) {
 	h.u.Window().Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
 }
@@ -446,6 +454,7 @@ func TestReturnByScannedReceipt(t *testing.T) {
 
 func TestVoidLastSaleAndCancelOpenSale(t *testing.T) {
 	h := newSellingHarness(t, nil)
+	h.startShift() // a completed sale is voided only in its shift
 	h.scanProduct("gouda")
 	h.key(fyne.KeyF12) // Pay
 	h.onScreen(h.u.cash.content, "cash")
