@@ -85,7 +85,8 @@ func (s PrinterState) String() string {
 // cover open, offline) it discards job data, as a job sent to such a
 // printer may be lost.
 type PrinterSim struct {
-	dir string
+	tcpSim // Listen, Addr, Close
+	dir    string
 
 	// Columns is the paper width in characters for the text and PNG
 	// renderings (48 for 80 mm, 32 for 58 mm). Set before Run.
@@ -103,47 +104,14 @@ type PrinterSim struct {
 	dropped  int
 	saving   int           // receipts numbered but not yet announced
 	changed  chan struct{} // closed and replaced when a receipt arrives
-	ln       net.Listener
-	conn     io.Closer // the client being served (a TCP conn or a pty)
-	closed   bool
-	running  chan struct{} // closed when Run returns
 	fault    midJobFault   // see SetPaperOutAfter
 }
 
 // NewPrinterSim returns a printer that saves receipts in dir ("" saves
 // nothing). It does nothing until Listen and Run.
 func NewPrinterSim(dir string) *PrinterSim {
-	return &PrinterSim{dir: dir, Columns: 48, IdleTimeout: time.Minute, changed: make(chan struct{})}
-}
-
-// Listen opens the TCP listener ("" means DefaultPrinterAddr; port 0 picks
-// a free port, see Addr).
-func (s *PrinterSim) Listen(addr string) error {
-	if addr == "" {
-		addr = DefaultPrinterAddr
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("devicesim: printer listen: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		ln.Close()
-		return net.ErrClosed
-	}
-	s.ln = ln
-	return nil
-}
-
-// Addr is the listening address, "" before Listen.
-func (s *PrinterSim) Addr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln == nil {
-		return ""
-	}
-	return s.ln.Addr().String()
+	return &PrinterSim{tcpSim: newTCPSim("printer", DefaultPrinterAddr), dir: dir, Columns: 48,
+		IdleTimeout: time.Minute, changed: make(chan struct{})}
 }
 
 // Dir is where receipts are saved.
@@ -152,59 +120,25 @@ func (s *PrinterSim) Dir() string { return s.dir }
 // Run serves clients one at a time until ctx ends or Close is called. It
 // starts no goroutines of its own beyond a context watcher it stops.
 func (s *PrinterSim) Run(ctx context.Context) error {
-	s.mu.Lock()
-	ln := s.ln
-	if ln == nil || s.closed || s.running != nil {
-		s.mu.Unlock()
-		return errors.New("devicesim: printer Run needs Listen first and runs once")
+	ln, done, err := s.start(ctx)
+	if err != nil {
+		return err
 	}
-	running := make(chan struct{})
-	s.running = running
-	s.mu.Unlock()
-	defer close(running)
+	defer done()
 	if s.dir != "" {
 		if err := os.MkdirAll(s.dir, 0o755); err != nil {
 			return fmt.Errorf("devicesim: printer output: %w", err)
 		}
 	}
-	stop := context.AfterFunc(ctx, s.shutdown)
-	defer stop()
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
-			s.mu.Lock()
-			closed := s.closed
-			s.mu.Unlock()
-			if closed {
+			if s.isClosed() {
 				return nil
 			}
 			return fmt.Errorf("devicesim: printer accept: %w", err)
 		}
 		s.serve(conn)
-	}
-}
-
-// Close stops the listener and the current client and waits for Run.
-func (s *PrinterSim) Close() error {
-	s.shutdown()
-	s.mu.Lock()
-	running := s.running
-	s.mu.Unlock()
-	if running != nil {
-		<-running
-	}
-	return nil
-}
-
-func (s *PrinterSim) shutdown() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	if s.ln != nil {
-		s.ln.Close()
-	}
-	if s.conn != nil {
-		s.conn.Close()
 	}
 }
 
@@ -218,18 +152,11 @@ func (s *PrinterSim) log() *slog.Logger {
 // serve decodes one client's bytes until it closes, idles or the sim closes.
 // conn is a TCP connection or a pty master (serial printer, see ServePty).
 func (s *PrinterSim) serve(conn io.ReadWriteCloser) {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		conn.Close()
+	if !s.track(conn) {
 		return
 	}
-	s.conn = conn
-	s.mu.Unlock()
 	defer func() {
-		s.mu.Lock()
-		s.conn = nil
-		s.mu.Unlock()
+		s.untrack(conn)
 		conn.Close()
 	}()
 

@@ -3,7 +3,6 @@ package devicesim
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -87,113 +86,41 @@ type ZVTSim struct {
 	requests []string // every command received, "06 01" ...
 	batch    int64    // net total since the last end of day
 
-	ln      net.Listener
-	conns   map[net.Conn]struct{}
-	wg      sync.WaitGroup
-	closed  bool
-	running chan struct{}
+	tcpSim                // Listen, Addr, Close
+	wg     sync.WaitGroup // one per client being served
 }
 
 // NewZVTSim returns a terminal in approve mode.
 func NewZVTSim() *ZVTSim {
 	return &ZVTSim{TerminalID: "52500038", Password: "000000", SlowFor: 3 * time.Second, SlowStep: 500 * time.Millisecond,
-		AckWait: 5 * time.Second, conns: map[net.Conn]struct{}{}, trace: 41, receipt: 41}
-}
-
-// Listen opens the TCP listener ("" means DefaultZVTAddr; port 0 picks one).
-func (s *ZVTSim) Listen(addr string) error {
-	if addr == "" {
-		addr = DefaultZVTAddr
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("devicesim: zvt terminal: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ln = ln
-	return nil
-}
-
-// Addr is the listening address.
-func (s *ZVTSim) Addr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln == nil {
-		return ""
-	}
-	return s.ln.Addr().String()
+		AckWait: 5 * time.Second, tcpSim: newTCPSim("zvt", DefaultZVTAddr), trace: 41, receipt: 41}
 }
 
 // Run serves connections until ctx ends or Close is called.
 func (s *ZVTSim) Run(ctx context.Context) error {
-	s.mu.Lock()
-	ln := s.ln
-	if ln == nil || s.running != nil {
-		s.mu.Unlock()
-		return errors.New("devicesim: zvt Run needs Listen first and runs once")
+	ln, done, err := s.start(ctx)
+	if err != nil {
+		return err
 	}
-	s.running = make(chan struct{})
-	s.mu.Unlock()
-	defer close(s.running)
-	stop := context.AfterFunc(ctx, func() { s.shutdown() })
-	defer stop()
+	defer done()
 	for {
 		c, err := ln.Accept()
 		if err != nil {
+			// Whatever failed the accept, the terminal stops: hang up the
+			// clients and wait for them.
 			s.shutdown()
 			s.wg.Wait()
-			if ctx.Err() != nil || s.isClosed() {
-				return nil
-			}
-			return err
+			return nil
 		}
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			c.Close()
+		if !s.track(c) {
 			continue
 		}
-		s.conns[c] = struct{}{}
-		s.mu.Unlock()
 		s.wg.Go(func() {
 			s.serve(c)
-			s.mu.Lock()
-			delete(s.conns, c)
-			s.mu.Unlock()
+			s.untrack(c)
 			c.Close()
 		})
 	}
-}
-
-func (s *ZVTSim) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
-
-func (s *ZVTSim) shutdown() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	if s.ln != nil {
-		s.ln.Close()
-	}
-	for c := range s.conns {
-		c.Close()
-	}
-}
-
-// Close stops the terminal and waits for Run to return.
-func (s *ZVTSim) Close() error {
-	s.shutdown()
-	s.mu.Lock()
-	running := s.running
-	s.mu.Unlock()
-	if running != nil {
-		<-running
-	}
-	return nil
 }
 
 // SetMode sets how the next requests are answered.
