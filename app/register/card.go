@@ -247,6 +247,14 @@ func (r *Register) cardTransaction(ctx context.Context, kind CardKind, amount in
 	res = sanitizeResult(res)
 	switch {
 	case err == nil && res.Approved:
+		r.deps.Metrics.CardOutcome(CardOutcomeApproved)
+	case err == nil:
+		r.deps.Metrics.CardOutcome(CardOutcomeDeclined)
+	default:
+		r.deps.Metrics.CardOutcome(CardOutcomeError)
+	}
+	switch {
+	case err == nil && res.Approved:
 		return r.approveCard(ctx, p, res, CardApproved)
 	case err == nil:
 		return r.declineCard(ctx, p, res, "")

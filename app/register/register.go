@@ -63,6 +63,9 @@ type Deps struct {
 	// products sold by weight (scale.go). Either may be nil.
 	Display CustomerDisplay
 	Scale   Scale
+	// Metrics counts card outcomes, print failures and scan-to-line
+	// latency for the heartbeat (metrics.go); nil records nothing.
+	Metrics Metrics
 }
 
 // Register runs one till: the open sale and what happens to it. Its methods
@@ -96,6 +99,9 @@ func New(cfg Config, deps Deps) *Register {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
+	if deps.Metrics == nil {
+		deps.Metrics = noMetrics{}
+	}
 	if cfg.TaxMode == "" {
 		cfg.TaxMode = pos.TaxInclusive
 	}
@@ -103,6 +109,7 @@ func New(cfg Config, deps Deps) *Register {
 		cfg.Locale = "en"
 	}
 	r := &Register{cfg: cfg, deps: deps, spool: NewSpooler(deps.Printer, deps.Log).WithQueue(deps.PrintQueue)}
+	r.spool.metrics = deps.Metrics
 	r.sale = r.newSale()
 	r.display = newDisplayFeed(deps.Display, deps.Log, cfg)
 	return r
@@ -157,7 +164,12 @@ func (r *Register) snapshotLocked() (pos.Sale, pos.Totals) {
 
 // Scan adds one of the product with this barcode and returns the line index.
 func (r *Register) Scan(ctx context.Context, code string) (int, error) {
-	return r.scanParsed(ctx, code) // scan.go
+	start := time.Now()               // monotonic: a latency, not a time of day
+	i, err := r.scanParsed(ctx, code) // scan.go
+	if err == nil {
+		r.deps.Metrics.ScanToLine(time.Since(start))
+	}
+	return i, err
 }
 
 // AddProduct adds qty (thousandths) of a product by id, e.g. from a quick key

@@ -97,6 +97,7 @@ type Spooler struct {
 	lastErr  error
 	printed  int
 	onChange []func(SpoolStatus)
+	metrics  Metrics // nil: none (set by New)
 }
 
 // SpoolStatus is what the status strip shows about printing.
@@ -323,6 +324,9 @@ func (s *Spooler) drain(ctx context.Context) {
 		}
 		err := s.printer.Print(ctx, j.PrintDoc())
 		if err != nil {
+			if s.metrics != nil {
+				s.metrics.PrintFailed()
+			}
 			s.fail(j, err, !errors.Is(err, ErrNothingPrinted))
 			return
 		}

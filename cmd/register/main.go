@@ -140,6 +140,7 @@ func run(args []string, log *slog.Logger) error {
 	if syncing {
 		metrics := wireSyncHealth(&sc, cfg.Store.ID, db, mgr) // catalog pull, heartbeat (synchealth.go)
 		deps.Journal = timedJournal{DB: db, m: metrics}
+		deps.Metrics = metrics // card outcomes, print failures, scan-to-line
 		syncer = syncclient.New(sc, db)
 		deps.OnCommitted = func(e pos.Entry) { drawer.committed(e); syncer.Kick() }
 	}

@@ -49,6 +49,9 @@ type timedJournal struct {
 
 var _ register.Journal = timedJournal{}
 
+// The heartbeat's recorder is the register's Metrics port as it is.
+var _ register.Metrics = (*syncclient.Metrics)(nil)
+
 // Append implements register.Journal.
 func (j timedJournal) Append(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload) (pos.Entry, error) {
 	start := time.Now()

@@ -68,6 +68,24 @@ func (m *Metrics) PrintFailed() {
 	}
 }
 
+// CardOutcome counts a card terminal's answer by the register's outcome
+// name (register.CardOutcome*): "approved", "declined", anything else is an
+// error. With PrintFailed and ScanToLine it makes *Metrics the register's
+// Metrics port.
+func (m *Metrics) CardOutcome(kind string) {
+	switch kind {
+	case "approved":
+		m.CardApproved()
+	case "declined":
+		m.CardDeclined()
+	default:
+		m.CardError()
+	}
+}
+
+// ScanToLine is ObserveScanToLine under the register's port's name.
+func (m *Metrics) ScanToLine(d time.Duration) { m.ObserveScanToLine(d) }
+
 // ObserveScanToLine records the time from a scan to its line on screen.
 func (m *Metrics) ObserveScanToLine(d time.Duration) {
 	if m != nil {

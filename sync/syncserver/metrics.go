@@ -32,6 +32,9 @@ type metrics struct {
 	regSales *prometheus.CounterVec // register, outcome; only from register reports
 	// register; completed/(completed+failed) from register reports
 	salesRatio *prometheus.GaugeVec
+	regCards   *prometheus.CounterVec // register, outcome; only from register reports
+	regPrints  *prometheus.CounterVec // register; failed print attempts reported
+	regLatency *prometheus.GaugeVec   // register, latency, quantile; from register reports
 	mu         sync.Mutex
 	accepted   map[string]float64 // register → stored + duplicate
 	rejected   map[string]float64
@@ -92,7 +95,20 @@ func newMetrics(now func() time.Time) *metrics {
 		Name: "till_register_sales_success_ratio",
 		Help: "Transaction success rate as the register reports it: sales completed / (completed + failed) since it started.",
 	}, []string{"register"})
+	m.regCards = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "till_register_card_payments_reported_total",
+		Help: "Card terminal answers the registers report in their heartbeats, by outcome: approved, declined, error.",
+	}, []string{"register", "outcome"})
+	m.regPrints = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "till_register_print_failures_reported_total",
+		Help: "Failed print attempts the registers report in their heartbeats.",
+	}, []string{"register"})
+	m.regLatency = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "till_register_latency_seconds",
+		Help: "Latency quantiles over the register's recent samples, as last reported: scan_to_line (scan to line in the sale), commit (sale journal commit).",
+	}, []string{"register", "latency", "quantile"})
 	m.reg.MustRegister(m.entries, m.perReg, m.batches, m.latency, m.lastSeen, m.regRatio, m.backlog, m.oldest, m.regSales, m.salesRatio,
+		m.regCards, m.regPrints, m.regLatency,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "till_ingest_success_ratio",
 			Help: "Transaction success rate: share of all entries received since start that were accepted (1 when none were received).",
@@ -165,8 +181,15 @@ func (m *metrics) recordHealth(h hqstore.RegisterHealth) {
 	prev := m.counters[rid]
 	m.counters[rid] = h.Counters
 	m.mu.Unlock()
-	for name, outcome := range map[string]string{syncproto.CounterSalesCompleted: "completed", syncproto.CounterSalesFailed: "failed"} {
-		c := m.regSales.WithLabelValues(rid, outcome) // present at 0 once the register reports
+	reported := map[string]prometheus.Counter{ // present at 0 once the register reports
+		syncproto.CounterSalesCompleted: m.regSales.WithLabelValues(rid, "completed"),
+		syncproto.CounterSalesFailed:    m.regSales.WithLabelValues(rid, "failed"),
+		syncproto.CounterCardApproved:   m.regCards.WithLabelValues(rid, "approved"),
+		syncproto.CounterCardDeclined:   m.regCards.WithLabelValues(rid, "declined"),
+		syncproto.CounterCardErrors:     m.regCards.WithLabelValues(rid, "error"),
+		syncproto.CounterPrintFailures:  m.regPrints.WithLabelValues(rid),
+	}
+	for name, c := range reported {
 		now, before := h.Counters[name], prev[name]
 		switch {
 		case now > before:
@@ -178,6 +201,10 @@ func (m *metrics) recordHealth(h hqstore.RegisterHealth) {
 	completed, failed := h.Counters[syncproto.CounterSalesCompleted], h.Counters[syncproto.CounterSalesFailed]
 	if completed+failed > 0 {
 		m.salesRatio.WithLabelValues(rid).Set(float64(completed) / float64(completed+failed))
+	}
+	for name, l := range h.Latencies {
+		m.regLatency.WithLabelValues(rid, name, "0.5").Set(l.P50.Seconds())
+		m.regLatency.WithLabelValues(rid, name, "0.99").Set(l.P99.Seconds())
 	}
 }
 
