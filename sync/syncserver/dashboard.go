@@ -73,6 +73,9 @@ type healthRow struct {
 	ChainBroken      bool
 	Reported         string // when the last heartbeat came; "" never
 	SalesFailed      int64
+	Cards            string // card answers as reported, "" none
+	PrintFailures    int64
+	ScanToLine       string // "p50 3 ms · p99 9 ms", "" none
 	SyncProblem      string
 	Enrolled, Pushed bool
 }
@@ -263,6 +266,7 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 				h.SalesFailed = failed
 			}
 			h.SyncProblem = hh.SyncProblem
+			h.Cards, h.PrintFailures, h.ScanToLine = tillFigures(hh)
 		}
 		if h.Online {
 			d.Online++
@@ -272,6 +276,30 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 	}
 	d.All = len(d.Registers)
 	return d, nil
+}
+
+// tillFigures are the card, printer and scanner numbers of a heartbeat.
+func tillFigures(h hqstore.RegisterHealth) (cards string, printFailures int64, scan string) {
+	ok, declined, errs := h.Counters[syncproto.CounterCardApproved], h.Counters[syncproto.CounterCardDeclined], h.Counters[syncproto.CounterCardErrors]
+	if ok+declined+errs > 0 {
+		cards = fmt.Sprintf("%d ok · %d declined · %d error", ok, declined, errs)
+		if errs != 1 {
+			cards += "s"
+		}
+	}
+	if l, found := h.Latencies[syncproto.LatencyScanToLine]; found && l.Count > 0 {
+		scan = "p50 " + millis(l.P50) + ", p99 " + millis(l.P99)
+	}
+	return cards, h.Counters[syncproto.CounterPrintFailures], scan
+}
+
+// millis shows a latency in milliseconds, one decimal below 10 ms.
+func millis(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	if ms < 10 {
+		return strconv.FormatFloat(ms, 'f', 1, 64) + " ms"
+	}
+	return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
 }
 
 func amounts(m map[string]int64) []hqstore.Amount {

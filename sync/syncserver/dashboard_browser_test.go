@@ -78,6 +78,9 @@ func TestDashboardInChromium(t *testing.T) {
 	bars := must(chromedp.Run(ctx, chromedp.Evaluate[string](`String(document.querySelectorAll("#hourly-chart rect").length)`)))
 	berRow := must(chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`tr[data-register="ber-1"]`))))
 	hamRow := must(chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`tr[data-register="ham-1"]`))))
+	// The registers table fits its card at 1280 px: nothing clipped or
+	// hidden behind a scroll bar.
+	overflow := must(chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const w = document.querySelector("#registers").parentElement; return String(w.scrollWidth - w.clientWidth) })()`)))
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +104,9 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	if !strings.Contains(hamRow, "1 rejected") || !strings.Contains(hamRow, "not reported") {
 		t.Errorf("ham-1 row %q: want the rejection flagged and unreported health", hamRow)
+	}
+	if overflow != "0" {
+		t.Errorf("registers table is %s px wider than its card at 1280 px", overflow)
 	}
 	if len(png) < 10_000 {
 		t.Errorf("screenshot is only %d bytes", len(png))

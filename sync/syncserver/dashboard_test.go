@@ -104,8 +104,10 @@ func newDemoHeadOffice(t *testing.T) *demoHeadOffice {
 	e.Payload = []byte(`{"sale_id":"x","store_id":"S-HAM","currency":"EUR","totals":{"gross":1}}`)
 	pushHTTP(t, d.ts.URL, "ham-1", batchBody(t, []pos.Entry{e}))
 	heartbeat(t, d.ts.URL, "ber-1", syncproto.HeartbeatRequest{AppVersion: "1.4.2", OutboxDepth: 3, OldestUnsyncedMS: 95000,
-		Counters: map[string]int64{syncproto.CounterSalesCompleted: 212, syncproto.CounterSalesFailed: 2},
-		Devices:  map[string]string{"printer": "ok", "scanner": "ok", "terminal": "ok"}})
+		Counters: map[string]int64{syncproto.CounterSalesCompleted: 212, syncproto.CounterSalesFailed: 2,
+			syncproto.CounterCardApproved: 97, syncproto.CounterCardDeclined: 3, syncproto.CounterCardErrors: 1, syncproto.CounterPrintFailures: 2},
+		Latencies: map[string]syncproto.LatencySummary{syncproto.LatencyScanToLine: {Count: 640, P50MS: 3.2, P99MS: 11.6}},
+		Devices:   map[string]string{"printer": "ok", "scanner": "ok", "terminal": "ok"}})
 	heartbeat(t, d.ts.URL, "muc-1", syncproto.HeartbeatRequest{AppVersion: "1.4.1", Counters: map[string]int64{syncproto.CounterSalesCompleted: 159},
 		Devices: map[string]string{"printer": "paper out", "scanner": "ok"}})
 	return d
@@ -141,6 +143,7 @@ func TestDashboardHTML(t *testing.T) {
 		`<tr data-register="ber-1">`, "1.4.2", "printer <span>ok</span><br>scanner <span>ok</span>", `printer <span class="bad">paper out</span>`, "99.1 %", // 212 of 214 sales
 		`<tr data-register="muc-2">`, "waiting for enrollment",
 		"1 rejected", "not reported", "Registers online</small><b>4 / 5</b>",
+		"cards 97 ok · 3 declined · 1 error<", `<span class="bad">2 print failures</span>`, "scan to line p50 3.2 ms, p99 12 ms",
 		"<title>Berlin Mitte, 12:00–12:59:",
 	}
 	for _, s := range want {
