@@ -4,11 +4,8 @@ package devicesim
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"sync"
-
-	"github.com/creack/pty"
 )
 
 // PrinterPty serves a PrinterSim on a pseudo-terminal, as a serial (or USB
@@ -56,26 +53,9 @@ func (p *PrinterPty) plug() error {
 	if p.master != nil {
 		return errors.New("devicesim: printer pty already plugged in")
 	}
-	master, slave, err := pty.Open()
+	master, slave, err := openPty("printer", p.link)
 	if err != nil {
-		return fmt.Errorf("devicesim: printer pty: %w", err)
-	}
-	// Raw mode, as a serial port driver sets it: no echo, no line editing,
-	// no CR/LF translation of ESC/POS bytes.
-	if err := rawTermios(slave); err != nil {
-		master.Close()
-		slave.Close()
-		return fmt.Errorf("devicesim: printer pty raw mode: %w", err)
-	}
-	if master, err = pollable(master); err != nil {
-		slave.Close()
-		return fmt.Errorf("devicesim: printer pty: %w", err)
-	}
-	_ = os.Remove(p.link)
-	if err := os.Symlink(slave.Name(), p.link); err != nil {
-		master.Close()
-		slave.Close()
-		return fmt.Errorf("devicesim: printer pty link: %w", err)
+		return err
 	}
 	p.master, p.slave = master, slave
 	done := make(chan struct{})

@@ -55,31 +55,42 @@ func (p *serialPty) plug() error {
 	if p.master != nil {
 		return nil
 	}
-	master, slave, err := pty.Open()
+	master, slave, err := openPty(p.name, p.link)
 	if err != nil {
-		return fmt.Errorf("devicesim: %s pty: %w", p.name, err)
-	}
-	if master, err = pollable(master); err != nil {
-		slave.Close()
-		return fmt.Errorf("devicesim: %s pty: %w", p.name, err)
-	}
-	// Raw, as a serial driver sets it: no echo, no CR/LF translation.
-	if err := rawTermios(slave); err != nil {
-		master.Close()
-		slave.Close()
-		return fmt.Errorf("devicesim: %s pty raw mode: %w", p.name, err)
-	}
-	if p.link != "" {
-		_ = os.Remove(p.link)
-		if err := os.Symlink(slave.Name(), p.link); err != nil {
-			master.Close()
-			slave.Close()
-			return fmt.Errorf("devicesim: %s pty link: %w", p.name, err)
-		}
+		return err
 	}
 	p.master, p.slave = master, slave
 	close(p.plugged)
 	return nil
+}
+
+// openPty opens a pseudo-terminal the way a serial driver leaves a port
+// (raw: no echo, no line editing, no CR/LF translation) with a pollable
+// master, and points link at its slave when link is not "" (an existing
+// link is replaced). name is the device, for errors.
+func openPty(name, link string) (master, slave *os.File, err error) {
+	master, slave, err = pty.Open()
+	if err != nil {
+		return nil, nil, fmt.Errorf("devicesim: %s pty: %w", name, err)
+	}
+	if master, err = pollable(master); err != nil {
+		slave.Close()
+		return nil, nil, fmt.Errorf("devicesim: %s pty: %w", name, err)
+	}
+	if err := rawTermios(slave); err != nil {
+		master.Close()
+		slave.Close()
+		return nil, nil, fmt.Errorf("devicesim: %s pty raw mode: %w", name, err)
+	}
+	if link != "" {
+		_ = os.Remove(link)
+		if err := os.Symlink(slave.Name(), link); err != nil {
+			master.Close()
+			slave.Close()
+			return nil, nil, fmt.Errorf("devicesim: %s pty link: %w", name, err)
+		}
+	}
+	return master, slave, nil
 }
 
 // Unplug destroys the pty (and removes the link), like pulling the cable.
