@@ -93,3 +93,26 @@ func (r *Register) addScanned(ctx context.Context, p pos.Product, sc ScannedCode
 	}
 	return r.add(ctx, p, pos.QtyOne, code)
 }
+
+// ProductForCode finds the product a scanned code names without adding it
+// to the sale (a return without a receipt takes goods back by scan): the
+// parser's keys in order, or the code as scanned.
+func (r *Register) ProductForCode(ctx context.Context, code string) (pos.Product, error) {
+	code = strings.TrimSpace(code)
+	keys := []string{code}
+	if r.deps.Barcodes != nil {
+		if sc, err := r.deps.Barcodes.ParseBarcode(code, r.cfg.Currency.Digits); err == nil {
+			keys = append(sc.Keys, code)
+		}
+	}
+	for _, k := range keys {
+		p, err := r.deps.Catalog.ProductByBarcode(ctx, k)
+		if err == nil {
+			return p, nil
+		}
+		if pos.ErrorCode(err) != pos.ENotFound {
+			return pos.Product{}, fmt.Errorf("product for %q: %w", code, err)
+		}
+	}
+	return pos.Product{}, pos.Errorf(pos.ENotFound, "Unknown barcode %s", code)
+}

@@ -28,6 +28,10 @@ type searchScreen struct {
 	results []pos.Product
 	kb      *keyboard
 	back    *tile
+	// pick, when set, takes the tapped product instead of the sale (the
+	// return without a receipt), and Back returns to backTo.
+	pick   func(pos.Product)
+	backTo func()
 }
 
 func newSearchScreen(u *UI) *searchScreen {
@@ -46,10 +50,15 @@ func newSearchScreen(u *UI) *searchScreen {
 	return s
 }
 
-func (x *selling) showSearch() {
+func (x *selling) showSearch() { x.showSearchFor(nil, nil) }
+
+// showSearchFor opens the search for another screen: pick gets the tapped
+// product, Back runs backTo.
+func (x *selling) showSearchFor(pick func(pos.Product), backTo func()) {
 	x.closeDialogs()
 	x.u.clearMessage()
 	s := x.search
+	s.pick, s.backTo = pick, backTo
 	s.query = ""
 	s.results = nil
 	s.update()
@@ -122,6 +131,10 @@ func (s *searchScreen) showResults() {
 }
 
 func (s *searchScreen) onPick(p pos.Product) {
+	if s.pick != nil {
+		s.pick(p)
+		return
+	}
 	s.u.showSale()
 	if p.SoldByWeight {
 		s.u.sale.weigh(p)
@@ -130,4 +143,10 @@ func (s *searchScreen) onPick(p pos.Product) {
 	s.u.sale.add(p.ID, pos.QtyOne)
 }
 
-func (s *searchScreen) onBack() { s.u.showSale() }
+func (s *searchScreen) onBack() {
+	if s.backTo != nil {
+		s.backTo()
+		return
+	}
+	s.u.showSale()
+}

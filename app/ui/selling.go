@@ -22,6 +22,7 @@ type selling struct {
 	search *searchScreen
 	parked *parkScreen
 	ret    *returnScreen
+	blind  *blindReturnScreen
 	card   *cardScreen
 
 	menu      *widget.PopUp // the open line or order menu
@@ -49,6 +50,7 @@ func newSelling(u *UI) *selling {
 	x.search = newSearchScreen(u)
 	x.parked = newParkScreen(u)
 	x.ret = newReturnScreen(u)
+	x.blind = newBlindReturnScreen(u)
 	x.card = newCardScreen(u)
 	x.addShortcuts()
 	return x
@@ -220,6 +222,7 @@ func (x *selling) showOrderMenu() {
 			{title: lang.L("Parked sales"), sub: lang.L("{{.N}} waiting", map[string]any{"N": nParked}), fill: colPanel,
 				disabled: nParked == 0, do: x.showParked},
 			{title: lang.L("Return"), fill: colPanel, do: x.askReceipt},
+			{title: lang.L("Return without receipt"), sub: lang.L("Manager"), fill: colPanel, disabled: !empty, do: x.openBlindReturn},
 			{title: lang.L("Void last sale"), fill: colPanel, disabled: last == nil, do: func() { x.voidSale(*last) }},
 			{title: lang.L("Cancel sale"), sub: "F8", fill: colError, disabled: empty, do: x.cancelSale},
 		})
@@ -426,10 +429,14 @@ func (x *selling) voidSale(rec pos.SaleRecord) {
 
 // onFunctionKey handles the keyboard shortcuts of the sale screen.
 func (u *UI) onFunctionKey(k fyne.KeyName) {
+	x := u.selling()
+	if u.screen == x.blind.content && k == fyne.KeyF2 {
+		x.blind.onAdd()
+		return
+	}
 	if u.screen != u.sale.content {
 		return
 	}
-	x := u.selling()
 	switch k {
 	case fyne.KeyF2:
 		x.showSearch()

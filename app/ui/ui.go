@@ -296,6 +296,10 @@ func (u *UI) onScan(code string) {
 	if u.onReceiptScan(code) {
 		return
 	}
+	if x := u.selling(); u.screen == x.blind.content {
+		x.blind.onScan(code)
+		return
+	}
 	switch u.screen {
 	case u.cash.content:
 		u.cash.onBack()
