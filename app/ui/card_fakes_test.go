@@ -16,6 +16,8 @@ type fakeTerminal struct {
 	prompted         chan struct{} // closed after the first prompt
 	prompts          int
 	once             sync.Once
+	refunds          int      // Refund calls
+	reversed         []string // receipt numbers given to Reverse
 }
 
 func (f *fakeTerminal) Authorize(ctx context.Context, req register.CardRequest, prompt func(string)) (register.CardResult, error) {
@@ -36,10 +38,12 @@ func (f *fakeTerminal) Authorize(ctx context.Context, req register.CardRequest, 
 }
 
 func (f *fakeTerminal) Refund(ctx context.Context, req register.CardRequest, prompt func(string)) (register.CardResult, error) {
+	f.refunds++
 	return f.Authorize(ctx, req, prompt)
 }
 
-func (f *fakeTerminal) Reverse(context.Context, string, func(string)) (register.CardResult, error) {
+func (f *fakeTerminal) Reverse(_ context.Context, receiptNo string, _ func(string)) (register.CardResult, error) {
+	f.reversed = append(f.reversed, receiptNo)
 	return register.CardResult{Approved: true}, nil
 }
 

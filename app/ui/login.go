@@ -205,6 +205,7 @@ func (u *UI) showLogin() {
 // afterLogin greets the employee and opens the shift first if none is open.
 func (u *UI) afterLogin(e register.Employee, clockedIn bool) {
 	u.refreshUser()
+	u.selling().checkUnsettled()
 	if clockedIn {
 		u.info(lang.L("{{.Name}} clocked in", map[string]any{"Name": e.Name}))
 	}

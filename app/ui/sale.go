@@ -87,7 +87,7 @@ func newSaleScreen(u *UI) *saleScreen {
 			container.NewBorder(nil, nil,
 				container.NewVBox(layout.NewSpacer(), label(lang.L("TOTAL"), sizeRow, colOnNavy, true), s.items, layout.NewSpacer()),
 				nil, s.total)))
-	left := container.NewBorder(nil, container.NewVBox(actions, totalBox), nil, nil, s.cartBox)
+	left := container.NewBorder(s.x.unsettledBanner(), container.NewVBox(actions, totalBox), nil, nil, s.cartBox)
 
 	// Quick keys.
 	s.catBar = container.NewGridWithColumns(max(1, min(len(s.categories), 5)))

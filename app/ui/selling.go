@@ -39,6 +39,12 @@ type selling struct {
 	// refundKinds are the tenders of the sale being returned: a card
 	// refund is offered only when the customer paid by card.
 	refundKinds []pos.TenderKind
+
+	// Card payments left without an outcome (cardcheck.go).
+	unsettled    *tile
+	unsettledBox *widget.PopUp
+	pending      []register.CardPayment
+	decideTiles  map[string][2]*tile // by payment id: Charged, Not charged
 }
 
 // newSelling is made by the sale screen, before the other screens exist.
@@ -393,14 +399,33 @@ func (x *selling) onPark() {
 	})
 }
 
+// cancelSale throws the open sale away; card payments already taken on it
+// are reversed on the terminal first (journaled), so the customer gets them back.
 func (x *selling) cancelSale() {
 	var err error
-	x.u.run(func() { err = x.u.reg.CancelSale(bgCtx(), "cancelled by cashier") }, func() {
+	reversed := false
+	x.u.run(func() {
+		s, _ := x.u.reg.Sale()
+		for _, t := range s.Tenders {
+			reversed = reversed || t.Kind == pos.TenderCard
+		}
+		if reversed {
+			if _, err = x.u.reg.ReverseCardTenders(bgCtx(), nil); err != nil {
+				return
+			}
+		}
+		err = x.u.reg.CancelSale(bgCtx(), "cancelled by cashier")
+	}, func() {
 		if err != nil {
 			x.u.fail("cancel sale", err)
+			x.u.sale.refresh()
 			return
 		}
-		x.u.info(lang.L("Sale cancelled"))
+		if reversed {
+			x.u.info(lang.L("Sale cancelled: the card payment was given back"))
+		} else {
+			x.u.info(lang.L("Sale cancelled"))
+		}
 		x.u.sale.selected = -1
 		x.u.sale.refresh()
 	})

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
@@ -72,6 +73,7 @@ type cardScreen struct {
 	content fyne.CanvasObject
 
 	amountText, prompt, state *canvas.Text
+	facts                     *widget.Label // the pending payment's facts, for the manager
 	cancel, back              *tile
 	backBox                   *fyne.Container
 	retry, charged, notPaid   *tile
@@ -90,6 +92,8 @@ func newCardScreen(u *UI) *cardScreen {
 	c.prompt.Alignment = fyne.TextAlignCenter
 	c.state = label("", sizeRow, colInkSoft, false)
 	c.state.Alignment = fyne.TextAlignCenter
+	c.facts = wrapped("")
+	c.facts.Alignment = fyne.TextAlignCenter
 	c.cancel = newTile(lang.L("Cancel payment"), "", colError, c.onCancel)
 	c.cancel.Center, c.cancel.MinHeight, c.cancel.TitleSize = true, 88, 26
 	c.back = newTile(lang.L("← Back to payment"), "", colPanel, c.onBack)
@@ -105,7 +109,7 @@ func newCardScreen(u *UI) *cardScreen {
 	c.backBox = container.NewGridWrap(fyne.NewSize(370, 88), c.back)
 	buttons := container.NewHBox(c.backBox, container.NewGridWrap(fyne.NewSize(370, 88), c.cancel))
 	c.content = container.NewStack(canvas.NewRectangle(colBackdrop), container.NewVBox(layout.NewSpacer(), title, c.amountText,
-		c.prompt, c.state, layout.NewSpacer(), container.NewCenter(buttons),
+		c.prompt, c.state, container.NewCenter(container.NewGridWrap(fyne.NewSize(900, c.facts.MinSize().Height*2), c.facts)), layout.NewSpacer(), container.NewCenter(buttons),
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(900, 88), c.decision)), layout.NewSpacer()))
 	return c
 }
@@ -131,6 +135,7 @@ func (c *cardScreen) start(amount int64) {
 	c.setPrompt(lang.L("Waiting for the card terminal…"), colBlue)
 	c.state.Text = ""
 	c.state.Refresh()
+	c.facts.SetText("")
 	c.showButtons(true, false)
 	c.u.show(c.content)
 	prompt := func(s string) { fyne.Do(func() { c.setPrompt(s, colBlue) }) }
@@ -157,6 +162,7 @@ func (c *cardScreen) done(p register.Payment, err error) {
 		c.setPrompt(lang.L("Outcome unknown: do not charge again"), colError)
 		c.state.Text = lang.L("Check the terminal's last receipt. A manager decides whether the customer was charged.")
 		c.state.Refresh()
+		c.showPendingFacts()
 		c.showButtons(false, true)
 	default:
 		c.u.log.Info("card not approved", "err", err)
