@@ -23,7 +23,7 @@ type CatalogStore interface {
 }
 
 // afterPass runs what Run does after every push pass: pull the catalog and
-// send a heartbeat when one is due. Their failures are logged and shown in
+// wake the heartbeat loop when a beat is due (heartbeat.go). Their failures are logged and shown in
 // the status; they do not slow down the pushing of sales. After a pass that
 // did not reach the head office both wait for the retry.
 func (s *Syncer) afterPass(ctx context.Context, passErr error) {
@@ -35,9 +35,10 @@ func (s *Syncer) afterPass(ctx context.Context, passErr error) {
 	if _, err := s.PullCatalog(ctx); err != nil && ctx.Err() == nil {
 		s.log.InfoContext(ctx, "catalog pull failed; will retry after the next pass", "err", err)
 	}
-	if s.heartbeatDue() {
-		if err := s.SendHeartbeat(ctx); err != nil && ctx.Err() == nil {
-			s.log.InfoContext(ctx, "heartbeat failed", "err", err)
+	if s.heartbeatDue() { // the first beat, or the first after being offline
+		select {
+		case s.beatNow <- struct{}{}:
+		default:
 		}
 	}
 }

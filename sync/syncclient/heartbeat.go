@@ -37,6 +37,34 @@ func (s *Syncer) heartbeatDue() bool {
 	return s.beat.last.IsZero() || s.cfg.Clock.Now().Sub(s.beat.last) >= iv
 }
 
+// runHeartbeats sends a heartbeat every HeartbeatInterval while the syncer
+// is online, whether or not sales are pending. It runs on a goroutine of
+// its own (started and stopped by Run), so a slow answer to a heartbeat
+// never holds up a push. A beat that falls due while offline is skipped,
+// not queued: beatNow (from afterPass) sends one current report as soon as
+// a pass reaches the head office again.
+func (s *Syncer) runHeartbeats(ctx context.Context) {
+	iv := s.cfg.HeartbeatInterval
+	t := time.NewTimer(iv)
+	defer t.Stop()
+	for {
+		due := true
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.beatNow:
+			due = s.heartbeatDue() // the timer may just have sent one
+		}
+		if due && s.Status().State == StateOnline {
+			if err := s.SendHeartbeat(ctx); err != nil && ctx.Err() == nil {
+				s.log.InfoContext(ctx, "heartbeat failed", "err", err)
+			}
+		}
+		t.Reset(iv)
+	}
+}
+
 // ClockOffset is this register's clock minus the head office's, measured at
 // the last heartbeat (half the round trip taken as the one-way delay); ok is
 // false before the first answer.

@@ -62,10 +62,11 @@ type Config struct {
 	// ChangesPageSize is the number of changes asked per page; default 500.
 	ChangesPageSize int
 
-	// Heartbeat (heartbeat.go): sent after a pass that reached the head
-	// office when HeartbeatInterval has passed since the last one (so at
-	// most once a pass; passes come at least every PollInterval). 0 sends
-	// none. AppVersion, Metrics and Devices fill it.
+	// Heartbeat (heartbeat.go): sent every HeartbeatInterval while online,
+	// sales pending or not, from a goroutine of Run's own so that it never
+	// delays a push; skipped (not queued) while offline, and sent at once
+	// by the first pass that reaches the head office when one is due. 0
+	// sends none. AppVersion, Metrics and Devices fill it.
 	HeartbeatInterval time.Duration
 	AppVersion        string
 	Metrics           *Metrics
@@ -103,10 +104,13 @@ type Syncer struct {
 	outbox Outbox
 	log    *slog.Logger
 	kick   chan struct{}
-	pass   sync.Mutex // one pass at a time, whoever calls Sync
-	pull   sync.Mutex // one catalog pull at a time (catalog.go)
-	beat   heartbeatState
-	extras extras // guarded by mu
+	// beatNow wakes the heartbeat loop when a pass reached the head office
+	// and a beat is due.
+	beatNow chan struct{}
+	pass    sync.Mutex // one pass at a time, whoever calls Sync
+	pull    sync.Mutex // one catalog pull at a time (catalog.go)
+	beat    heartbeatState
+	extras  extras // guarded by mu
 
 	mu      sync.Mutex
 	status  Status
@@ -138,10 +142,11 @@ func New(cfg Config, outbox Outbox) *Syncer {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	return &Syncer{
-		cfg:    cfg,
-		outbox: outbox,
-		log:    cfg.Log.With("register", cfg.RegisterID),
-		kick:   make(chan struct{}, 1),
+		cfg:     cfg,
+		outbox:  outbox,
+		log:     cfg.Log.With("register", cfg.RegisterID),
+		kick:    make(chan struct{}, 1),
+		beatNow: make(chan struct{}, 1),
 	}
 }
 
@@ -158,8 +163,15 @@ func (s *Syncer) Kick() {
 // Run repeats passes until ctx ends, then returns ctx.Err(). After a good
 // pass it waits for a Kick or the poll interval; after a failed one, for an
 // exponential backoff (never giving up) or the server's Retry-After,
-// whichever is longer. Run starts no goroutines of its own.
+// whichever is longer. With a HeartbeatInterval, Run owns one goroutine
+// sending heartbeats (heartbeat.go) and stops it before returning.
 func (s *Syncer) Run(ctx context.Context) error {
+	if s.cfg.HeartbeatInterval > 0 {
+		hctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); s.runHeartbeats(hctx) }()
+		defer func() { stop(); <-done }()
+	}
 	b := backoff.NewExponentialBackOff()
 	b.InitialInterval = s.cfg.MinRetry
 	b.MaxInterval = s.cfg.MaxRetry
