@@ -289,29 +289,11 @@ func (s *Postgres) SalesCount(ctx context.Context, registerID string) (int64, er
 
 // Sales implements Store.
 func (s *Postgres) Sales(ctx context.Context, f SalesFilter) ([]Sale, error) {
-	var where []string
-	var args []any
-	arg := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1))
+	where, args, limit := f.conditions()
+	for i := range where {
+		where[i] = strings.Replace(where[i], "?", "$"+strconv.Itoa(i+1), 1)
 	}
-	if f.RegisterID != "" {
-		arg("register_id = ?", f.RegisterID)
-	}
-	if f.StoreID != "" {
-		arg("store_id = ?", f.StoreID)
-	}
-	if !f.From.IsZero() {
-		arg("completed_at_ms >= ?", f.From.UnixMilli())
-	}
-	if !f.To.IsZero() {
-		arg("completed_at_ms < ?", f.To.UnixMilli())
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultSalesLimit
-	}
-	q := `SELECT entry_id, register_id, seq, sale_id, store_id, receipt_no, currency, total_gross, completed_at_ms FROM sales`
+	q := `SELECT ` + saleColumnList + ` FROM sales`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -323,18 +305,8 @@ func (s *Postgres) Sales(ctx context.Context, f SalesFilter) ([]Sale, error) {
 		return nil, fmt.Errorf("hqstore: list sales: %w", err)
 	}
 	defer rows.Close()
-	var out []Sale
-	for rows.Next() {
-		var sl Sale
-		var ms int64
-		if err := rows.Scan(&sl.EntryID, &sl.RegisterID, &sl.Seq, &sl.SaleID, &sl.StoreID, &sl.ReceiptNo,
-			&sl.Currency, &sl.TotalGross, &ms); err != nil {
-			return nil, fmt.Errorf("hqstore: list sales: %w", err)
-		}
-		sl.CompletedAt = time.UnixMilli(ms).UTC()
-		out = append(out, sl)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanSale)
+	if err != nil {
 		return nil, fmt.Errorf("hqstore: list sales: %w", err)
 	}
 	return out, nil
@@ -348,21 +320,9 @@ func (s *Postgres) Registers(ctx context.Context, since time.Time) ([]RegisterSu
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: list registers: %w", err)
 	}
-	var out []RegisterSummary
-	index := map[string]int{}
-	for rows.Next() {
-		var r RegisterSummary
-		var ms int64
-		if err := rows.Scan(&r.RegisterID, &r.LastSeq, &r.LastHash, &ms, &r.SalesCount); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("hqstore: list registers: %w", err)
-		}
-		r.LastEntryAt = time.UnixMilli(ms).UTC()
-		index[r.RegisterID] = len(out)
-		out = append(out, r)
-	}
+	out, err := scanAll(rows, scanRegisterSummary)
 	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("hqstore: list registers: %w", err)
 	}
 
@@ -372,18 +332,7 @@ func (s *Postgres) Registers(ctx context.Context, since time.Time) ([]RegisterSu
 		return nil, fmt.Errorf("hqstore: sum sales: %w", err)
 	}
 	defer totals.Close()
-	for totals.Next() {
-		var rid, cur string
-		var n, gross int64
-		if err := totals.Scan(&rid, &cur, &n, &gross); err != nil {
-			return nil, fmt.Errorf("hqstore: sum sales: %w", err)
-		}
-		if i, ok := index[rid]; ok {
-			out[i].SalesSince += n
-			out[i].GrossSince = append(out[i].GrossSince, Amount{Currency: cur, Minor: gross})
-		}
-	}
-	if err := totals.Err(); err != nil {
+	if err := addSalesSince(out, totals); err != nil {
 		return nil, fmt.Errorf("hqstore: sum sales: %w", err)
 	}
 	return out, nil

@@ -39,15 +39,11 @@ func (s *Postgres) Stores(ctx context.Context) ([]StoreInfo, error) {
 		return nil, fmt.Errorf("hqstore: stores: %w", err)
 	}
 	defer rows.Close()
-	var out []StoreInfo
-	for rows.Next() {
-		var st StoreInfo
-		if err := rows.Scan(&st.ID, &st.Name); err != nil {
-			return nil, fmt.Errorf("hqstore: stores: %w", err)
-		}
-		out = append(out, st)
+	out, err := scanAll(rows, scanStore)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: stores: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AddRegister implements Registry.
@@ -101,7 +97,7 @@ func (s *Postgres) Enroll(ctx context.Context, codeHash string, publicKey []byte
 		if tag.RowsAffected() != 1 {
 			return ErrCodeInvalid
 		}
-		out, err = scanAccount(tx.QueryRow(ctx, pgAccountQuery+` WHERE register_id = $1`, id))
+		out, err = scanAccount(tx.QueryRow(ctx, accountQuery+` WHERE register_id = $1`, id))
 		if err != nil {
 			return fmt.Errorf("hqstore: enroll %s: %w", id, err)
 		}
@@ -113,12 +109,9 @@ func (s *Postgres) Enroll(ctx context.Context, codeHash string, publicKey []byte
 	return out, nil
 }
 
-const pgAccountQuery = `SELECT register_id, store_id, name, coalesce(code_hash, ''), code_hint, code_expires_ms,
-	enrolled_at_ms, public_key, token_hash FROM register_accounts`
-
 // RegisterAccount implements Registry.
 func (s *Postgres) RegisterAccount(ctx context.Context, registerID string) (RegisterAccount, error) {
-	r, err := scanAccount(s.pool.QueryRow(ctx, pgAccountQuery+` WHERE register_id = $1`, registerID))
+	r, err := scanAccount(s.pool.QueryRow(ctx, accountQuery+` WHERE register_id = $1`, registerID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return RegisterAccount{}, fmt.Errorf("hqstore: register %q: %w", registerID, ErrNotFound)
 	} else if err != nil {
@@ -129,18 +122,14 @@ func (s *Postgres) RegisterAccount(ctx context.Context, registerID string) (Regi
 
 // RegisterAccounts implements Registry.
 func (s *Postgres) RegisterAccounts(ctx context.Context) ([]RegisterAccount, error) {
-	rows, err := s.pool.Query(ctx, pgAccountQuery+` ORDER BY register_id COLLATE "C"`)
+	rows, err := s.pool.Query(ctx, accountQuery+` ORDER BY register_id COLLATE "C"`)
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: registers: %w", err)
 	}
 	defer rows.Close()
-	var out []RegisterAccount
-	for rows.Next() {
-		r, err := scanAccount(rows)
-		if err != nil {
-			return nil, fmt.Errorf("hqstore: registers: %w", err)
-		}
-		out = append(out, r)
+	out, err := scanAll(rows, scanAccount)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: registers: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -248,25 +248,8 @@ func (s *SQLite) SalesCount(ctx context.Context, registerID string) (int64, erro
 
 // Sales implements Store.
 func (s *SQLite) Sales(ctx context.Context, f SalesFilter) ([]Sale, error) {
-	var where []string
-	var args []any
-	if f.RegisterID != "" {
-		where, args = append(where, "register_id = ?"), append(args, f.RegisterID)
-	}
-	if f.StoreID != "" {
-		where, args = append(where, "store_id = ?"), append(args, f.StoreID)
-	}
-	if !f.From.IsZero() {
-		where, args = append(where, "completed_at_ms >= ?"), append(args, f.From.UnixMilli())
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "completed_at_ms < ?"), append(args, f.To.UnixMilli())
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultSalesLimit
-	}
-	q := `SELECT entry_id, register_id, seq, sale_id, store_id, receipt_no, currency, total_gross, completed_at_ms FROM sales`
+	where, args, limit := f.conditions()
+	q := `SELECT ` + saleColumnList + ` FROM sales`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -277,18 +260,8 @@ func (s *SQLite) Sales(ctx context.Context, f SalesFilter) ([]Sale, error) {
 		return nil, fmt.Errorf("hqstore: list sales: %w", err)
 	}
 	defer rows.Close()
-	var out []Sale
-	for rows.Next() {
-		var sl Sale
-		var ms int64
-		if err := rows.Scan(&sl.EntryID, &sl.RegisterID, &sl.Seq, &sl.SaleID, &sl.StoreID, &sl.ReceiptNo,
-			&sl.Currency, &sl.TotalGross, &ms); err != nil {
-			return nil, fmt.Errorf("hqstore: list sales: %w", err)
-		}
-		sl.CompletedAt = time.UnixMilli(ms).UTC()
-		out = append(out, sl)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanSale)
+	if err != nil {
 		return nil, fmt.Errorf("hqstore: list sales: %w", err)
 	}
 	return out, nil
@@ -303,19 +276,8 @@ func (s *SQLite) Registers(ctx context.Context, since time.Time) ([]RegisterSumm
 		return nil, fmt.Errorf("hqstore: list registers: %w", err)
 	}
 	defer rows.Close()
-	var out []RegisterSummary
-	index := map[string]int{}
-	for rows.Next() {
-		var r RegisterSummary
-		var ms int64
-		if err := rows.Scan(&r.RegisterID, &r.LastSeq, &r.LastHash, &ms, &r.SalesCount); err != nil {
-			return nil, fmt.Errorf("hqstore: list registers: %w", err)
-		}
-		r.LastEntryAt = time.UnixMilli(ms).UTC()
-		index[r.RegisterID] = len(out)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scanRegisterSummary)
+	if err != nil {
 		return nil, fmt.Errorf("hqstore: list registers: %w", err)
 	}
 	rows.Close()
@@ -326,18 +288,7 @@ func (s *SQLite) Registers(ctx context.Context, since time.Time) ([]RegisterSumm
 		return nil, fmt.Errorf("hqstore: sum sales: %w", err)
 	}
 	defer totals.Close()
-	for totals.Next() {
-		var rid, cur string
-		var n, gross int64
-		if err := totals.Scan(&rid, &cur, &n, &gross); err != nil {
-			return nil, fmt.Errorf("hqstore: sum sales: %w", err)
-		}
-		if i, ok := index[rid]; ok {
-			out[i].SalesSince += n
-			out[i].GrossSince = append(out[i].GrossSince, Amount{Currency: cur, Minor: gross})
-		}
-	}
-	if err := totals.Err(); err != nil {
+	if err := addSalesSince(out, totals); err != nil {
 		return nil, fmt.Errorf("hqstore: sum sales: %w", err)
 	}
 	return out, nil

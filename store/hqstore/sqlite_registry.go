@@ -14,13 +14,6 @@ func isUnique(err error) bool {
 		strings.Contains(err.Error(), "PRIMARY KEY"))
 }
 
-func msOrZero(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms).UTC()
-}
-
 // AddStore implements Registry.
 func (s *SQLite) AddStore(ctx context.Context, st StoreInfo) error {
 	if st.ID == "" {
@@ -42,15 +35,11 @@ func (s *SQLite) Stores(ctx context.Context) ([]StoreInfo, error) {
 		return nil, fmt.Errorf("hqstore: stores: %w", err)
 	}
 	defer rows.Close()
-	var out []StoreInfo
-	for rows.Next() {
-		var st StoreInfo
-		if err := rows.Scan(&st.ID, &st.Name); err != nil {
-			return nil, fmt.Errorf("hqstore: stores: %w", err)
-		}
-		out = append(out, st)
+	out, err := scanAll(rows, scanStore)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: stores: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AddRegister implements Registry.
@@ -113,22 +102,6 @@ func (s *SQLite) Enroll(ctx context.Context, codeHash string, publicKey []byte, 
 	return r, nil
 }
 
-const accountQuery = `SELECT register_id, store_id, name, coalesce(code_hash, ''), code_hint, code_expires_ms,
-	enrolled_at_ms, public_key, token_hash FROM register_accounts`
-
-func scanAccount(row interface{ Scan(...any) error }) (RegisterAccount, error) {
-	var r RegisterAccount
-	var exp, enrolled int64
-	if err := row.Scan(&r.ID, &r.StoreID, &r.Name, &r.Code.Hash, &r.Code.Hint, &exp, &enrolled, &r.PublicKey, &r.TokenHash); err != nil {
-		return RegisterAccount{}, err
-	}
-	r.Code.ExpiresAt, r.EnrolledAt = msOrZero(exp), msOrZero(enrolled)
-	if len(r.PublicKey) == 0 {
-		r.PublicKey = nil
-	}
-	return r, nil
-}
-
 // RegisterAccount implements Registry.
 func (s *SQLite) RegisterAccount(ctx context.Context, registerID string) (RegisterAccount, error) {
 	r, err := scanAccount(s.r.QueryRowContext(ctx, accountQuery+` WHERE register_id = ?`, registerID))
@@ -147,13 +120,9 @@ func (s *SQLite) RegisterAccounts(ctx context.Context) ([]RegisterAccount, error
 		return nil, fmt.Errorf("hqstore: registers: %w", err)
 	}
 	defer rows.Close()
-	var out []RegisterAccount
-	for rows.Next() {
-		r, err := scanAccount(rows)
-		if err != nil {
-			return nil, fmt.Errorf("hqstore: registers: %w", err)
-		}
-		out = append(out, r)
+	out, err := scanAll(rows, scanAccount)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: registers: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -77,6 +77,28 @@ type SalesFilter struct {
 // DefaultSalesLimit caps Sales when the filter sets no limit.
 const DefaultSalesLimit = 1000
 
+// conditions are f's WHERE terms over the sales table, with ? for their
+// args, and the row limit.
+func (f SalesFilter) conditions() (where []string, args []any, limit int) {
+	if f.RegisterID != "" {
+		where, args = append(where, "register_id = ?"), append(args, f.RegisterID)
+	}
+	if f.StoreID != "" {
+		where, args = append(where, "store_id = ?"), append(args, f.StoreID)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "completed_at_ms >= ?"), append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "completed_at_ms < ?"), append(args, f.To.UnixMilli())
+	}
+	limit = f.Limit
+	if limit <= 0 {
+		limit = DefaultSalesLimit
+	}
+	return where, args, limit
+}
+
 // Sale is the report view of a stored "sale" entry.
 type Sale struct {
 	EntryID     string

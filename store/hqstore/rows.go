@@ -1,0 +1,106 @@
+package hqstore
+
+import "time"
+
+// resultRows is what *sql.Rows (SQLite) and pgx.Rows (PostgreSQL) have in
+// common: enough for one scanner per result shape to serve both backends,
+// while each keeps its own SQL.
+type resultRows interface {
+	rowScanner
+	Next() bool
+	Err() error
+}
+
+// scanAll reads every row with scan. The caller closes rows.
+func scanAll[T any](rows resultRows, scan func(rowScanner) (T, error)) ([]T, error) {
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func scanStore(row rowScanner) (StoreInfo, error) {
+	var st StoreInfo
+	err := row.Scan(&st.ID, &st.Name)
+	return st, err
+}
+
+// accountQuery selects what scanAccount reads; both dialects accept it.
+const accountQuery = `SELECT register_id, store_id, name, coalesce(code_hash, ''), code_hint, code_expires_ms,
+	enrolled_at_ms, public_key, token_hash FROM register_accounts`
+
+func scanAccount(row rowScanner) (RegisterAccount, error) {
+	var r RegisterAccount
+	var exp, enrolled int64
+	if err := row.Scan(&r.ID, &r.StoreID, &r.Name, &r.Code.Hash, &r.Code.Hint, &exp, &enrolled, &r.PublicKey, &r.TokenHash); err != nil {
+		return RegisterAccount{}, err
+	}
+	r.Code.ExpiresAt, r.EnrolledAt = msOrZero(exp), msOrZero(enrolled)
+	if len(r.PublicKey) == 0 {
+		r.PublicKey = nil
+	}
+	return r, nil
+}
+
+func msOrZero(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// saleColumnList is the column order scanSale reads.
+const saleColumnList = `entry_id, register_id, seq, sale_id, store_id, receipt_no, currency, total_gross, completed_at_ms`
+
+func scanSale(row rowScanner) (Sale, error) {
+	var sl Sale
+	var ms int64
+	if err := row.Scan(&sl.EntryID, &sl.RegisterID, &sl.Seq, &sl.SaleID, &sl.StoreID, &sl.ReceiptNo,
+		&sl.Currency, &sl.TotalGross, &ms); err != nil {
+		return Sale{}, err
+	}
+	sl.CompletedAt = time.UnixMilli(ms).UTC()
+	return sl, nil
+}
+
+// scanRegisterSummary reads register_id, last_seq, last_hash,
+// last_entry_at_ms and the register's sales count.
+func scanRegisterSummary(row rowScanner) (RegisterSummary, error) {
+	var r RegisterSummary
+	var ms int64
+	if err := row.Scan(&r.RegisterID, &r.LastSeq, &r.LastHash, &ms, &r.SalesCount); err != nil {
+		return RegisterSummary{}, err
+	}
+	r.LastEntryAt = time.UnixMilli(ms).UTC()
+	return r, nil
+}
+
+// addSalesSince adds to each summary its rows of totals: register_id,
+// currency, count and gross sum, by register and currency. Registers not in
+// out are skipped.
+func addSalesSince(out []RegisterSummary, totals resultRows) error {
+	index := make(map[string]int, len(out))
+	for i, r := range out {
+		index[r.RegisterID] = i
+	}
+	for totals.Next() {
+		var rid, cur string
+		var n, gross int64
+		if err := totals.Scan(&rid, &cur, &n, &gross); err != nil {
+			return err
+		}
+		if i, ok := index[rid]; ok {
+			out[i].SalesSince += n
+			out[i].GrossSince = append(out[i].GrossSince, Amount{Currency: cur, Minor: gross})
+		}
+	}
+	return totals.Err()
+}
