@@ -72,6 +72,45 @@ func checkNext(registerID string, lastSeq int64, lastHash string, e pos.Entry) (
 		TotalGross: r.Totals.Gross, CompletedAt: completed.UTC()}, ""
 }
 
+// judge decides what becomes of e, the next entry of a batch for registerID
+// whose stored chain ends at (lastSeq, lastHash): rejected, a duplicate, or
+// Stored, meaning the backend must now write it (and sale, for a sale).
+// broken says an earlier entry of the batch was rejected; stored looks up
+// the hash of an entry already stored under an id. This is the whole of
+// IngestBatch's decision; the backends differ only in how they look up and
+// write.
+func judge(registerID string, e pos.Entry, lastSeq int64, lastHash string, broken bool,
+	stored func(id string) (hash string, ok bool, err error)) (Outcome, *saleFigures, error) {
+	out := Outcome{ID: e.ID, Seq: e.Seq}
+	reject := func(reason string) (Outcome, *saleFigures, error) {
+		out.Status, out.Reason = Rejected, reason
+		return out, nil, nil
+	}
+	if r := registerMismatch(registerID, e); r != "" {
+		return reject(r)
+	}
+	hash, ok, err := stored(e.ID)
+	if err != nil {
+		return Outcome{}, nil, err
+	}
+	if ok {
+		if hash != e.Hash {
+			return reject(reasonIDReused)
+		}
+		out.Status = Duplicate
+		return out, nil, nil
+	}
+	if broken {
+		return reject(ReasonOutOfSequence)
+	}
+	sale, reason := checkNext(registerID, lastSeq, lastHash, e)
+	if reason != "" {
+		return reject(reason)
+	}
+	out.Status = Stored
+	return out, sale, nil
+}
+
 // registerMismatch explains why e may not be stored for registerID (the one in
 // the URL, later the authenticated one), or returns "".
 func registerMismatch(registerID string, e pos.Entry) string {

@@ -168,29 +168,20 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 	var ins entryColumns
 	var sales saleColumns
 	results := make([]Outcome, len(entries))
+	storedHash := func(id string) (string, bool, error) {
+		hash, ok := known[id]
+		return hash, ok, nil
+	}
 	broken := false
 	for i, e := range entries {
-		out := Outcome{ID: e.ID, Seq: e.Seq}
-		reject := func(reason string) { out.Status, out.Reason, broken = Rejected, reason, true }
-		if r := registerMismatch(registerID, e); r != "" {
-			reject(r)
-		} else if hash, ok := known[e.ID]; ok {
-			if hash == e.Hash {
-				out.Status = Duplicate
-			} else {
-				reject(reasonIDReused)
-			}
-		} else if broken {
-			out.Status, out.Reason = Rejected, ReasonOutOfSequence
-		} else if sale, reason := checkNext(registerID, lastSeq, lastHash, e); reason != "" {
-			reject(reason)
-		} else {
+		out, sale, _ := judge(registerID, e, lastSeq, lastHash, broken, storedHash) // storedHash cannot fail
+		broken = broken || out.Status == Rejected
+		if out.Status == Stored {
 			ins.add(e, registerID, now)
 			if sale != nil {
 				sales.add(e, registerID, sale)
 			}
 			known[e.ID] = e.Hash // a repeat later in this batch is a duplicate
-			out.Status = Stored
 			lastSeq, lastHash, lastAt = e.Seq, e.Hash, e.CreatedAt.UnixMilli()
 		}
 		results[i] = out

@@ -163,28 +163,27 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 	}
 	defer insSale.Close()
 
+	// Entries stored earlier in this batch are in the transaction, so a
+	// repeat of one is found here too.
+	storedHash := func(id string) (string, bool, error) {
+		var hash string
+		err := lookup.QueryRowContext(ctx, id).Scan(&hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", false, nil
+		}
+		return hash, err == nil, err
+	}
+
 	now := s.now().UnixMilli()
 	results := make([]Outcome, len(entries))
 	stored, broken := 0, false
 	for i, e := range entries {
-		out := Outcome{ID: e.ID, Seq: e.Seq}
-		reject := func(reason string) { out.Status, out.Reason, broken = Rejected, reason, true }
-		var prevHash string
-		if r := registerMismatch(registerID, e); r != "" {
-			reject(r)
-		} else if err := lookup.QueryRowContext(ctx, e.ID).Scan(&prevHash); err == nil {
-			if prevHash == e.Hash {
-				out.Status = Duplicate
-			} else {
-				reject(reasonIDReused)
-			}
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		out, sale, err := judge(registerID, e, lastSeq, lastHash, broken, storedHash)
+		if err != nil {
 			return nil, 0, fmt.Errorf("hqstore: look up entry %s: %w", e.ID, err)
-		} else if broken {
-			out.Status, out.Reason = Rejected, ReasonOutOfSequence
-		} else if sale, reason := checkNext(registerID, lastSeq, lastHash, e); reason != "" {
-			reject(reason)
-		} else {
+		}
+		broken = broken || out.Status == Rejected
+		if out.Status == Stored {
 			res, err := insEntry.ExecContext(ctx, e.ID, registerID, e.Seq, string(e.Kind), e.CreatedAt.UnixMilli(),
 				nonNil(e.Payload), e.PrevHash, e.Hash, now)
 			if err != nil {
@@ -201,7 +200,6 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 					return nil, 0, fmt.Errorf("hqstore: store sale of entry %s: %w", e.ID, err)
 				}
 			}
-			out.Status = Stored
 			lastSeq, lastHash, lastAt = e.Seq, e.Hash, e.CreatedAt.UnixMilli()
 			stored++
 		}
