@@ -20,6 +20,11 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Key and Args, when set (Errorf sets them), are the English format and
+	// its arguments the Message was made from: a screen in another language
+	// looks Key up in its translations and formats Args into that.
+	Key  string
+	Args []any
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -30,9 +35,10 @@ func (e *Error) Is(target error) bool {
 	return ok && t.Code == e.Code && t.Message == e.Message
 }
 
-// Errorf makes an *Error with a formatted message.
+// Errorf makes an *Error with a formatted message; format is its
+// translation key.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Key: format, Args: args}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EInternal for

@@ -79,7 +79,7 @@ func (b *blindReturnScreen) onScan(code string) {
 	b.u.run(func() { p, err = b.u.reg.ProductForCode(bgCtx(), code) }, func() {
 		if err != nil {
 			b.u.log.Info("blind return scan", "code", code, "err", err)
-			b.u.warn(pos.ErrorMessage(err))
+			b.u.warn(errText(err))
 			return
 		}
 		b.addProduct(p)

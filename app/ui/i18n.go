@@ -2,6 +2,7 @@ package ui
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,6 +10,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+
+	"github.com/tillpos/till/app/pos"
 )
 
 //go:embed translations/*.json
@@ -62,4 +65,28 @@ func (u *UI) dateTime(t time.Time) string {
 		return t.Format("02.01.2006 15:04")
 	}
 	return t.Format("2 Jan 2006 15:04")
+}
+
+// errText is the cashier's sentence for err in the screen's language: the
+// register's *pos.Error keeps its English format (the translation key) and
+// arguments, so the translated format is filled with the same arguments
+// (German formats may reorder them with %[2]s). A message with no
+// translation shows in English.
+func errText(err error) string {
+	var e *pos.Error
+	switch {
+	case err == nil:
+		return ""
+	case !errors.As(err, &e):
+		return lang.L(pos.ErrorMessage(err))
+	case e.Key == "":
+		return lang.L(e.Message)
+	case len(e.Args) == 0:
+		return lang.L(e.Key)
+	}
+	tr := lang.L(e.Key)
+	if tr == e.Key {
+		return e.Message
+	}
+	return fmt.Sprintf(tr, e.Args...)
 }

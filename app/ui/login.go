@@ -165,7 +165,7 @@ func (l *loginScreen) onOK() {
 	}, func() {
 		if err != nil {
 			l.pin = ""
-			l.msg.Text = pos.ErrorMessage(err)
+			l.msg.Text = errText(err)
 			if pos.ErrorCode(err) == pos.EInternal {
 				l.u.log.Error("login", "err", err)
 			}

@@ -232,7 +232,7 @@ func (d *overrideDialog) onOK() {
 	d.onApprove(register.Override{PIN: d.pin, Reason: d.reasonText()}, func(err error) {
 		d.busy = false
 		d.pin = ""
-		d.errText.Text = pos.ErrorMessage(err)
+		d.errText.Text = errText(err)
 		d.errText.Refresh()
 		d.update()
 	})

@@ -197,7 +197,7 @@ func (s *saleScreen) weigh(p pos.Product) {
 	}, func() {
 		if err != nil {
 			s.u.log.Warn("scale", "err", err)
-			s.askWeight(p, pos.ErrorMessage(err))
+			s.askWeight(p, errText(err))
 			return
 		}
 		s.selected = idx
@@ -302,7 +302,7 @@ func (s *saleScreen) changeQty(delta int) {
 		return
 	}
 	if err := s.u.reg.SetQty(s.selected, l.Qty+pos.Qty(delta)*pos.QtyOne); err != nil {
-		s.u.warn(pos.ErrorMessage(err))
+		s.u.warn(errText(err))
 	}
 	s.refresh()
 }
@@ -313,7 +313,7 @@ func (s *saleScreen) onRemove() {
 		return
 	}
 	if err := s.u.reg.RemoveLine(s.selected); err != nil {
-		s.u.warn(pos.ErrorMessage(err))
+		s.u.warn(errText(err))
 	}
 	s.selected = -1
 	s.refresh()

@@ -278,7 +278,7 @@ func (x *selling) askNumber(title, hint, unit string, digits int, valid func(int
 func (x *selling) askQty(i int, l pos.Line) {
 	x.askNumber(lang.L("Quantity"), l.Name, "×", 0, func(v int64) bool { return v > 0 && v <= 9999 }, func(v int64) {
 		if err := x.u.reg.SetQty(i, pos.Qty(v)*pos.QtyOne); err != nil {
-			x.u.warn(pos.ErrorMessage(err))
+			x.u.warn(errText(err))
 		}
 		x.u.sale.refresh()
 	})

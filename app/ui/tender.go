@@ -166,7 +166,7 @@ func (c *cardScreen) done(p register.Payment, err error) {
 		c.showButtons(false, true)
 	default:
 		c.u.log.Info("card not approved", "err", err)
-		c.setPrompt(pos.ErrorMessage(err), colError)
+		c.setPrompt(errText(err), colError)
 		c.state.Text = lang.L("Not charged. Try again or take another payment.")
 		c.state.Refresh()
 		c.showButtons(false, false)

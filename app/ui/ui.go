@@ -256,7 +256,7 @@ func (u *UI) info(msg string) { u.flash(msg, colSelected) }
 // fail shows the cashier what to do and logs the cause.
 func (u *UI) fail(what string, err error) {
 	u.log.Error(what, "err", err)
-	u.flash(pos.ErrorMessage(err), colError)
+	u.flash(errText(err), colError)
 }
 
 func (u *UI) clearMessage() {
@@ -316,7 +316,7 @@ func (u *UI) onScan(code string) {
 			if pos.ErrorCode(err) == pos.EInternal {
 				u.fail("scan", err)
 			} else {
-				u.warn(pos.ErrorMessage(err))
+				u.warn(errText(err))
 			}
 			return
 		}

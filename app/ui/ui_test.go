@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/register"
 )
 
 func TestWholeSaleWithScansQuickKeysAndWeight(t *testing.T) {
@@ -136,7 +137,7 @@ func TestUnknownBarcodeShowsMessageNotModal(t *testing.T) {
 	if n := len(h.lines()); n != 0 {
 		t.Fatalf("unknown barcode added %d lines", n)
 	}
-	if !h.u.msgBox.Visible() || !strings.Contains(h.u.msgText.Text, "Unknown barcode 1234567890123") {
+	if !h.u.msgBox.Visible() || h.u.msgText.Text != errText(pos.Errorf(pos.ENotFound, "Unknown barcode %s", "1234567890123")) {
 		t.Fatalf("message strip: visible %v, %q", h.u.msgBox.Visible(), h.u.msgText.Text)
 	}
 	if h.u.msgBg.FillColor != colWarn {
@@ -397,7 +398,7 @@ func TestSaleNotSavedStaysOnCashScreen(t *testing.T) {
 	h.journal.fail = errors.New("disk I/O error")
 	h.tap(h.u.cash.exact)
 	h.onScreen(h.u.cash.content, "cash")
-	if !h.u.msgBox.Visible() || !strings.Contains(h.u.msgText.Text, "could not be saved") || h.u.msgBg.FillColor != colError {
+	if !h.u.msgBox.Visible() || h.u.msgText.Text != errText(register.ErrNotCommitted) || h.u.msgBg.FillColor != colError {
 		t.Fatalf("message = %q (visible %v)", h.u.msgText.Text, h.u.msgBox.Visible())
 	}
 	if strings.Contains(h.u.msgText.Text, "disk") {
