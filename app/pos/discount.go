@@ -81,7 +81,7 @@ func (c Customer) IsZero() bool {
 
 // SetLineDiscount sets (or, with a zero Discount, removes) a line's discount.
 func (s *Sale) SetLineDiscount(i int, d Discount) error {
-	if err := s.mustBeOpen(); err != nil {
+	if err := s.mustBeEditable(); err != nil {
 		return err
 	}
 	if i < 0 || i >= len(s.Lines) {
@@ -108,7 +108,7 @@ func (s *Sale) SetLineDiscount(i int, d Discount) error {
 // SetPrice overrides a line's unit price; the catalog price is kept in
 // ListPrice for the record.
 func (s *Sale) SetPrice(i int, price int64) error {
-	if err := s.mustBeOpen(); err != nil {
+	if err := s.mustBeEditable(); err != nil {
 		return err
 	}
 	if i < 0 || i >= len(s.Lines) {
@@ -139,7 +139,7 @@ func (s *Sale) SetPrice(i int, price int64) error {
 
 // SetOrderDiscount sets the discount on the whole sale, spread over its lines.
 func (s *Sale) SetOrderDiscount(d Discount) error {
-	if err := s.mustBeOpen(); err != nil {
+	if err := s.mustBeEditable(); err != nil {
 		return err
 	}
 	if err := d.validate(); err != nil {

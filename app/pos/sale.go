@@ -119,7 +119,7 @@ func NewSale(id, registerID string, cur Currency, mode TaxMode, startedAt time.T
 // same unweighed product at the same price, as a cashier expects from
 // scanning the same item twice.
 func (s *Sale) AddProduct(p Product, qty Qty, taxBP int64, barcode string) (int, error) {
-	if err := s.mustBeOpen(); err != nil {
+	if err := s.mustBeEditable(); err != nil {
 		return -1, err
 	}
 	if qty == 0 || qty > MaxQty || qty < -MaxQty {
@@ -150,7 +150,7 @@ func (s *Sale) AddProduct(p Product, qty Qty, taxBP int64, barcode string) (int,
 
 // SetQty changes a line's quantity; the sale must still total within bounds.
 func (s *Sale) SetQty(i int, qty Qty) error {
-	if err := s.mustBeOpen(); err != nil {
+	if err := s.mustBeEditable(); err != nil {
 		return err
 	}
 	if i < 0 || i >= len(s.Lines) {
@@ -179,6 +179,23 @@ func (s *Sale) RemoveLine(i int) error {
 	}
 	s.Lines = append(s.Lines[:i], s.Lines[i+1:]...)
 	return s.recompute()
+}
+
+// ErrReturnFixed refuses changes to a return's lines: they were checked
+// against what was sold (or approved without a receipt) when it was opened.
+var ErrReturnFixed = Errorf(EConflict, "A return cannot be changed: remove a line, or cancel the return and start it again.")
+
+// mustBeEditable is mustBeOpen for changes that could raise what a return
+// pays back (quantity, price, discounts, added products); removing a line
+// of a return stays allowed.
+func (s *Sale) mustBeEditable() error {
+	if err := s.mustBeOpen(); err != nil {
+		return err
+	}
+	if s.Return {
+		return ErrReturnFixed
+	}
+	return nil
 }
 
 func (s *Sale) mustBeOpen() error {

@@ -20,6 +20,8 @@ type Catalog interface {
 
 // BuildPayload makes an entry's payload once its sequence number is known
 // (the receipt number is derived from it), inside the journal's transaction.
+// It may read the journal (EntryByID, JournalLookup): those reads see every
+// committed entry, and nothing else commits until Append returns.
 type BuildPayload func(seq int64) ([]byte, error)
 
 // Journal is the append-only, hash-chained record of everything the register

@@ -295,6 +295,9 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 	now := r.deps.Clock.Now().UTC().Truncate(time.Millisecond)
 	var rec pos.SaleRecord
 	entry, err := r.deps.Journal.Append(ctx, r.sale.EntryKind(), r.sale.ID, now, func(seq int64) ([]byte, error) {
+		if err := r.checkReturnLocked(ctx); err != nil {
+			return nil, err // inside the append's transaction: see checkReturnLocked
+		}
 		var err error
 		rec, err = r.sale.Record(ReceiptNo(r.cfg.RegisterCode, seq), now)
 		if err != nil {

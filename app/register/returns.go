@@ -178,6 +178,54 @@ func (r *Register) StartReturn(ctx context.Context, receiptNo string, lines []Re
 	return r.openReturn(orig.Record.SaleID, out)
 }
 
+// checkReturnLocked re-runs StartReturn's check for the open return against
+// the journal as it is now. completeLocked calls it from the journal's build
+// callback, inside the append's write transaction, so no other return or void
+// of the same receipt (another screen, another register on the same journal)
+// can be committed between the check and the return.
+func (r *Register) checkReturnLocked(ctx context.Context) error {
+	s := r.sale
+	if !s.Return || s.RefersTo == "" {
+		return nil // a sale, or a return without receipt (approved as it stands)
+	}
+	l, err := r.lookup()
+	if err != nil {
+		return err
+	}
+	e, err := r.deps.Journal.EntryByID(ctx, s.RefersTo)
+	if err != nil {
+		return fmt.Errorf("check return of %s: %w", s.RefersTo, err)
+	}
+	orig, err := r.returnable(ctx, l, e)
+	if err != nil {
+		return err
+	}
+	no := orig.Record.ReceiptNo
+	if orig.Voided {
+		return pos.Errorf(pos.EConflict, "Receipt %s was voided: nothing to return.", no)
+	}
+	qty := make([]pos.Qty, len(orig.Left))
+	paid := make([]int64, len(orig.Left))
+	for _, ln := range s.Lines {
+		i := ln.RefLine - 1
+		amt, err := ln.Amount()
+		if err != nil {
+			return err
+		}
+		if ln.Qty >= 0 || amt > 0 || i < 0 || i >= len(orig.Left) {
+			return pos.Errorf(pos.EConflict, "This return does not match receipt %s: cancel it and start it again.", no)
+		}
+		qty[i] -= ln.Qty
+		paid[i] -= amt
+	}
+	for i, src := range orig.Record.Lines {
+		if qty[i] > orig.Left[i] || paid[i] > src.Amount-orig.Refunded[i] {
+			return pos.Errorf(pos.EConflict, "Only %s of %s can still be returned: cancel the return and start it again.", qtyText(orig.Left[i]), src.Name)
+		}
+	}
+	return nil
+}
+
 // BlindItem is a product taken back without a receipt, at today's price.
 type BlindItem struct {
 	ProductID string

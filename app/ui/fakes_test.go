@@ -111,21 +111,26 @@ func (c *fakeCatalog) barcode(id string) string {
 // fakeJournal keeps sealed entries in memory.
 type fakeJournal struct {
 	mu      sync.Mutex
+	wmu     sync.Mutex // one Append at a time, like the store; build may read (mu)
 	entries []pos.Entry
 	fail    error // returned by Append when set: a full or broken disk
 }
 
 func (j *fakeJournal) Append(_ context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload) (pos.Entry, error) {
+	j.wmu.Lock()
+	defer j.wmu.Unlock()
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.fail != nil {
-		return pos.Entry{}, j.fail
+	fail, seq := j.fail, int64(len(j.entries)+1)
+	j.mu.Unlock()
+	if fail != nil {
+		return pos.Entry{}, fail
 	}
-	seq := int64(len(j.entries) + 1)
 	payload, err := build(seq)
 	if err != nil {
 		return pos.Entry{}, err
 	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	prev := pos.GenesisHash
 	if len(j.entries) > 0 {
 		prev = j.entries[len(j.entries)-1].Hash
