@@ -16,6 +16,41 @@ import (
 // run keeps the head office there.
 const defaultDataDir = "till-data/headoffice"
 
+// dbCommand is what the subcommands working on the database directly share:
+// their name ("stores add"), a flag set with -data and -db, failing with the
+// name in front, and opening the store the flags name.
+type dbCommand struct {
+	what     string
+	fs       *flag.FlagSet
+	data, db *string
+	stderr   io.Writer
+}
+
+// newDBCommand names the command by its first two words (args has them).
+func newDBCommand(args []string, stderr io.Writer) *dbCommand {
+	c := &dbCommand{what: args[0] + " " + args[1], stderr: stderr}
+	c.fs = flag.NewFlagSet("headoffice "+c.what, flag.ContinueOnError)
+	c.fs.SetOutput(stderr)
+	c.data = c.fs.String("data", defaultDataDir, "head-office data `directory`")
+	c.db = c.fs.String("db", "", "database: empty for SQLite in -data, or a `postgres://` URL")
+	return c
+}
+
+// fail reports err and returns the exit code 1.
+func (c *dbCommand) fail(err error) int {
+	fmt.Fprintf(c.stderr, "headoffice %s: %v\n", c.what, err)
+	return 1
+}
+
+// open checks -db and opens the store; the caller closes it.
+func (c *dbCommand) open(ctx context.Context) (hqstore.Store, error) {
+	if err := checkDB(*c.db); err != nil {
+		return nil, err
+	}
+	st, _, err := openStore(ctx, config{dataDir: *c.data, db: *c.db})
+	return st, err
+}
+
 // admin runs "headoffice stores ..." and "headoffice registers ...": they
 // work on the database directly, so they work while the server runs (SQLite
 // WAL lets both write in turn).
@@ -24,11 +59,8 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, adminUsage)
 		return 2
 	}
-	what := args[0] + " " + args[1]
-	fs := flag.NewFlagSet("headoffice "+what, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", defaultDataDir, "head-office data `directory`")
-	db := fs.String("db", "", "database: empty for SQLite in -data, or a `postgres://` URL")
+	c := newDBCommand(args, stderr)
+	what, fs, fail := c.what, c.fs, c.fail
 	id := fs.String("id", "", "id (stores: required, e.g. S01; registers: default STORE-Rnn)")
 	name := fs.String("name", "", "display name")
 	storeID := fs.String("store", "", "store id the register belongs to")
@@ -40,14 +72,7 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "headoffice %s: %v\n", what, err)
-		return 1
-	}
-	if err := checkDB(*db); err != nil {
-		return fail(err)
-	}
-	st, _, err := openStore(ctx, config{dataDir: *data, db: *db})
+	st, err := c.open(ctx)
 	if err != nil {
 		return fail(err)
 	}
@@ -73,7 +98,7 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *storeID == "" {
 			return fail(errors.New("give --store (add stores with 'headoffice stores add')"))
 		}
-		_, fp, err := loadOrCreateCert(*data)
+		_, fp, err := loadOrCreateCert(*c.data)
 		if err != nil {
 			return fail(err)
 		}

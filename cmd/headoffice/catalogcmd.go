@@ -26,11 +26,8 @@ func catalogAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, catalogUsage)
 		return 2
 	}
-	what := args[0] + " " + args[1]
-	fs := flag.NewFlagSet("headoffice "+what, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", defaultDataDir, "head-office data `directory`")
-	db := fs.String("db", "", "database: empty for SQLite in -data, or a `postgres://` URL")
+	c := newDBCommand(args, stderr)
+	what, fs, fail := c.what, c.fs, c.fail
 	storeID := fs.String("store", "", "store id")
 	product := fs.String("product", "", "product id")
 	price := fs.String("price", "", "price in currency units, e.g. 1.29")
@@ -53,14 +50,7 @@ func catalogAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "headoffice %s: %v\n", what, err)
-		return 1
-	}
-	if err := checkDB(*db); err != nil {
-		return fail(err)
-	}
-	st, _, err := openStore(ctx, config{dataDir: *data, db: *db})
+	st, err := c.open(ctx)
 	if err != nil {
 		return fail(err)
 	}
