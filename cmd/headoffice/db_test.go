@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -44,33 +43,8 @@ func TestServesFromPostgres(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out syncBuffer
-	addrc := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", dsn}, &out, func(a string) { addrc <- a })
-	}()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case code := <-done:
-		t.Fatalf("exited with %d:\n%s", code, out.String())
-	case <-time.After(30 * time.Second):
-		t.Fatal("never listened")
-	}
-	for _, path := range []string{"/readyz", "/v1/registers/R1/sync-state"} {
-		res, err := http.Get("http://" + addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		want := 200
-		if strings.HasPrefix(path, "/v1/registers/") {
-			want = 401 // the register API requires an enrolled register's token
-		}
-		if res.StatusCode != want {
-			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
-		}
-	}
+	addr, done := startServer(t, ctx, []string{"-db", dsn}, &out, 30*time.Second)
+	checkStatuses(t, addr, "/readyz", "/v1/registers/R1/sync-state")
 	cancel()
 	if code := <-done; code != 0 {
 		t.Errorf("exit code %d:\n%s", code, out.String())

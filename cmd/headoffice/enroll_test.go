@@ -50,17 +50,7 @@ func TestAdminEnrollAndSyncOverHTTPS(t *testing.T) {
 	}
 
 	var log syncBuffer
-	addrc := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-data", dir, "-insecure-loopback=false"}, &log, func(a string) { addrc <- a })
-	}()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("never listened:\n%s", log.String())
-	}
+	addr, done := startServer(t, ctx, []string{"-data", dir, "-insecure-loopback=false"}, &log, 10*time.Second)
 	base := "https://" + addr
 	pub, key, _ := ed25519.GenerateKey(nil)
 	resp, err := syncclient.Enroll(ctx, syncclient.EnrollOptions{BaseURL: base, Code: code, Fingerprint: fp}, pub)

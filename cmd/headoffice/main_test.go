@@ -25,6 +25,49 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// startServer runs the head office with args and -addr 127.0.0.1:0 until
+// ctx ends, logging to log. It returns where the server listens and where
+// its exit code arrives; the test fails if it exits or has not listened
+// within wait.
+func startServer(t *testing.T, ctx context.Context, args []string, log *syncBuffer, wait time.Duration) (string, <-chan int) {
+	t.Helper()
+	addrc := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), log, func(a string) { addrc <- a })
+	}()
+	select {
+	case addr := <-addrc:
+		return addr, done
+	case code := <-done:
+		t.Fatalf("exited with %d:\n%s", code, log.String())
+	case <-time.After(wait):
+		t.Fatalf("never listened:\n%s", log.String())
+	}
+	return "", nil
+}
+
+// checkStatuses GETs each path from the plain-HTTP server at addr: the
+// register API answers 401 (it needs an enrolled register's token), the
+// rest 200.
+func checkStatuses(t *testing.T, addr string, paths ...string) {
+	t.Helper()
+	for _, path := range paths {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		want := 200
+		if strings.HasPrefix(path, "/v1/registers/") {
+			want = 401
+		}
+		if res.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+}
+
 func TestBadFlags(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -59,33 +102,8 @@ func TestServesAndShutsDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out syncBuffer
-	addrc := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-data", dir}, &out, func(a string) { addrc <- a })
-	}()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case code := <-done:
-		t.Fatalf("exited with %d:\n%s", code, out.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("never listened")
-	}
-	for _, path := range []string{"/livez", "/readyz", "/", "/v1/registers/R1/sync-state"} {
-		res, err := http.Get("http://" + addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		want := 200
-		if strings.HasPrefix(path, "/v1/registers/") {
-			want = 401 // the register API requires an enrolled register's token
-		}
-		if res.StatusCode != want {
-			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
-		}
-	}
+	addr, done := startServer(t, ctx, []string{"-data", dir}, &out, 10*time.Second)
+	checkStatuses(t, addr, "/livez", "/readyz", "/", "/v1/registers/R1/sync-state")
 	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
 		t.Errorf("database not created: %v", err)
 	}
