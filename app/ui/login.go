@@ -205,16 +205,25 @@ func (u *UI) showLogin() {
 // afterLogin greets the employee and opens the shift first if none is open.
 func (u *UI) afterLogin(e register.Employee, clockedIn bool) {
 	u.refreshUser()
+	u.clearMessage() // e.g. "Log in first" from a scan on the login screen
 	u.selling().checkUnsettled()
+	greeting := ""
 	if clockedIn {
-		u.info(lang.L("{{.Name}} clocked in", map[string]any{"Name": e.Name}))
+		greeting = lang.L("{{.Name}} clocked in", map[string]any{"Name": e.Name})
 	}
 	_, _, open, err := u.reg.OpenShift(context.Background())
 	if err == nil && !open {
 		u.showOpenShift()
+		if greeting != "" {
+			// In the hint: the message strip would cover the count screen's title.
+			u.count.hint.SetText(greeting + ". " + u.count.hint.Text)
+		}
 		return
 	}
 	u.showSale()
+	if greeting != "" {
+		u.info(greeting)
+	}
 }
 
 // locked reports whether the login screen is showing: scans are refused.

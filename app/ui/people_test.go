@@ -109,6 +109,10 @@ func TestLoginScenario(t *testing.T) {
 	}
 	// No shift yet: the float count comes first.
 	h.onScreen(h.u.count.content, "count")
+	// The greeting is in the hint: a message strip would cover the title.
+	if h.u.msgBox.Visible() || !strings.HasPrefix(h.u.count.hint.Text, lang.L("{{.Name}} clocked in", map[string]any{"Name": "Anna"})) {
+		t.Errorf("clock-in greeting: strip %v %q, hint %q", h.u.msgBox.Visible(), h.u.msgText.Text, h.u.count.hint.Text)
+	}
 	h.taps = 0
 	h.countDrawer(map[int64]string{10000: "1", 5000: "1", 200: "10", 50: "20"})
 	if got := h.u.count.total.Text; got != "180,00 €" {
