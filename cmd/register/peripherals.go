@@ -25,7 +25,8 @@ import (
 
 // Options of the devices other than printers (docs/DEVICES.md):
 //
-//	scanner:  transport serial; mode (default 9600 8N1), suffix (CR, LF, CRLF)
+//	scanner:  transport serial; mode (default 9600 8N1), suffix (CR, LF, CRLF);
+//	          or transport usb (HID boot keyboard, address vid:pid), interface
 //	display:  transport serial; mode (default 9600 8N1)
 //	scale:    transport serial; mode (default 9600 7E1)
 //	terminal: transport tcp (ZVT, port 20007) or serial; password (6
@@ -54,8 +55,11 @@ func validatePeripherals(c *Config) []error {
 		count[d.Kind]++
 		switch d.Kind {
 		case devices.KindScanner:
-			if d.Transport == devices.TransportUSB {
-				bad(d, "USB scanners: leave the scanner in keyboard mode (no entry needed) or switch it to serial (CDC-ACM) mode and use transport serial")
+			if d.Transport == devices.TransportUSB && d.Options["suffix"] != "" {
+				bad(d, "suffix: a USB (HID) scanner ends each code with Enter; suffix is for serial scanners")
+			}
+			if d.Transport == devices.TransportTCP {
+				bad(d, "transport tcp: a scanner is connected by serial or usb")
 			}
 			if _, err := scanner.ParseSuffix(d.Options["suffix"]); err != nil {
 				bad(d, "%v", err)
@@ -115,12 +119,16 @@ type peripherals struct {
 	display  register.CustomerDisplay
 	scale    register.Scale
 	terminal register.PaymentTerminal
+
+	// usbScanners are HID scanners the device manager opens, reads and
+	// reopens (hardware/devices.USBScanner, gousb in this binary).
+	usbScanners []*devices.USBScanner
 }
 
 // newPeripherals builds the drivers; scanned codes go to onCode (set
 // before Run).
 func newPeripherals(m *devices.Manager, watches map[string]*terminalWatch, cfg Config, log *slog.Logger) *peripherals {
-	p := &peripherals{}
+	p := &peripherals{usbScanners: m.USBScanners()}
 	for _, d := range cfg.Devices {
 		name := d.Name
 		if name == "" {
@@ -129,6 +137,9 @@ func newPeripherals(m *devices.Manager, watches map[string]*terminalWatch, cfg C
 		report := func(err error) { m.Report(name, err) }
 		switch d.Kind {
 		case devices.KindScanner:
+			if d.Transport == devices.TransportUSB {
+				continue // the manager's USBScanner
+			}
 			suffix, _ := scanner.ParseSuffix(d.Options["suffix"])
 			s := &scanner.Serial{Path: d.Address, Mode: serialMode(d), Suffix: suffix, Log: log.With("device", name),
 				OnState: func(st scanner.State, err error) {
@@ -164,6 +175,9 @@ func newPeripherals(m *devices.Manager, watches map[string]*terminalWatch, cfg C
 func (p *peripherals) onCode(f func(string)) {
 	for _, s := range p.scanners {
 		s.OnCode = f
+	}
+	for _, s := range p.usbScanners {
+		s.OnCode(f)
 	}
 }
 

@@ -8,9 +8,11 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/hardware/devices"
+	"github.com/tillpos/till/hardware/usbdev"
 	"github.com/tillpos/till/hardware/zvt"
 )
 
@@ -65,7 +67,7 @@ func TestConfigPeripheralsBadInput(t *testing.T) {
 	body := `{"store": {"id": "S01", "name": "Laden", "currency": "JPY", "tax_mode": "inclusive", "locale": "en"},
 	  "devices": [
 	    {"name": "s1", "kind": "scanner", "transport": "serial", "address": "/dev/ttyACM0", "options": {"suffix": "TAB"}},
-	    {"name": "s2", "kind": "scanner", "transport": "usb", "address": "0c2e:0b61"},
+	    {"name": "s2", "kind": "scanner", "transport": "usb", "address": "0c2e:0b61", "options": {"suffix": "CR"}},
 	    {"kind": "display", "transport": "tcp", "address": "10.0.0.5:9000"},
 	    {"kind": "terminal", "transport": "tcp", "address": "10.0.0.6:20007", "options": {"password": "12"}},
 	    {"name": "t2", "kind": "terminal", "transport": "tcp", "address": "10.0.0.7:20007", "options": {"currency": "yen"}}
@@ -75,7 +77,7 @@ func TestConfigPeripheralsBadInput(t *testing.T) {
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{`scanner suffix "TAB"`, "USB scanners", `device "display": transport "tcp"`, "6 digits",
+	for _, want := range []string{`scanner suffix "TAB"`, `device "s2": suffix: a USB (HID) scanner`, `device "display": transport "tcp"`, "6 digits",
 		"store currency JPY", `currency "yen"`, "2 devices of kind terminal", "barcodes.variable_rules", "want 12"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
@@ -128,5 +130,61 @@ func TestTerminalWatch(t *testing.T) {
 	}
 	if err := w.Check(ctx); err != nil || probed != 1 {
 		t.Fatalf("after an answer: %v, probed %d", err, probed)
+	}
+}
+
+// hidBus plugs in one recorded HID scanner.
+type hidBus struct{ pipe *usbdev.Playback }
+
+func (b *hidBus) List(context.Context) ([]usbdev.DeviceInfo, error) { return nil, nil }
+func (b *hidBus) OpenPrinter(context.Context, uint16, uint16) (io.ReadWriteCloser, error) {
+	return nil, usbdev.ErrNoInterface
+}
+func (b *hidBus) OpenHID(_ context.Context, vid, pid uint16, iface int) (usbdev.Pipe, error) {
+	if vid != 0x0c2e || pid != 0x0b61 || iface != 0 || b.pipe == nil {
+		return nil, usbdev.ErrNotFound
+	}
+	p := b.pipe
+	b.pipe = nil
+	return p, nil
+}
+func (b *hidBus) Close() error { return nil }
+
+// A USB (HID boot keyboard) scanner in the devices list is accepted, read
+// by the device manager and its codes go where the serial scanners' go
+// (ui.Scan in main): recorded reports of an EAN-13 and Enter.
+func TestConfigUSBScannerWired(t *testing.T) {
+	body := `{"devices": [
+	    {"name": "hid", "kind": "scanner", "transport": "usb", "address": "0c2e:0b61", "options": {"interface": "0"}}
+	  ]}`
+	cfg, err := loadConfig([]string{"-config", writeConfig(t, body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []usbdev.Op
+	for _, k := range []byte{0x21, 0x27, 0x27, 0x23, 0x20, 0x25, 0x1E, 0x20, 0x20, 0x20, 0x26, 0x20, 0x1E, 0x28} { // 4006381333931 Enter
+		ops = append(ops, usbdev.Op{Data: []byte{0, 0, k, 0, 0, 0, 0, 0}}, usbdev.Op{Data: make([]byte, 8)})
+	}
+	bus := &hidBus{pipe: &usbdev.Playback{Packet: 8, Ops: ops}}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m, err := devices.New(deviceConfigs(cfg), devices.Options{USB: bus, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	p := newPeripherals(m, nil, cfg, log)
+	if len(p.scanners) != 0 || len(p.usbScanners) != 1 {
+		t.Fatalf("serial scanners %d, usb scanners %d", len(p.scanners), len(p.usbScanners))
+	}
+	codes := make(chan string, 1)
+	p.onCode(func(c string) { codes <- c })
+	m.Poll(context.Background())
+	select {
+	case c := <-codes:
+		if c != "4006381333931" {
+			t.Fatalf("code %q", c)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("no code from the USB scanner")
 	}
 }

@@ -59,6 +59,8 @@ const (
 //	printer: profile (80mm, 80mm-42, 58mm), mode (serial, "19200 8N1"),
 //	         drawer (none, warn, wait: watch the drawer sensor), pin (drawer
 //	         kick pin, 2 or 5), timeout (e.g. 5s)
+//	scanner: transport usb (HID boot keyboard, address vid:pid): interface
+//	         (the HID interface number; default the boot keyboard one)
 //	any:     mode for serial devices ("9600 8N1")
 type Config struct {
 	Name      string            `json:"name"` // unique; defaults to the kind
@@ -117,6 +119,16 @@ func (c Config) Timeout() (time.Duration, error) {
 		return 0, fmt.Errorf("timeout %q: use a duration such as 5s", s)
 	}
 	return d, nil
+}
+
+// USBInterface is a USB scanner's HID interface number, or -1 (the boot
+// keyboard interface) when the option is not set.
+func (c Config) USBInterface() int {
+	n, err := strconv.Atoi(c.Options["interface"])
+	if err != nil || n < 0 || n > 255 {
+		return -1
+	}
+	return n
 }
 
 // ParseUSBID reads "04b8:0202" (vendor:product, hex).
@@ -181,6 +193,9 @@ func (c Config) Validate() error {
 		default:
 			bad("pin %q: the drawer kick pin is 2 or 5", c.Options["pin"])
 		}
+	}
+	if v, ok := c.Options["interface"]; ok && (c.USBInterface() < 0 || c.Transport != TransportUSB) {
+		bad("interface %q: give the USB interface number (0-255) of a usb device", v)
 	}
 	if _, err := c.Timeout(); err != nil {
 		bad("%v", err)

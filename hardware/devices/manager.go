@@ -50,6 +50,7 @@ type Manager struct {
 	onEvent  []func(Event)
 	printers map[string]*Printer
 	drawers  map[string]*Drawer
+	scanners []*USBScanner
 }
 
 // New builds the devices of cfgs. Printers become *Printer (see Printer);
@@ -88,6 +89,13 @@ func New(cfgs []Config, o Options) (*Manager, error) {
 			}
 			continue
 		}
+		if c.Kind == KindScanner && c.Transport == TransportUSB {
+			l := link.(USBLink)
+			s := &USBScanner{name: c.Name, vid: l.VID, pid: l.PID, iface: c.USBInterface(), bus: m.opts.USB, log: o.Log}
+			m.Add(s)
+			m.scanners = append(m.scanners, s)
+			continue
+		}
 		m.Add(&Presence{name: c.Name, kind: c.Kind, link: link, timeout: timeout})
 	}
 	return m, nil
@@ -123,6 +131,18 @@ func (m *Manager) Add(d Device) {
 	if p, ok := d.(*Printer); ok {
 		p.report = func(err error) { m.Report(p.Name(), err) }
 	}
+	if s, ok := d.(*USBScanner); ok {
+		s.mu.Lock()
+		s.report = func(err error) { m.Report(s.Name(), err) }
+		s.mu.Unlock()
+	}
+}
+
+// USBScanners are the HID scanners read over USB, for their codes' sink.
+func (m *Manager) USBScanners() []*USBScanner {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]*USBScanner(nil), m.scanners...)
 }
 
 // OnEvent adds a callback for state changes. It is called on the goroutine

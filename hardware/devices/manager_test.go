@@ -79,7 +79,7 @@ func (b *fakeBus) OpenPrinter(_ context.Context, vid, pid uint16) (io.ReadWriteC
 	}
 	return usbdev.NewPrinterConn(b.pipe), nil
 }
-func (b *fakeBus) OpenHID(context.Context, uint16, uint16) (usbdev.Pipe, error) {
+func (b *fakeBus) OpenHID(context.Context, uint16, uint16, int) (usbdev.Pipe, error) {
 	return nil, usbdev.ErrNotFound
 }
 func (b *fakeBus) Close() error { return nil }

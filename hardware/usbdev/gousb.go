@@ -88,9 +88,10 @@ func (u *LibUSB) OpenPrinter(ctx context.Context, vid, pid uint16) (io.ReadWrite
 	return NewPrinterConn(p), nil
 }
 
-// OpenHID claims the HID interface of vid:pid.
-func (u *LibUSB) OpenHID(ctx context.Context, vid, pid uint16) (Pipe, error) {
-	return u.open(vid, pid, HIDPipe)
+// OpenHID claims the HID interface of vid:pid (iface: its number, or
+// negative for the boot keyboard).
+func (u *LibUSB) OpenHID(ctx context.Context, vid, pid uint16, iface int) (Pipe, error) {
+	return u.open(vid, pid, HIDPipeOn(iface))
 }
 
 func (u *LibUSB) open(vid, pid uint16, choose func(DeviceInfo) (PipeSpec, error)) (Pipe, error) {

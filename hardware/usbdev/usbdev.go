@@ -123,12 +123,20 @@ func PrinterPipe(d DeviceInfo) (PipeSpec, error) {
 
 // HIDPipe chooses a HID interface (0x03) with an interrupt IN endpoint,
 // preferring the boot keyboard (subclass 1, protocol 1).
-func HIDPipe(d DeviceInfo) (PipeSpec, error) {
+func HIDPipe(d DeviceInfo) (PipeSpec, error) { return HIDPipeOn(-1)(d) }
+
+// HIDPipeOn is HIDPipe limited to interface number iface (negative: any).
+// Scanners with a keyboard and a HID POS interface are pinned this way.
+func HIDPipeOn(iface int) func(DeviceInfo) (PipeSpec, error) {
+	return func(d DeviceInfo) (PipeSpec, error) { return hidPipe(d, iface) }
+}
+
+func hidPipe(d DeviceInfo, iface int) (PipeSpec, error) {
 	var found *PipeSpec
 	for _, cfg := range d.Configs {
 		for _, in := range cfg.Interfaces {
 			ep := endpoint(in, true, TransferInterrupt)
-			if in.Class != ClassHID || ep == nil {
+			if in.Class != ClassHID || ep == nil || (iface >= 0 && in.Number != iface) {
 				continue
 			}
 			spec := PipeSpec{Config: cfg.Number, Interface: in.Number, Alternate: in.Alternate, In: ep}
@@ -176,7 +184,8 @@ type Bus interface {
 	// returns it as a byte stream.
 	OpenPrinter(ctx context.Context, vid, pid uint16) (io.ReadWriteCloser, error)
 	// OpenHID claims a HID interface (detaching usbhid, so the scanner
-	// no longer types into the desktop) and returns its report pipe.
-	OpenHID(ctx context.Context, vid, pid uint16) (Pipe, error)
+	// no longer types into the desktop) and returns its report pipe;
+	// iface picks the interface number (negative: HIDPipe's choice).
+	OpenHID(ctx context.Context, vid, pid uint16, iface int) (Pipe, error)
 	Close() error
 }

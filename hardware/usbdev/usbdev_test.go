@@ -46,6 +46,12 @@ func TestPipeChoice(t *testing.T) {
 	if err != nil || spec.Interface != 1 || spec.In.Number != 1 || spec.Out != nil {
 		t.Fatalf("HID pipe = %+v, %v (want the boot keyboard interface 1)", spec, err)
 	}
+	if spec, err := HIDPipeOn(0)(honeywellHID); err != nil || spec.Interface != 0 || spec.In.Number != 3 {
+		t.Fatalf("HID pipe on interface 0 = %+v, %v", spec, err)
+	}
+	if _, err := HIDPipeOn(2)(honeywellHID); !errors.Is(err, ErrNoInterface) {
+		t.Fatalf("HID pipe on a missing interface: %v", err)
+	}
 	if _, err := HIDPipe(epsonTM); !errors.Is(err, ErrNoInterface) {
 		t.Fatalf("printer as scanner: %v", err)
 	}
