@@ -32,6 +32,11 @@ type Store interface {
 	// Sales lists stored sales, oldest completion first.
 	Sales(ctx context.Context, f SalesFilter) ([]Sale, error)
 
+	// SalesByHour counts the sales completed in [from, to) and sums their
+	// gross per store, currency and clock hour in loc (hourly.go), without
+	// reading the sales one by one.
+	SalesByHour(ctx context.Context, from, to time.Time, loc *time.Location) ([]HourlySales, error)
+
 	// Registers summarises every register that has pushed anything, with
 	// the sales completed at or after since.
 	Registers(ctx context.Context, since time.Time) ([]RegisterSummary, error)

@@ -23,10 +23,6 @@ var dashboardPage = template.Must(template.New("dashboard.html").Funcs(template.
 	"pct": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + " %" },
 }).ParseFS(dashboardFS, "templates/dashboard.html"))
 
-// dashboardSalesLimit caps the sales read to draw today's chart; a chain
-// larger than this needs an aggregate query in hqstore (docs/SCALING.md).
-const dashboardSalesLimit = 500_000
-
 // onlineWithin is how recent a register's last request must be for the
 // dashboard to call it online.
 const onlineWithin = 5 * time.Minute
@@ -45,7 +41,6 @@ type dashData struct {
 	Chart        chart
 	Stores       []storeRow
 	Registers    []healthRow
-	Truncated    bool
 }
 
 type storeRow struct {
@@ -133,11 +128,12 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 	if err != nil {
 		return d, err
 	}
-	sales, err := s.cfg.Store.Sales(ctx, hqstore.SalesFilter{From: today, To: today.AddDate(0, 0, 1), Limit: dashboardSalesLimit})
+	// Today's figures come aggregated by store and hour from the database,
+	// however many sales a chain makes.
+	hourly, err := s.cfg.Store.SalesByHour(ctx, today, today.AddDate(0, 0, 1), loc)
 	if err != nil {
 		return d, err
 	}
-	d.Truncated = len(sales) == dashboardSalesLimit
 	stores, err := s.cfg.Store.Stores(ctx)
 	if err != nil {
 		return d, err
@@ -174,15 +170,16 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 	}
 	gross := map[string]map[string]int64{} // store → currency → minor
 	all := map[string]int64{}
-	for _, sl := range sales {
-		st := addStore(sl.StoreID, "")
-		st.Sales++
-		st.ByHour[sl.CompletedAt.In(loc).Hour()]++
-		if gross[sl.StoreID] == nil {
-			gross[sl.StoreID] = map[string]int64{}
+	for _, hs := range hourly {
+		st := addStore(hs.StoreID, "")
+		st.Sales += int(hs.Sales)
+		st.ByHour[hs.Hour] += int(hs.Sales)
+		if gross[hs.StoreID] == nil {
+			gross[hs.StoreID] = map[string]int64{}
 		}
-		gross[sl.StoreID][sl.Currency] += sl.TotalGross
-		all[sl.Currency] += sl.TotalGross
+		gross[hs.StoreID][hs.Currency] += hs.Gross
+		all[hs.Currency] += hs.Gross
+		d.SalesToday += int(hs.Sales)
 	}
 	sort.Strings(order)
 	for i, id := range order {
@@ -191,7 +188,7 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 		st.Gross = formatAmounts(amounts(gross[id]))
 		d.Stores = append(d.Stores, *st)
 	}
-	d.SalesToday, d.GrossToday = len(sales), formatAmounts(amounts(all))
+	d.GrossToday = formatAmounts(amounts(all))
 	d.Chart = drawChart(d.Stores)
 
 	// Registers: enrolled ones and every one that pushed.
@@ -224,9 +221,11 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 		}
 		h.GrossToday = formatAmounts(sm.GrossSince)
 	}
-	for _, sl := range sales { // a register not in the registry: its store from its sales
-		if h := rows[sl.RegisterID]; h != nil && h.Store == "–" {
-			h.Store = sl.StoreID
+	for _, h := range rows { // a register not in the registry: its store from a sale
+		if h.Store == "–" && h.Pushed {
+			if one, err := s.cfg.Store.Sales(ctx, hqstore.SalesFilter{RegisterID: h.ID, Limit: 1}); err == nil && len(one) == 1 {
+				h.Store = one[0].StoreID
+			}
 		}
 	}
 	sort.Strings(ids)

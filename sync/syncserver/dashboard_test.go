@@ -33,12 +33,23 @@ type demoHeadOffice struct {
 	last  map[string]pos.Entry // per register
 }
 
+// noBulkSales refuses to list more than one sale: the dashboard must draw
+// today's figures from the SalesByHour aggregate, not by reading every sale.
+type noBulkSales struct{ hqstore.Store }
+
+func (s noBulkSales) Sales(ctx context.Context, f hqstore.SalesFilter) ([]hqstore.Sale, error) {
+	if f.Limit != 1 {
+		return nil, fmt.Errorf("test store: listing up to %d sales refused", f.Limit)
+	}
+	return s.Store.Sales(ctx, f)
+}
+
 func newDemoHeadOffice(t *testing.T) *demoHeadOffice {
 	t.Helper()
 	ctx := context.Background()
 	st := openStore(t)
 	now := dashDay.Add(17*time.Hour + 40*time.Minute)
-	srv := newServer(t, syncserver.Config{Store: st, Now: func() time.Time { return now }, Location: time.UTC})
+	srv := newServer(t, syncserver.Config{Store: noBulkSales{st}, Now: func() time.Time { return now }, Location: time.UTC})
 	d := &demoHeadOffice{srv: srv, ts: httptest.NewServer(srv), sales: map[string]int{}, last: map[string]pos.Entry{}}
 	t.Cleanup(d.ts.Close)
 	for _, s := range []hqstore.StoreInfo{{ID: "S-BER", Name: "Berlin Mitte"}, {ID: "S-HAM", Name: "Hamburg Altona"}, {ID: "S-MUC", Name: "Munich Schwabing"}} {

@@ -19,6 +19,7 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("Ingest", func(t *testing.T) { t.Parallel(); testIngest(t, open) })
 	t.Run("ConcurrentSameBatch", func(t *testing.T) { t.Parallel(); testConcurrent(t, open) })
 	t.Run("SaleFigures", func(t *testing.T) { t.Parallel(); testSaleFigures(t, open) })
+	t.Run("SalesByHour", func(t *testing.T) { t.Parallel(); testSalesByHour(t, open) })
 	t.Run("Registers", func(t *testing.T) { t.Parallel(); testRegisters(t, open) })
 	t.Run("UnknownRegister", func(t *testing.T) { t.Parallel(); testUnknownRegister(t, open) })
 	t.Run("Registry", func(t *testing.T) { t.Parallel(); testRegistry(t, open) })
