@@ -98,8 +98,19 @@ func (db *DB) applyCatalog(ctx context.Context, items []CatalogItem, cursor int6
 }
 
 func removeMissing(ctx context.Context, tx *sql.Tx, products, employees map[string]bool) error {
+	if err := applyToMissing(ctx, tx, `SELECT id FROM products`, products,
+		`DELETE FROM products WHERE id = ?`); err != nil {
+		return err
+	}
+	return applyToMissing(ctx, tx, `SELECT id FROM employees WHERE active = 1`, employees,
+		`UPDATE employees SET active = 0 WHERE id = ?`)
+}
+
+// applyToMissing runs stmt with each id that query lists and keep lacks.
+// The ids are read first: stmt may change the table query reads.
+func applyToMissing(ctx context.Context, tx *sql.Tx, query string, keep map[string]bool, stmt string) error {
 	var stale []string
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM products`)
+	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {
 		return err
 	}
@@ -109,34 +120,13 @@ func removeMissing(ctx context.Context, tx *sql.Tx, products, employees map[stri
 			rows.Close()
 			return err
 		}
-		if !products[id] {
+		if !keep[id] {
 			stale = append(stale, id)
 		}
 	}
 	rows.Close()
 	for _, id := range stale {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM products WHERE id = ?`, id); err != nil {
-			return err
-		}
-	}
-	stale = stale[:0]
-	rows, err = tx.QueryContext(ctx, `SELECT id FROM employees WHERE active = 1`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		if !employees[id] {
-			stale = append(stale, id)
-		}
-	}
-	rows.Close()
-	for _, id := range stale {
-		if _, err := tx.ExecContext(ctx, `UPDATE employees SET active = 0 WHERE id = ?`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, stmt, id); err != nil {
 			return err
 		}
 	}
