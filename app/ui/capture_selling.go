@@ -13,7 +13,8 @@ import (
 	"github.com/tillpos/till/app/register"
 )
 
-// captureSelling writes, for English and German, discount-LANG.png (line
+// captureSelling writes, for English and German (and the other language's
+// people screens, see capturePeople), discount-LANG.png (line
 // and order discounts, the manager override dialog for 20 % off),
 // split-LANG.png (a voucher taken, the rest due), card-LANG.png (waiting for
 // the card) and return-LANG.png (a receipt's lines to take back). Nothing is
@@ -35,6 +36,9 @@ func (u *UI) captureSelling(dir string) error {
 		u2.win.Show()
 	})
 	err := u2.captureSellingIn(dir)
+	if err == nil {
+		err = u2.capturePeople(dir) // login, count and Z report in the other language too
+	}
 	fyne.DoAndWait(func() {
 		u2.win.Close()
 		if e := useLanguage(u.locale); e != nil {

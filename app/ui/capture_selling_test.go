@@ -17,12 +17,15 @@ func TestCaptureSellingScreens(t *testing.T) {
 	dir := t.TempDir()
 	cat := groceryCatalog()
 	j := &fakeJournal{}
-	reg := register.New(testConfig(), register.Deps{Catalog: cat, Journal: j, Printer: &fakePrinter{}})
+	reg := register.New(testConfig(), register.Deps{Catalog: cat, Journal: j, Printer: &fakePrinter{}, Staff: newFakeDirectory()})
 	u := New(test.NewTempApp(t), reg, Options{Catalog: cat})
+	if err := u.capturePeople(dir); err != nil { // as captureTo does
+		t.Fatal(err)
+	}
 	if err := u.captureSelling(dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"discount", "split", "card", "return"} {
+	for _, name := range []string{"discount", "split", "card", "return", "login", "count", "zreport"} {
 		for _, l := range Languages {
 			if st, err := os.Stat(filepath.Join(dir, name+"-"+l+".png")); err != nil || st.Size() < 5000 {
 				t.Errorf("%s-%s.png: %v", name, l, err)

@@ -11,14 +11,15 @@ import (
 	"github.com/tillpos/till/app/register"
 )
 
-// capturePeople adds login.png (a name chosen, two PIN digits typed),
-// count.png (the blind count of a Z) and zreport.png (a Z report with a
-// shortfall) when the register has employees. The Z report is an example
+// capturePeople adds login-LANG.png (a name chosen, two PIN digits typed),
+// count-LANG.png (the blind count of a Z) and zreport-LANG.png (a Z report
+// with a shortfall) in the UI's language when the register has employees. The Z report is an example
 // laid out on screen, not journaled: screenshots never close a real shift.
 func (u *UI) capturePeople(dir string) error {
 	if !u.hasStaff() {
 		return nil
 	}
+	suffix := "-" + baseLanguage(u.locale) + ".png"
 	fyne.DoAndWait(func() {
 		u.showLogin()
 		if len(u.login.emps) > 0 {
@@ -27,7 +28,7 @@ func (u *UI) capturePeople(dir string) error {
 			u.login.onKey("1")
 		}
 	})
-	if err := u.capturePNG(filepath.Join(dir, "login.png")); err != nil {
+	if err := u.capturePNG(filepath.Join(dir, "login"+suffix)); err != nil {
 		return err
 	}
 	fyne.DoAndWait(func() {
@@ -39,7 +40,7 @@ func (u *UI) capturePeople(dir string) error {
 		u.count.sel = 50
 		u.count.refresh()
 	})
-	if err := u.capturePNG(filepath.Join(dir, "count.png")); err != nil {
+	if err := u.capturePNG(filepath.Join(dir, "count"+suffix)); err != nil {
 		return err
 	}
 	opened := time.Date(2026, 11, 25, 7, 58, 0, 0, time.Local)
@@ -54,7 +55,7 @@ func (u *UI) capturePeople(dir string) error {
 	rep.Counted = rep.ExpectedCash - 150
 	rep.OverShort = rep.Counted - rep.ExpectedCash
 	fyne.DoAndWait(func() { u.report.show(rep) })
-	if err := u.capturePNG(filepath.Join(dir, "zreport.png")); err != nil {
+	if err := u.capturePNG(filepath.Join(dir, "zreport"+suffix)); err != nil {
 		return err
 	}
 	fyne.DoAndWait(u.showLogin)

@@ -34,7 +34,7 @@ func TestCapturePeopleScreens(t *testing.T) {
 		if err := u.capturePeople(out); err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"login.png", "count.png", "zreport.png"} {
+		for _, name := range []string{"login-de.png", "count-de.png", "zreport-de.png"} {
 			if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() < 5000 {
 				t.Errorf("%s: %v", name, err)
 			}
