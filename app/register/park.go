@@ -34,6 +34,9 @@ type ParkedSales interface {
 // ErrNoParking means no parked-sales store is configured.
 var ErrNoParking = pos.Errorf(pos.EUnavailable, "Parking sales is not set up on this register.")
 
+// ErrReturnNotParked refuses to park a return.
+var ErrReturnNotParked = pos.Errorf(pos.EConflict, "A return cannot be parked: refund it or cancel it.")
+
 // Park puts the open sale aside (durably) and starts a new one.
 func (r *Register) Park(ctx context.Context) (ParkedSale, error) {
 	if r.deps.Parked == nil {
@@ -44,6 +47,10 @@ func (r *Register) Park(ctx context.Context) (ParkedSale, error) {
 	switch {
 	case len(r.sale.Lines) == 0:
 		return ParkedSale{}, pos.Errorf(pos.EConflict, "The sale is empty: nothing to park.")
+	case r.sale.Return:
+		// A parked return is not in the journal, so nothing would count it
+		// against the receipt: the same goods could come back twice.
+		return ParkedSale{}, ErrReturnNotParked
 	case r.sale.PaymentLock != "":
 		return ParkedSale{}, pos.ErrPaymentPending
 	case len(r.sale.Tenders) > 0:

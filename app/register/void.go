@@ -73,10 +73,19 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 	r.mu.Unlock()
 	at := now.UTC().Truncate(time.Millisecond)
 	void.StartedAt, void.Completed = at, at
+	var conflict error
 	entry, err := r.deps.Journal.Append(ctx, pos.EntryVoid, void.SaleID, at, func(seq int64) ([]byte, error) {
+		// Checked again inside the append's transaction: a return of this
+		// sale committed since the check above must not be paid back twice.
+		if conflict = voidConflict(ctx, r, l, e); conflict != nil {
+			return nil, conflict
+		}
 		void.ReceiptNo = ReceiptNo(r.cfg.RegisterCode, seq)
 		return json.Marshal(void)
 	})
+	if conflict != nil {
+		return pos.SaleRecord{}, conflict
+	}
 	if err != nil {
 		return pos.SaleRecord{}, fmt.Errorf("%w: %w", pos.Errorf(pos.EInternal, "The void could not be saved. Try again."), err)
 	}
@@ -85,6 +94,24 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 		f(entry)
 	}
 	return void, nil
+}
+
+// voidConflict is why the sale of entry e cannot be voided now: voided
+// already, or goods of it returned; nil when it can.
+func voidConflict(ctx context.Context, r *Register, l JournalLookup, e pos.Entry) error {
+	orig, err := r.returnable(ctx, l, e)
+	if err != nil {
+		return err
+	}
+	if orig.Voided {
+		return pos.Errorf(pos.EConflict, "Receipt %s is already voided.", orig.Record.ReceiptNo)
+	}
+	for i, left := range orig.Left {
+		if left != orig.Record.Lines[i].Qty {
+			return pos.Errorf(pos.EConflict, "Goods of receipt %s were returned already: return the rest instead.", orig.Record.ReceiptNo)
+		}
+	}
+	return nil
 }
 
 // negateRecord turns every figure of a record around, so a void sums with
