@@ -13,8 +13,6 @@ import (
 
 var _ register.Catalog = (*DB)(nil)
 
-type scanner interface{ Scan(dest ...any) error }
-
 func scanProduct(row scanner) (pos.Product, error) {
 	var p pos.Product
 	var codes string
@@ -64,38 +62,28 @@ func (db *DB) TaxRate(ctx context.Context, id string) (pos.TaxRate, error) {
 
 // TaxRates returns every tax rate, highest first.
 func (db *DB) TaxRates(ctx context.Context) ([]pos.TaxRate, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, name, basis_points FROM tax_rates ORDER BY basis_points DESC, id`)
+	out, err := queryAll(ctx, db.r, func(row scanner) (pos.TaxRate, error) {
+		var t pos.TaxRate
+		err := row.Scan(&t.ID, &t.Name, &t.BasisPoints)
+		return t, err
+	}, `SELECT id, name, basis_points FROM tax_rates ORDER BY basis_points DESC, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: tax rates: %w", err)
 	}
-	defer rows.Close()
-	var out []pos.TaxRate
-	for rows.Next() {
-		var t pos.TaxRate
-		if err := rows.Scan(&t.ID, &t.Name, &t.BasisPoints); err != nil {
-			return nil, fmt.Errorf("store: tax rates: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Categories returns every category in display order.
 func (db *DB) Categories(ctx context.Context) ([]pos.Category, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, name, color, sort FROM categories ORDER BY sort, name, id`)
+	out, err := queryAll(ctx, db.r, func(row scanner) (pos.Category, error) {
+		var c pos.Category
+		err := row.Scan(&c.ID, &c.Name, &c.Color, &c.Sort)
+		return c, err
+	}, `SELECT id, name, color, sort FROM categories ORDER BY sort, name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: categories: %w", err)
 	}
-	defer rows.Close()
-	var out []pos.Category
-	for rows.Next() {
-		var c pos.Category
-		if err := rows.Scan(&c.ID, &c.Name, &c.Color, &c.Sort); err != nil {
-			return nil, fmt.Errorf("store: categories: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // QuickKeys returns the quick-key products of a category in display order.
@@ -107,21 +95,12 @@ func (db *DB) QuickKeys(ctx context.Context, categoryID string) ([]pos.Product, 
 	} else if n == 0 {
 		return nil, pos.Errorf(pos.ENotFound, "Unknown category %s", categoryID)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+productColumns+` FROM products p
+	out, err := db.queryProducts(ctx, `SELECT `+productColumns+` FROM products p
 		WHERE p.category_id = ? AND p.quick_key = 1 ORDER BY p.sort, p.name`, categoryID)
 	if err != nil {
 		return nil, fmt.Errorf("store: quick keys of %q: %w", categoryID, err)
 	}
-	defer rows.Close()
-	var out []pos.Product
-	for rows.Next() {
-		p, err := scanProduct(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: quick keys of %q: %w", categoryID, err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ProductCount returns how many products the catalog holds.

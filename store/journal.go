@@ -103,20 +103,8 @@ func (db *DB) Entries(ctx context.Context, afterSeq int64, limit int) ([]pos.Ent
 }
 
 func (db *DB) queryEntries(ctx context.Context, query string, args ...any) ([]pos.Entry, error) {
-	rows, err := db.r.QueryContext(ctx, query, args...)
+	out, err := queryAll(ctx, db.r, scanEntry, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: entries: %w", err)
-	}
-	defer rows.Close()
-	var out []pos.Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: entries: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: entries: %w", err)
 	}
 	return out, nil

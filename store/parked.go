@@ -38,20 +38,11 @@ func scanParked(row scanner) (register.ParkedSale, error) {
 
 // ParkedSales lists the parked sales, oldest first.
 func (db *DB) ParkedSales(ctx context.Context) ([]register.ParkedSale, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+parkedColumns+` FROM parked_sales ORDER BY parked_at, id`)
+	out, err := queryAll(ctx, db.r, scanParked, `SELECT `+parkedColumns+` FROM parked_sales ORDER BY parked_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: parked sales: %w", err)
 	}
-	defer rows.Close()
-	var out []register.ParkedSale
-	for rows.Next() {
-		p, err := scanParked(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: parked sales: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Unpark removes a parked sale and returns it, in one transaction: two

@@ -115,21 +115,12 @@ func (db *DB) CardPaymentByTerminalRef(ctx context.Context, terminalID, trace, r
 
 // UnsettledCardPayments lists payments in intent or unknown, oldest first.
 func (db *DB) UnsettledCardPayments(ctx context.Context) ([]register.CardPayment, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+cardColumns+` FROM card_payments
+	out, err := queryAll(ctx, db.r, scanCardPayment, `SELECT `+cardColumns+` FROM card_payments
 		WHERE state IN ('intent', 'unknown') ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unsettled card payments: %w", err)
 	}
-	defer rows.Close()
-	var out []register.CardPayment
-	for rows.Next() {
-		p, err := scanCardPayment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: unsettled card payments: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // checkCardFields refuses anything that looks like a full card number: the

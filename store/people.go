@@ -117,22 +117,17 @@ func (db *DB) now() time.Time {
 
 // Employees lists the active employees in display order (sort, then name).
 func (db *DB) Employees(ctx context.Context) ([]register.Employee, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, name, role FROM employees WHERE active = 1 ORDER BY sort, name`)
+	out, err := queryAll(ctx, db.r, func(row scanner) (register.Employee, error) {
+		var e register.Employee
+		var role string
+		err := row.Scan(&e.ID, &e.Name, &role)
+		e.Role = register.Role(role)
+		return e, err
+	}, `SELECT id, name, role FROM employees WHERE active = 1 ORDER BY sort, name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: employees: %w", err)
 	}
-	defer rows.Close()
-	var out []register.Employee
-	for rows.Next() {
-		var e register.Employee
-		var role string
-		if err := rows.Scan(&e.ID, &e.Name, &role); err != nil {
-			return nil, fmt.Errorf("store: employees: %w", err)
-		}
-		e.Role = register.Role(role)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SetEmployee creates or updates an employee with a new PIN (hashed here;
@@ -275,20 +270,10 @@ func (db *DB) VerifyPIN(ctx context.Context, pin string) (register.Employee, err
 	if until := time.UnixMilli(guardUntil); now.Before(until) {
 		return register.Employee{}, errLocked("PIN entry", until, now)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+pinColumns+` FROM employees WHERE active = 1 AND locked_until <= ?`, now.UnixMilli())
+	cands, err := queryAll(ctx, db.r, scanPINRow, `SELECT `+pinColumns+` FROM employees WHERE active = 1 AND locked_until <= ?`, now.UnixMilli())
 	if err != nil {
 		return register.Employee{}, fmt.Errorf("store: verify PIN: %w", err)
 	}
-	var cands []pinRow
-	for rows.Next() {
-		r, err := scanPINRow(rows)
-		if err != nil {
-			rows.Close()
-			return register.Employee{}, fmt.Errorf("store: verify PIN: %w", err)
-		}
-		cands = append(cands, r)
-	}
-	rows.Close()
 	rank := map[register.Role]int{register.RoleOwner: 0, register.RoleManager: 1, register.RoleSupervisor: 2, register.RoleCashier: 3}
 	sort.SliceStable(cands, func(i, j int) bool { return rank[cands[i].emp.Role] < rank[cands[j].emp.Role] })
 	if validPIN(pin) {

@@ -66,18 +66,5 @@ func ftsQuery(q string) string {
 }
 
 func (db *DB) queryProducts(ctx context.Context, query string, args ...any) ([]pos.Product, error) {
-	rows, err := db.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []pos.Product
-	for rows.Next() {
-		p, err := scanProduct(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db.r, scanProduct, query, args...)
 }

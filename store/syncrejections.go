@@ -40,20 +40,15 @@ func (db *DB) ClearSyncRejections(ctx context.Context) error {
 
 // SyncRejections lists the refused entries, oldest seq first.
 func (db *DB) SyncRejections(ctx context.Context) ([]SyncRejection, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT entry_id, seq, reason, first_seen, last_seen FROM sync_rejections ORDER BY seq`)
+	out, err := queryAll(ctx, db.r, func(row scanner) (SyncRejection, error) {
+		var r SyncRejection
+		var first, last int64
+		err := row.Scan(&r.EntryID, &r.Seq, &r.Reason, &first, &last)
+		r.FirstSeen, r.LastSeen = time.UnixMilli(first), time.UnixMilli(last)
+		return r, err
+	}, `SELECT entry_id, seq, reason, first_seen, last_seen FROM sync_rejections ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sync rejections: %w", err)
 	}
-	defer rows.Close()
-	var out []SyncRejection
-	for rows.Next() {
-		var r SyncRejection
-		var first, last int64
-		if err := rows.Scan(&r.EntryID, &r.Seq, &r.Reason, &first, &last); err != nil {
-			return nil, fmt.Errorf("store: sync rejections: %w", err)
-		}
-		r.FirstSeen, r.LastSeen = time.UnixMilli(first), time.UnixMilli(last)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
