@@ -10,23 +10,29 @@ import (
 	"time"
 )
 
-func TestRunCommandsAndStdinEOF(t *testing.T) {
+// startRun runs the simulator with args until ctx ends. Commands go to
+// inW; next returns the next line it prints (failing the test when stdout
+// closes); run's error arrives on done.
+func startRun(t *testing.T, ctx context.Context, args ...string) (inW io.WriteCloser, next func() string, done <-chan error) {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-printer", "127.0.0.1:0", "-zvt", "", "-out", t.TempDir()}, inR, outW, io.Discard)
-	}()
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx, args, inR, outW, io.Discard) }()
 	lines := bufio.NewScanner(outR)
-	next := func() string {
+	next = func() string {
 		t.Helper()
 		if !lines.Scan() {
 			t.Fatal("stdout closed")
 		}
 		return lines.Text()
 	}
+	return inW, next, errc
+}
+
+func TestRunCommandsAndStdinEOF(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	inW, next, done := startRun(t, ctx, "-printer", "127.0.0.1:0", "-zvt", "", "-out", t.TempDir())
 	first := next()
 	if !strings.HasPrefix(first, "printer: ESC/POS receipt printer on 127.0.0.1:") || !strings.Contains(first, "receipts in") {
 		t.Fatalf("first line %q", first)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net"
@@ -11,21 +10,8 @@ import (
 )
 
 func TestZVTCommands(t *testing.T) {
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-printer", "", "-zvt", "127.0.0.1:0"}, inR, outW, io.Discard)
-	}()
-	lines := bufio.NewScanner(outR)
-	next := func() string {
-		t.Helper()
-		if !lines.Scan() {
-			t.Fatal("stdout closed")
-		}
-		return lines.Text()
-	}
+	inW, next, done := startRun(t, ctx, "-printer", "", "-zvt", "127.0.0.1:0")
 	first := next()
 	const prefix = "zvt: card terminal (ZVT over TCP) on "
 	if !strings.HasPrefix(first, prefix) || !strings.HasSuffix(first, ", terminal id 52500038") {
