@@ -11,10 +11,12 @@ import (
 // BenchmarkIngest stores batches of 500 sealed sales of one register, as a
 // register catching up after an outage pushes them: verify, insert entry and
 // sale row, one durable (synchronous=FULL) commit per batch.
-func BenchmarkIngest(b *testing.B) {
+func BenchmarkIngest(b *testing.B) { benchmarkIngest(b, openSQLite(b)) }
+
+// benchmarkIngest is BenchmarkIngest on s, for every backend.
+func benchmarkIngest(b *testing.B, s hqstore.Store) {
 	const batch = 500
 	ctx := context.Background()
-	s := openSQLite(b)
 	c := hqstoretest.NewChain("R1")
 	for b.Loop() {
 		b.StopTimer()

@@ -11,26 +11,7 @@ import (
 // BenchmarkIngestPostgres is BenchmarkIngest on PostgreSQL (a throwaway
 // cluster from pgtest, fsync on): batches of 500 sealed sales of one
 // register, one transaction each.
-func BenchmarkIngestPostgres(b *testing.B) {
-	const batch = 500
-	ctx := context.Background()
-	s := openPostgres(b)
-	c := hqstoretest.NewChain("R1")
-	for b.Loop() {
-		b.StopTimer()
-		entries := c.Sales(batch)
-		b.StartTimer()
-		res, _, err := s.IngestBatch(ctx, "R1", entries)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res[batch-1].Status != hqstore.Stored {
-			b.Fatalf("last entry %+v", res[batch-1])
-		}
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "sales/s")
-	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/batch")
-}
+func BenchmarkIngestPostgres(b *testing.B) { benchmarkIngest(b, openPostgres(b)) }
 
 // BenchmarkIngestPostgresParallel pushes batches of 500 for several
 // registers at once: the per-register row lock lets them proceed in
