@@ -106,11 +106,49 @@ func (db *DB) CardPaymentByTerminalRef(ctx context.Context, terminalID, trace, r
 		WHERE terminal_id = ? AND ((? <> '' AND trace = ?) OR (? <> '' AND receipt_no = ?))
 		ORDER BY created_at DESC LIMIT 1`, terminalID, trace, trace, receiptNo, receiptNo))
 	if errors.Is(err, sql.ErrNoRows) {
-		return register.CardPayment{}, pos.Errorf(pos.ENotFound, "No card payment with trace %s / receipt %s.", trace, receiptNo)
+		return db.cardPaymentByOtherRef(ctx, terminalID, trace, receiptNo)
 	} else if err != nil {
 		return register.CardPayment{}, fmt.Errorf("store: card payment by terminal ref: %w", err)
 	}
 	return p, nil
+}
+
+// RecordTerminalRef keeps the numbers of a terminal transaction that is not
+// a payment of its own (a reversal), so CardPaymentByTerminalRef finds them.
+func (db *DB) RecordTerminalRef(ctx context.Context, ref register.TerminalRef) error {
+	if err := checkCardFields(register.CardPayment{Trace: ref.Trace, ReceiptNo: ref.ReceiptNo, TerminalID: ref.TerminalID}); err != nil {
+		return err
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT INTO card_terminal_refs (id, payment_id, what, amount, terminal_id, trace, receipt_no, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ref.ID, ref.PaymentID, ref.What, ref.Amount, ref.TerminalID, ref.Trace, ref.ReceiptNo, ref.At.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("store: terminal ref %s: %w", ref.ID, err)
+	}
+	return nil
+}
+
+// cardPaymentByOtherRef finds trace or receiptNo among the recorded
+// reversals: the payment it reversed, or (not known) a row standing for the
+// reversal itself, state reversed.
+func (db *DB) cardPaymentByOtherRef(ctx context.Context, terminalID, trace, receiptNo string) (register.CardPayment, error) {
+	var id, paymentID, what string
+	var amount, at int64
+	err := db.r.QueryRowContext(ctx, `SELECT id, payment_id, what, amount, created_at FROM card_terminal_refs
+		WHERE terminal_id = ? AND ((? <> '' AND trace = ?) OR (? <> '' AND receipt_no = ?))
+		ORDER BY created_at DESC LIMIT 1`, terminalID, trace, trace, receiptNo, receiptNo).Scan(&id, &paymentID, &what, &amount, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return register.CardPayment{}, pos.Errorf(pos.ENotFound, "No card payment with trace %s / receipt %s.", trace, receiptNo)
+	} else if err != nil {
+		return register.CardPayment{}, fmt.Errorf("store: card payment by terminal ref: %w", err)
+	}
+	if paymentID != "" {
+		if p, err := db.CardPayment(ctx, paymentID); err == nil {
+			return p, nil
+		}
+	}
+	t := time.UnixMilli(at).UTC()
+	return register.CardPayment{ID: id, Kind: register.CardSale, Amount: amount, State: register.CardReversed,
+		TerminalID: terminalID, Trace: trace, ReceiptNo: receiptNo, Note: what, CreatedAt: t, UpdatedAt: t}, nil
 }
 
 // UnsettledCardPayments lists payments in intent or unknown, oldest first.

@@ -82,6 +82,22 @@ type PaymentJournal interface {
 	UnsettledCardPayments(ctx context.Context) ([]CardPayment, error)
 }
 
+// TerminalRef is a terminal transaction that is not a payment of its own (a
+// reversal): its trace and receipt numbers, and the payment it reversed.
+type TerminalRef struct {
+	ID, PaymentID, What string
+	Amount              int64
+	TerminalID          string
+	Trace, ReceiptNo    string
+	At                  time.Time
+}
+
+// TerminalRefRecorder is a PaymentJournal that keeps TerminalRefs, which
+// CardPaymentByTerminalRef then finds too (store implements it); optional.
+type TerminalRefRecorder interface {
+	RecordTerminalRef(ctx context.Context, ref TerminalRef) error
+}
+
 // ErrCardNeedsDecision: the terminal could not tell whether the customer was
 // charged. The sale stays locked; a manager decides with ResolveCardPayment.
 var ErrCardNeedsDecision = pos.Errorf(pos.EUnavailable, "The card terminal cannot tell whether the customer was charged. Do not charge again: check the terminal, then a manager decides.")
@@ -505,12 +521,7 @@ func (r *Register) ReverseCardTenders(ctx context.Context, prompt func(string)) 
 		if !res.Approved {
 			return Payment{}, pos.Errorf(pos.EConflict, "The terminal did not reverse the card payment: %s", sentence(res.Message))
 		}
-		if p, err := pj.CardPaymentByTerminalRef(ctx, t.TerminalID, "", t.Reference); err == nil && p.State != CardReversed {
-			p.State, p.UpdatedAt = CardReversed, r.deps.Clock.Now()
-			if err := pj.SettleCardPayment(context.WithoutCancel(ctx), p); err != nil {
-				r.deps.Log.Error("card reversal not journaled", "payment", p.ID, "err", err)
-			}
-		}
+		r.journalReversal(ctx, t, res)
 		r.deps.Log.Info("card reversed", "receipt", t.Reference, "amount", t.Amount)
 		r.mu.Lock()
 		for i, s := range r.sale.Tenders {
@@ -522,4 +533,48 @@ func (r *Register) ReverseCardTenders(ctx context.Context, prompt func(string)) 
 		r.mu.Unlock()
 	}
 	return r.totals(), nil
+}
+
+// journalReversal records, right after the terminal approved a reversal of
+// tender t, that its payment is reversed, and keeps the reversal's own trace
+// and receipt numbers: the terminal's last transaction is then the reversal,
+// and card recovery must not take it for the approval of a lost payment of
+// the same amount (recoverCard accepts only numbers it has not seen).
+func (r *Register) journalReversal(ctx context.Context, t pos.Tender, res CardResult) {
+	pj := r.deps.Payments
+	if pj == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	res = sanitizeResult(res)
+	var paymentID string
+	if p, err := pj.CardPaymentByTerminalRef(ctx, t.TerminalID, "", t.Reference); err == nil {
+		paymentID = p.ID
+		if p.State != CardReversed {
+			p.State, p.UpdatedAt = CardReversed, r.deps.Clock.Now()
+			if err := pj.SettleCardPayment(ctx, p); err != nil {
+				r.deps.Log.Error("card reversal not journaled", "payment", p.ID, "err", err)
+			}
+		}
+	}
+	rec, ok := pj.(TerminalRefRecorder)
+	if !ok || (res.Trace == "" && res.ReceiptNo == "") {
+		return
+	}
+	tid := res.TerminalID
+	if tid == "" {
+		tid = t.TerminalID
+	}
+	ref := TerminalRef{ID: newID(), PaymentID: paymentID, What: "reversal", Amount: abs64(t.Amount), TerminalID: tid,
+		Trace: res.Trace, ReceiptNo: res.ReceiptNo, At: r.deps.Clock.Now()}
+	if err := rec.RecordTerminalRef(ctx, ref); err != nil {
+		r.deps.Log.Error("card reversal numbers not journaled", "receipt", t.Reference, "trace", res.Trace, "err", err)
+	}
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }

@@ -65,6 +65,8 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 		if !res.Approved {
 			return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "The card terminal refused to reverse the payment: %s", res.Message)
 		}
+		// Durable before the void's entry: a crash in between leaves the reversal on record.
+		r.journalReversal(ctx, t, res)
 	}
 	void := negateRecord(rec)
 	void.SaleID, void.RefersTo, void.Reason = newID(), rec.SaleID, reason
