@@ -316,7 +316,7 @@ func (s *Spooler) drain(ctx context.Context) {
 		s.mu.Unlock()
 
 		j.State, j.Attempts, j.Updated = JobPrinting, j.Attempts+1, s.now()
-		if err := q.UpdatePrintJob(ctx, j); err != nil {
+		if err := saveJob(ctx, q, j); err != nil {
 			// Without the printing mark a restart would not know the job
 			// may be on paper; wait rather than print unrecorded.
 			s.fail(j, fmt.Errorf("record print start: %w", err), false)
@@ -355,7 +355,7 @@ func (s *Spooler) markUnmarked(ctx context.Context) bool {
 	if j == nil {
 		return true
 	}
-	if err := q.UpdatePrintJob(ctx, *j); err != nil {
+	if err := saveJob(ctx, q, *j); err != nil {
 		s.log.Error("record print job done; holding the queue", "job", j.ID, "err", err)
 		s.mu.Lock()
 		s.lastErr = fmt.Errorf("record print job done: %w", err)
@@ -385,12 +385,23 @@ func (s *Spooler) fail(j PrintJob, err error, interrupted bool) {
 	s.mu.Unlock()
 	// Best effort: if this write fails the job stays "printing" on disk,
 	// which a restart also resumes as a copy.
-	if uerr := q.UpdatePrintJob(context.Background(), j); uerr != nil {
+	if uerr := saveJob(context.Background(), q, j); uerr != nil {
 		s.log.Error("record print failure", "job", j.ID, "err", uerr)
 	}
 	s.log.Warn("print failed; job waits for the printer", "job", j.ID, "doc", j.Doc.ID,
 		"attempt", j.Attempts, "resumed", j.Resumed, "err", err)
 	s.notify()
+}
+
+// saveJob updates a stored job, or adds it when it is not stored: a job
+// whose AddPrintJob failed (database busy, disk full) is kept in memory, and
+// its first update must persist it instead of failing forever.
+func saveJob(ctx context.Context, q PrintQueue, j PrintJob) error {
+	err := q.UpdatePrintJob(ctx, j)
+	if pos.ErrorCode(err) == pos.ENotFound {
+		return q.AddPrintJob(ctx, j)
+	}
+	return err
 }
 
 // MemPrintQueue keeps print jobs in memory: for tests and for a register
