@@ -148,10 +148,10 @@ func (s *Sale) SetOrderDiscount(d Discount) error {
 	if d.Amount > s.Subtotal() {
 		return Errorf(EInvalid, "The discount is more than the sale.")
 	}
-	old := s.OrderDiscount
-	s.OrderDiscount = d
+	old, oldBase := s.OrderDiscount, s.OrderDiscountBase
+	s.OrderDiscount, s.OrderDiscountBase = d, s.Subtotal()
 	if err := s.recompute(); err != nil {
-		s.OrderDiscount = old
+		s.OrderDiscount, s.OrderDiscountBase = old, oldBase
 		_ = s.recompute()
 		return err
 	}
@@ -184,14 +184,17 @@ func (s *Sale) recompute() error {
 	for i := range s.Lines {
 		l := &s.Lines[i]
 		l.OrderDiscount = 0
+		base, err := LineAmount(l.UnitPrice, l.Qty)
+		if err != nil {
+			return err
+		}
 		if l.DiscountBP != 0 {
-			base, err := LineAmount(l.UnitPrice, l.Qty)
-			if err != nil {
-				return err
-			}
 			if l.Discount, err = (Discount{Percent: l.DiscountBP}).Of(base); err != nil {
 				return err
 			}
+		}
+		if base >= 0 && l.Discount > base {
+			l.Discount = base // a sold line never goes below zero
 		}
 	}
 	if !s.OrderDiscount.IsZero() {
@@ -219,13 +222,20 @@ func (s *Sale) spreadOrderDiscount() error {
 	if base <= 0 {
 		return nil
 	}
-	total, err := s.OrderDiscount.Of(base)
-	if err != nil {
-		if s.OrderDiscount.Amount > base {
-			total = base // lines were removed under an amount discount: never below zero
-		} else {
+	d := s.OrderDiscount
+	if d.Amount != 0 && s.OrderDiscountBase > base {
+		// Lines were removed under an amount discount: it keeps the share of
+		// the sale it was approved for (0.50 off 10.00 stays 5 %), so the
+		// limit check made when it was given still holds.
+		a, err := ScaleAmount(d.Amount, base, s.OrderDiscountBase)
+		if err != nil {
 			return err
 		}
+		d.Amount = min(a, base)
+	}
+	total, err := d.Of(base)
+	if err != nil {
+		return err
 	}
 	shares, err := Spread(total, amts)
 	if err != nil {

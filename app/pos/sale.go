@@ -101,6 +101,9 @@ type Sale struct {
 	// is the cash increment in minor units (5: to 0.05), 0 for none.
 	OrderDiscount Discount
 	CashRounding  int64
+	// OrderDiscountBase is the subtotal an amount order discount was given
+	// (and checked against the limit) on; see spreadOrderDiscount.
+	OrderDiscountBase int64 `json:",omitempty"`
 	// Return marks a sale of returned goods (negative lines); RefersTo is
 	// the original sale's id, "" for a return without receipt.
 	Return   bool
@@ -159,10 +162,19 @@ func (s *Sale) SetQty(i int, qty Qty) error {
 	if qty == 0 || qty > MaxQty || qty < -MaxQty {
 		return Errorf(EInvalid, "quantity is out of range")
 	}
-	old := s.Lines[i].Qty
+	old, oldDisc := s.Lines[i].Qty, s.Lines[i].Discount
+	if l := &s.Lines[i]; l.DiscountBP == 0 && l.Discount != 0 && abs64(int64(qty)) < abs64(int64(old)) {
+		// An amount discount shrinks with the quantity: it keeps the share
+		// of the line it was approved for (the limit check still holds).
+		d, err := ScaleAmount(l.Discount, abs(int64(qty)), abs(int64(old)))
+		if err != nil {
+			return err
+		}
+		l.Discount = d
+	}
 	s.Lines[i].Qty = qty
 	if err := s.recompute(); err != nil {
-		s.Lines[i].Qty = old
+		s.Lines[i].Qty, s.Lines[i].Discount = old, oldDisc
 		_ = s.recompute()
 		return err
 	}
