@@ -99,8 +99,17 @@ var (
 	ErrBusy       = errors.New("serial port is in use by another program")
 	ErrPermission = errors.New("no permission for the serial port: add the user to the dialout group")
 	ErrClosed     = errors.New("serial port closed or disconnected")
-	ErrTimeout    = errors.New("serial port: no data within the read timeout")
+	ErrTimeout    = timeoutError("serial port: no data within the read timeout")
 )
+
+// timeoutError is ErrTimeout's type: Timeout() tells readers that keep a
+// connection open (escpos.ASBConn) that the device is only quiet.
+type timeoutError string
+
+func (e timeoutError) Error() string { return string(e) }
+
+// Timeout is true.
+func (timeoutError) Timeout() bool { return true }
 
 // Port is an open serial port. Read blocks until data arrives, the read
 // timeout passes (ErrTimeout) or the port is closed or unplugged (an error

@@ -19,9 +19,18 @@ var (
 	ErrNoUSB       = errors.New("USB support is not built in (the register needs cgo and libusb-1.0)")
 	ErrNotFound    = errors.New("USB device not found (unplugged?)")
 	ErrNoInterface = errors.New("USB device has no suitable interface")
-	ErrTimeout     = errors.New("USB: no data within the read timeout")
+	ErrTimeout     = timeoutError("USB: no data within the read timeout")
 	ErrClosed      = errors.New("USB device closed or unplugged")
 )
+
+// timeoutError is ErrTimeout's type: Timeout() tells readers that keep a
+// connection open (escpos.ASBConn) that the device is only quiet.
+type timeoutError string
+
+func (e timeoutError) Error() string { return string(e) }
+
+// Timeout is true.
+func (timeoutError) Timeout() bool { return true }
 
 // USB class codes the register cares about.
 const (
