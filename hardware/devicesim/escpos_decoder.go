@@ -24,6 +24,9 @@ type Decoder struct {
 	OnReceipt func(Receipt)
 	// OnDrawerKick is called for each drawer pulse, inside a job or not.
 	OnDrawerKick func(DrawerKick)
+	// OnAutoStatus is called for each GS a n (automatic status back: n
+	// selects what the printer reports by itself; 0 turns it off).
+	OnAutoStatus func(n byte)
 
 	pending []byte
 	skip    int // bytes of image data still to discard
@@ -482,7 +485,15 @@ func (d *Decoder) gs(b []byte) int {
 		}
 		d.bcHRI = int(b[2] & 3)
 		return 3
-	case 'B', 'f', 'b', 'a', 'I', 'r', '/', 'E', 'T', 'j', 'z':
+	case 'a':
+		if len(b) < 3 {
+			return 0
+		}
+		if d.OnAutoStatus != nil {
+			d.OnAutoStatus(b[2])
+		}
+		return 3
+	case 'B', 'f', 'b', 'I', 'r', '/', 'E', 'T', 'j', 'z':
 		return need(b, 3)
 	case 'L', 'W', '$', '\\', 'P':
 		return need(b, 4)

@@ -105,6 +105,7 @@ type PrinterSim struct {
 	saving   int           // receipts numbered but not yet announced
 	changed  chan struct{} // closed and replaced when a receipt arrives
 	fault    midJobFault   // see SetPaperOutAfter
+	asb      asbClients    // see SupportASB
 }
 
 // NewPrinterSim returns a printer that saves receipts in dir ("" saves
@@ -168,6 +169,8 @@ func (s *PrinterSim) serve(conn io.ReadWriteCloser) {
 		}
 	}
 	d.OnDrawerKick = func(k DrawerKick) { s.drawerKick(k) }
+	d.OnAutoStatus = func(n byte) { s.autoStatus(conn, n) }
+	defer s.autoStatus(conn, 0)
 	d.OnReceipt = func(r Receipt) {
 		if spoiled {
 			s.mu.Lock()
@@ -224,8 +227,10 @@ func (s *PrinterSim) drawerKick(k DrawerKick) {
 		return
 	}
 	s.kicks = append(s.kicks, k)
+	old := s.state
 	s.state.DrawerOpen = true
 	s.mu.Unlock()
+	s.pushASB(old)
 	s.log().Info("printer: drawer kick", "pin", k.Pin, "on_ms", k.OnMS)
 }
 
@@ -320,10 +325,12 @@ func (s *PrinterSim) State() PrinterState {
 
 func (s *PrinterSim) update(f func(*PrinterState)) {
 	s.mu.Lock()
+	old := s.state
 	f(&s.state)
 	st := s.state
 	s.mu.Unlock()
 	s.log().Info("printer: state", "state", st.String())
+	s.pushASB(old)
 }
 
 // SetPaperOut sets the paper-end sensor.
