@@ -58,7 +58,8 @@ const (
 //
 //	printer: profile (80mm, 80mm-42, 58mm), mode (serial, "19200 8N1"),
 //	         drawer (none, warn, wait: watch the drawer sensor), pin (drawer
-//	         kick pin, 2 or 5), timeout (e.g. 5s)
+//	         kick pin, 2 or 5), timeout (e.g. 5s), status (poll: DLE EOT,
+//	         the default; asb: automatic status back on serial and USB links)
 //	scanner: transport usb (HID boot keyboard, address vid:pid): interface
 //	         (the HID interface number; default the boot keyboard one)
 //	any:     mode for serial devices ("9600 8N1")
@@ -192,6 +193,11 @@ func (c Config) Validate() error {
 		case "", "2", "5":
 		default:
 			bad("pin %q: the drawer kick pin is 2 or 5", c.Options["pin"])
+		}
+		switch c.Options["status"] {
+		case "", "poll", "asb":
+		default:
+			bad("status %q: use poll (DLE EOT) or asb (automatic status back)", c.Options["status"])
 		}
 	}
 	if v, ok := c.Options["interface"]; ok && (c.USBInterface() < 0 || c.Transport != TransportUSB) {

@@ -80,6 +80,7 @@ func New(cfgs []Config, o Options) (*Manager, error) {
 		timeout, _ := c.Timeout()
 		if c.Kind == KindPrinter {
 			p := NewPrinter(c.Name, link, c.Profile(), timeout)
+			p.asb = c.Options["status"] == "asb"
 			m.Add(p)
 			m.printers[c.Name] = p
 			if pol := c.Drawer(); pol != DrawerNone {

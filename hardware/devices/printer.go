@@ -41,6 +41,10 @@ type Printer struct {
 	conn io.ReadWriteCloser // open persistent link, or nil
 
 	report func(error) // the manager's hook: the outcome of every exchange
+
+	// asb: on a persistent link, turn on automatic status back (GS a) and
+	// answer polls from the pushed status; see printer_asb.go.
+	asb bool
 }
 
 var _ register.Printer = (*Printer)(nil)
@@ -87,6 +91,9 @@ func (p *Printer) Print(ctx context.Context, doc pos.Doc) error {
 
 // Status asks the printer for its state.
 func (p *Printer) Status(ctx context.Context) (escpos.Status, error) {
+	if st, ok := p.pushedStatus(); ok {
+		return st, nil
+	}
 	var st escpos.Status
 	err := p.session(ctx, "status", func(rw io.ReadWriter) error {
 		var err error
@@ -174,6 +181,9 @@ func (p *Printer) session(ctx context.Context, what string, f func(io.ReadWriter
 			return fmt.Errorf("%w: %w: %s %s: %w", register.ErrNothingPrinted, escpos.ErrUnreachable, p.link, what, err)
 		}
 		if p.link.Persistent() {
+			if conn, err = p.withASB(conn); err != nil {
+				return fmt.Errorf("%w: %w: %s %s: %w", register.ErrNothingPrinted, escpos.ErrUnreachable, p.link, what, err)
+			}
 			p.conn = conn
 		}
 	}
