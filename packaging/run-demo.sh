@@ -71,7 +71,7 @@ if [ ! -f "$DATA/register/enrollment.json" ]; then
 fi
 cat <<MSG
 make run: data in $DATA
-  head office    http://$HO_ADDR/  (database in $DATA/headoffice)
+  head office    http://$HO_ADDR/dashboard  (log in with any name and the password in $DATA/headoffice/admin-token)
   printer        tcp $PRINTER_ADDR  (ESC/POS simulator, receipts in $DATA/devicesim/printer, drawer on pin 2)
   card terminal  tcp $ZVT_ADDR  (ZVT simulator, approves)
   scanner        $DEV/scanner  (serial 9600 8N1, CR)

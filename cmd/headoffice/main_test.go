@@ -59,7 +59,7 @@ func checkStatuses(t *testing.T, addr string, paths ...string) {
 		}
 		res.Body.Close()
 		want := 200
-		if strings.HasPrefix(path, "/v1/registers/") {
+		if strings.HasPrefix(path, "/v1/registers/") || viewerPages[path] {
 			want = 401
 		}
 		if res.StatusCode != want {
@@ -67,6 +67,9 @@ func checkStatuses(t *testing.T, addr string, paths ...string) {
 		}
 	}
 }
+
+// viewerPages need the admin token: they show takings and register health.
+var viewerPages = map[string]bool{"/": true, "/dashboard": true, "/metrics": true}
 
 func TestBadFlags(t *testing.T) {
 	t.Parallel()
@@ -103,9 +106,37 @@ func TestServesAndShutsDown(t *testing.T) {
 	defer cancel()
 	var out syncBuffer
 	addr, done := startServer(t, ctx, []string{"-data", dir}, &out, 10*time.Second)
-	checkStatuses(t, addr, "/livez", "/readyz", "/", "/v1/registers/R1/sync-state")
+	checkStatuses(t, addr, "/livez", "/readyz", "/", "/dashboard", "/metrics", "/v1/registers/R1/sync-state")
 	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
 		t.Errorf("database not created: %v", err)
+	}
+	// The pages open with the admin token: a browser's Basic prompt, Prometheus' Bearer.
+	token, err := os.ReadFile(filepath.Join(dir, adminTokenFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := strings.TrimSpace(string(token))
+	for _, path := range []string{"/", "/dashboard", "/metrics"} {
+		for _, auth := range []func(*http.Request){
+			func(r *http.Request) { r.SetBasicAuth("manager", tok) },
+			func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) },
+		} {
+			req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+			auth(req)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("GET %s with the admin token: %d", path, res.StatusCode)
+			}
+		}
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		req.SetBasicAuth("manager", tok+"x")
+		if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnauthorized || res.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("GET %s with a wrong token: %v %v", path, res.StatusCode, err)
+		}
 	}
 	cancel() // what SIGINT/SIGTERM do through signal.NotifyContext
 	select {

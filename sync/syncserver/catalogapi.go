@@ -154,13 +154,44 @@ func (s *Server) adminAPI(next http.HandlerFunc) http.Handler {
 			return
 		}
 		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		// Hash both sides first: equal lengths, so the compare leaks nothing.
-		got, want := sha256.Sum256([]byte(tok)), sha256.Sum256([]byte(s.cfg.AdminToken))
-		if tok == "" || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+		if !s.isAdminToken(tok) {
 			s.log.WarnContext(r.Context(), "admin request refused", "path", r.URL.Path, "remote", r.RemoteAddr)
 			writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "send the admin token as Authorization: Bearer TOKEN")
 			return
 		}
 		next(w, r)
+	})
+}
+
+// isAdminToken compares tok with the configured admin token in constant
+// time: both sides are hashed first, so lengths leak nothing either.
+func (s *Server) isAdminToken(tok string) bool {
+	got, want := sha256.Sum256([]byte(tok)), sha256.Sum256([]byte(s.cfg.AdminToken))
+	return tok != "" && s.cfg.AdminToken != "" && subtle.ConstantTimeCompare(got[:], want[:]) == 1
+}
+
+// viewerAuth guards the human pages and /metrics: today's takings, register
+// names and device states are the chain's business, not the network's. With
+// an admin token configured (cmd/headoffice always has one) a request needs
+// it, as "Authorization: Bearer TOKEN" (Prometheus) or as the password of
+// HTTP Basic auth (a browser's login prompt; any user name). A server built
+// without a token (embedded tests) serves the pages openly.
+func (s *Server) viewerAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.AdminToken == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tok, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !bearer {
+			_, tok, _ = r.BasicAuth()
+		}
+		if !s.isAdminToken(tok) {
+			s.log.WarnContext(r.Context(), "page request refused", "path", r.URL.Path, "remote", r.RemoteAddr)
+			w.Header().Set("WWW-Authenticate", `Basic realm="Till head office", charset="UTF-8"`)
+			http.Error(w, "Log in with the head office's admin token as the password (see admin-token in its data folder).", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }

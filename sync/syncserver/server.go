@@ -47,7 +47,8 @@ type Config struct {
 	// syncproto.Versions. Responses carry the highest.
 	Versions []int
 	// AdminToken enables the JSON admin API (/v1/admin/..., catalogapi.go)
-	// for requests bearing it; "" disables it.
+	// for requests bearing it, and then also guards /, /dashboard and
+	// /metrics (viewerAuth); "" disables the API and leaves the pages open.
 	AdminToken string
 }
 
@@ -102,9 +103,9 @@ func New(cfg Config) (*Server, error) {
 	})
 	mux.HandleFunc("GET /livez", s.livez)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metrics.handler())
-	mux.HandleFunc("GET /dashboard", s.dashboard)
-	mux.HandleFunc("GET /{$}", s.statusPage)
+	mux.Handle("GET /metrics", s.viewerAuth(s.metrics.handler()))
+	mux.Handle("GET /dashboard", s.viewerAuth(http.HandlerFunc(s.dashboard)))
+	mux.Handle("GET /{$}", s.viewerAuth(http.HandlerFunc(s.statusPage)))
 	s.handler = s.recoverPanics(s.logRequests(mux))
 	return s, nil
 }
