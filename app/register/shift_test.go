@@ -111,7 +111,7 @@ func (s *shop) overrides() []register.OverrideRecord {
 	return out
 }
 
-var anna, ben, clara = "emp-anna", "emp-ben", "emp-clara"
+var anna, clara = "emp-anna", "emp-clara"
 
 // guarded runs each guarded action the register has a method for; the rest
 // (price override, discounts, voids, refunds, returns) go through Authorize,
