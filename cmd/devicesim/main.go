@@ -41,6 +41,7 @@ type config struct {
 	printer    string       // listen address of the receipt printer, "" disables it
 	printerPty string       // symlink path of the printer's pty (serial printer), "" for none
 	zvt        string       // listen address of the ZVT card terminal, "" disables it
+	zvtPty     string       // symlink path of the ZVT terminal's pty (serial framing), "" for none
 	out        string       // root directory for what the simulators produce
 	serial     serialConfig // scanner, pole display and scale on ptys (serial.go)
 }
@@ -52,6 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.printer, "printer", devicesim.DefaultPrinterAddr, "ESC/POS receipt printer listen address (empty disables)")
 	fs.StringVar(&c.printerPty, "printer-pty", "", "also serve the receipt printer as a serial printer: symlink `path` to create for its pty (empty disables)")
 	fs.StringVar(&c.zvt, "zvt", devicesim.DefaultZVTAddr, "ZVT card terminal listen address (empty disables)")
+	fs.StringVar(&c.zvtPty, "zvt-pty", "", "also serve the ZVT card terminal on a serial line (DLE STX framing, CRC, ACK/NAK): symlink `path` to create for its pty (empty disables)")
 	fs.StringVar(&c.out, "out", "./devicesim-out", "directory for receipts and other output")
 	addSerialFlags(fs, &c.serial)
 	if err := fs.Parse(args); err != nil {
@@ -141,23 +143,38 @@ func devices(c config, log *slog.Logger, stdout io.Writer) ([]*device, error) {
 		maps.Copy(d.commands, ptyCmds)
 		out = append(out, d)
 	}
-	if c.zvt != "" {
+	if c.zvt != "" || c.zvtPty != "" {
 		z := devicesim.NewZVTSim()
 		z.Log = log.With("device", "zvt")
-		if err := z.Listen(c.zvt); err != nil {
-			for _, d := range out {
-				d.close()
+		run, closeSim := z.Run, z.Close
+		if c.zvt != "" {
+			if err := z.Listen(c.zvt); err != nil {
+				for _, d := range out {
+					d.close()
+				}
+				return nil, err
 			}
-			return nil, err
+			fmt.Fprintf(stdout, "zvt: card terminal (ZVT over TCP) on %s, terminal id %s\n", z.Addr(), z.TerminalID)
+		} else {
+			run = func(ctx context.Context) error { <-ctx.Done(); return nil }
 		}
-		fmt.Fprintf(stdout, "zvt: card terminal (ZVT over TCP) on %s, terminal id %s\n", z.Addr(), z.TerminalID)
+		if c.zvtPty != "" {
+			run, closeSim = zvtOnPty(z, c.zvtPty, c.zvt != "", stdout)
+			if run == nil {
+				for _, d := range out {
+					d.close()
+				}
+				z.Close()
+				return nil, closeSim()
+			}
+		}
 		cmds := map[string]command{}
 		for _, m := range []devicesim.ZVTMode{devicesim.ZVTApprove, devicesim.ZVTDecline, devicesim.ZVTSlow,
 			devicesim.ZVTDropApprove, devicesim.ZVTDropDecline, devicesim.ZVTSilent} {
 			cmds["zvt "+m.String()] = command{"card terminal answers the next payments: " + m.String(),
 				func() string { z.SetMode(m); return z.Status() }}
 		}
-		out = append(out, &device{name: "zvt", run: z.Run, close: z.Close, status: z.Status, commands: cmds})
+		out = append(out, &device{name: "zvt", run: run, close: closeSim, status: z.Status, commands: cmds})
 	}
 	serial, err := serialDevices(c.serial, log, stdout)
 	if err != nil {
