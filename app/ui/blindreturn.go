@@ -183,7 +183,7 @@ func (b *blindReturnScreen) onRefund() {
 		items[i] = register.BlindItem{ProductID: it.p.ID, Qty: it.qty, Restock: it.restock}
 	}
 	x := b.u.selling()
-	detail := lang.L("{{.N}} items without receipt", map[string]any{"N": len(items)})
+	detail := lang.N("{{.N}} items without receipt", len(items), map[string]any{"N": len(items)})
 	b.u.withOverride(register.ActionBlindReturn, detail, func(ov *register.Override) error {
 		return b.u.reg.StartBlindReturn(bgCtx(), items, ov)
 	}, func(err error) {

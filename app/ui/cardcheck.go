@@ -41,7 +41,7 @@ func (x *selling) checkUnsettled() {
 			}
 			return
 		}
-		x.unsettled.Title = "⚠ " + lang.L("{{.N}} card payments need a manager's decision", map[string]any{"N": len(ps)})
+		x.unsettled.Title = "⚠ " + lang.N("{{.N}} card payments need a manager's decision", len(ps), map[string]any{"N": len(ps)})
 		x.unsettled.Show()
 		x.unsettled.Refresh()
 		if x.unsettledBox != nil {

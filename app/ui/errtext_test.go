@@ -18,12 +18,20 @@ import (
 )
 
 // errorKeys finds every pos.Errorf format literal (Errorf inside package
-// pos) in the register's and the domain's source: the sentences a cashier
-// may see, which the translations must cover.
+// pos), and every &pos.Error{Message: "..."} literal, in the source of the
+// packages whose errors reach the screen: the register, the domain, the
+// devices (the status strip shows their own words) and the syncer. These
+// are the sentences a cashier may see, which the translations must cover.
 func errorKeys(t *testing.T) map[string]string {
 	t.Helper()
 	keys := map[string]string{}
-	for _, dir := range []string{"../register", "../pos"} {
+	dirs := []string{"../register", "../pos", "../../sync/syncclient", "../../cmd/register"}
+	hw, err := filepath.Glob("../../hardware/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs = append(dirs, hw...)
+	for _, dir := range dirs {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
@@ -37,6 +45,10 @@ func errorKeys(t *testing.T) map[string]string {
 				t.Fatal(err)
 			}
 			ast.Inspect(file, func(n ast.Node) bool {
+				if msg, ok := errorLiteral(n); ok {
+					keys[msg] = f
+					return true
+				}
 				call, ok := n.(*ast.CallExpr)
 				if !ok || len(call.Args) < 2 {
 					return true
@@ -72,6 +84,34 @@ func errorKeys(t *testing.T) map[string]string {
 	return keys
 }
 
+// errorLiteral is the Message of a pos.Error{...} composite literal.
+func errorLiteral(n ast.Node) (string, bool) {
+	lit, ok := n.(*ast.CompositeLit)
+	if !ok {
+		return "", false
+	}
+	if sel, ok := lit.Type.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Error" {
+		return "", false
+	} else if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "pos" {
+		return "", false
+	}
+	for _, el := range lit.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		if k, ok := kv.Key.(*ast.Ident); !ok || k.Name != "Message" {
+			continue
+		}
+		if v, ok := kv.Value.(*ast.BasicLit); ok && v.Kind == token.STRING {
+			if msg, err := strconv.Unquote(v.Value); err == nil {
+				return msg, true
+			}
+		}
+	}
+	return "", false
+}
+
 var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
 
 // TestEveryCashierErrorIsTranslated: each message the register and the
@@ -84,7 +124,8 @@ func TestEveryCashierErrorIsTranslated(t *testing.T) {
 	}
 	de := loadTranslations(t, "de")
 	for k, f := range keys {
-		tr, ok := de[k]
+		e, ok := de[k]
+		tr := e.Text
 		if !ok || strings.TrimSpace(tr) == "" {
 			t.Errorf("de.json has no translation for %q (%s)", k, f)
 			continue

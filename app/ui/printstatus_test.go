@@ -36,7 +36,7 @@ func TestStatusStripSaysWhyPrintingWaits(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	u.RefreshStatus()
-	if got, want := u.status.Text, "Printer: out of paper: Druck von 1 Beleg folgt später. Weiter verkaufen."; got != want {
+	if got, want := u.statusFit.full, "Drucker: kein Papier: 1 Beleg wird später gedruckt. Weiter verkaufen."; got != want {
 		t.Fatalf("status %q, want %q", got, want)
 	}
 }

@@ -404,11 +404,8 @@ func formatQty(q pos.Qty, dec string) string {
 }
 
 func itemCount(items pos.Qty) string {
-	n := int64(items / pos.QtyOne)
-	if n == 1 {
-		return lang.L("1 item")
-	}
-	return lang.L("{{.N}} items", map[string]any{"N": n})
+	n := int(items / pos.QtyOne)
+	return lang.N("{{.N}} items", n, map[string]any{"N": n})
 }
 
 // ratio lays out two objects side by side, the first taking frac of the

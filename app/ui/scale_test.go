@@ -52,7 +52,7 @@ func TestWeighedKeyUsesTheScale(t *testing.T) {
 	if h.u.sale.dialog == nil {
 		t.Fatal("no keypad when the scale could not weigh")
 	}
-	if got := h.u.sale.dialog.hint.Text; got != "Scale: weight not stable." {
+	if got := h.u.sale.dialog.hint.Text; got != "Waage: Gewicht nicht ruhig." { // the scale's own words, translated
 		t.Errorf("hint %q", got)
 	}
 	h.typeOn(h.u.sale.dialog.pad, "0", ",", "5")

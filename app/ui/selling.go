@@ -225,7 +225,7 @@ func (x *selling) showOrderMenu() {
 			{title: lang.L("Order discount amount"), fill: colPanel, disabled: empty, do: func() { x.askOrderDiscount(false) }},
 			{title: lang.L("Note"), fill: colPanel, sub: s.sale.Note, do: x.askNote},
 			{title: lang.L("Customer"), fill: colPanel, do: x.askCustomer},
-			{title: lang.L("Parked sales"), sub: lang.L("{{.N}} waiting", map[string]any{"N": nParked}), fill: colPanel,
+			{title: lang.L("Parked sales"), sub: lang.N("{{.N}} waiting", nParked, map[string]any{"N": nParked}), fill: colPanel,
 				disabled: nParked == 0, do: x.showParked},
 			{title: lang.L("Return"), fill: colPanel, do: x.askReceipt},
 			{title: lang.L("Return without receipt"), sub: lang.L("Manager"), fill: colPanel, disabled: !empty, do: x.openBlindReturn},

@@ -32,10 +32,10 @@ type Options struct {
 	// Catalog fills the quick-key grid. nil: the register itself when it
 	// offers Categories and QuickKeys, else no quick keys.
 	Catalog QuickKeys
-	// Status returns extra text for the status strip, e.g. the sync state
-	// ("Head office: 3 sales waiting"). Called on the UI goroutine by Run and
-	// RefreshStatus; it must not block. The printer status is always shown.
-	Status func() string
+	// Status returns what the status strip shows besides the print queue
+	// (status.go): notes, devices, the head office. Called on the UI
+	// goroutine by Run and RefreshStatus; it must not block.
+	Status func() Status
 	// Log receives the causes of errors the cashier sees as short sentences.
 	Log *slog.Logger
 }
@@ -67,6 +67,7 @@ type UI struct {
 	msgText   *canvas.Text
 	msgGen    int
 	status    *canvas.Text
+	statusFit *fitText // the whole status line; status shows what fits
 	clockText *canvas.Text
 
 	sale   *saleScreen
@@ -166,24 +167,8 @@ func (u *UI) Run(ctx context.Context) error {
 // RefreshStatus redraws the status strip. Call it on the UI goroutine (from
 // elsewhere: fyne.Do(u.RefreshStatus)).
 func (u *UI) RefreshStatus() {
-	st := u.reg.Spooler().Status()
-	s := lang.L("Printer ready")
-	switch {
-	case st.Reason != "" && st.Pending > 0:
-		// Why it waits, and that the cashier goes on: the receipts print later.
-		s = lang.L("{{.Reason}}: {{.Receipts}} will print later. Keep selling.", map[string]any{"Reason": st.Reason, "Receipts": receipts(st.Pending)})
-	case st.Err != nil && st.Pending > 0:
-		s = lang.L("Printer problem: {{.Receipts}} waiting. Check paper and cover.", map[string]any{"Receipts": receipts(st.Pending)})
-	case st.Pending > 0:
-		s = lang.L("Printing {{.Receipts}}", map[string]any{"Receipts": receipts(st.Pending)})
-	}
-	if u.opts.Status != nil {
-		if extra := u.opts.Status(); extra != "" {
-			s += "   ·   " + extra
-		}
-	}
-	u.status.Text = s
-	u.status.Refresh()
+	s := u.statusText()
+	u.statusFit.set(s)
 	u.clockText.Text = u.now().Format("15:04")
 	u.clockText.Refresh()
 }
@@ -197,9 +182,10 @@ func (u *UI) statusStrip(cfg register.Config) fyne.CanvasObject {
 		name += " · " + cfg.RegisterCode
 	}
 	u.status = label("", 16, colOnNavySub, false)
+	u.statusFit = &fitText{text: u.status}
 	u.clockText = label(u.now().Format("15:04"), 16, colOnNavy, true)
 	bar := container.NewBorder(nil, nil, label(name, 16, colOnNavy, true), container.NewHBox(u.userBar(), container.NewCenter(u.clockText)),
-		container.NewCenter(u.status))
+		container.New(u.statusFit, u.status))
 	return container.NewStack(canvas.NewRectangle(colNavy),
 		container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), bar))
 }
@@ -356,13 +342,6 @@ func (s *serial) Go(work, then func()) {
 
 // wait blocks until every job given so far has finished.
 func (s *serial) wait() { s.wg.Wait() }
-
-func receipts(n int) string {
-	if n == 1 {
-		return lang.L("1 receipt")
-	}
-	return lang.L("{{.N}} receipts", map[string]any{"N": n})
-}
 
 // band lays its objects out as a strip of a fixed height across the top, or
 // the bottom, of its space.

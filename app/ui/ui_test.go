@@ -441,15 +441,15 @@ func TestDoubleTapOnExactTendersOnce(t *testing.T) {
 
 func TestStatusStrip(t *testing.T) {
 	h := newHarness(t)
-	h.u.opts.Status = func() string { return "Head office: 3 sales waiting" }
+	h.u.opts.Status = func() Status { return Status{HeadOffice: &HeadOffice{State: HeadOfficeOnline, Backlog: 3}} }
 	h.u.RefreshStatus()
-	if got := h.u.status.Text; got != "Drucker bereit   ·   Head office: 3 sales waiting" {
+	if got := h.u.statusFit.full; got != "Drucker bereit   ·   Zentrale: online, sende, 3 Verkäufe warten" {
 		t.Errorf("status = %q", got)
 	}
 	h.scanProduct("milch")
 	h.tap(h.u.sale.pay)
 	h.tap(h.u.cash.exact) // the receipt is queued; no spooler runs in this test
-	if got := h.u.status.Text; !strings.HasPrefix(got, "Drucke 1 Beleg") {
+	if got := h.u.statusFit.full; !strings.HasPrefix(got, "Drucke 1 Beleg") {
 		t.Errorf("status = %q", got)
 	}
 	if got := h.u.clockText.Text; got != "09:30" {

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/app/ui"
 	"github.com/tillpos/till/hardware/devices"
 	"github.com/tillpos/till/hardware/usbdev"
 )
@@ -109,16 +111,17 @@ func retryWhenPrinterBack(m *devices.Manager, reg *register.Register) {
 	})
 }
 
-// withDevices adds the devices that need attention (other than the
-// printer, which the strip already explains) to the status text.
-func withDevices(m *devices.Manager, next func() string) func() string {
-	return func() string {
-		s := next()
-		if d := m.Summary(devices.KindPrinter); d != "" {
-			s = d + "   ·   " + s
+// deviceTrouble is the devices that need attention, for the status strip;
+// devices of the skipped kinds are left out.
+func deviceTrouble(states []devices.Event, skip ...devices.Kind) []ui.Device {
+	var out []ui.Device
+	for _, e := range states {
+		if slices.Contains(skip, e.Kind) || (e.State != devices.StateDisconnected && e.State != devices.StateError) {
+			continue
 		}
-		return s
+		out = append(out, ui.Device{Kind: string(e.Kind), Down: e.State == devices.StateDisconnected, Err: e.Err})
 	}
+	return out
 }
 
 // wirePeripherals gives the register the display, scale and card
@@ -165,17 +168,17 @@ func sensorOf(m *devices.Manager) drawerSensor {
 	return nil
 }
 
-// withNote puts a note (e.g. "Close the cash drawer") first in the status
-// text when there is one.
-func withNote(note func() string, next func() string) func() string {
-	return func() string {
-		s := next()
-		if n := note(); n != "" {
-			if s == "" {
-				return n
-			}
-			return n + "   ·   " + s
+// stripStatus gathers what the status strip shows besides the print queue:
+// the drawer's note, the devices that need attention (not the printer: the
+// queue explains it) and the head office.
+func stripStatus(note func() error, m *devices.Manager, headOffice func() *ui.HeadOffice) func() ui.Status {
+	return func() ui.Status {
+		var st ui.Status
+		if err := note(); err != nil {
+			st.Notes = append(st.Notes, err)
 		}
-		return s
+		st.Devices = deviceTrouble(m.States(), devices.KindPrinter)
+		st.HeadOffice = headOffice()
+		return st
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/app/ui"
 	"github.com/tillpos/till/hardware/devices"
 )
 
@@ -53,12 +55,15 @@ func TestConfigDevicesExample(t *testing.T) {
 	if deps.Printer == nil || deps.Drawer == nil || m.Drawer("") == nil {
 		t.Fatalf("printer %v, drawer %v", deps.Printer, deps.Drawer)
 	}
-	if got := withDevices(m, func() string { return "Head office: all sales sent" })(); got != "Head office: all sales sent" {
-		t.Fatalf("status before any check %q", got)
+	status := stripStatus(func() error { return nil }, m, func() *ui.HeadOffice { return &ui.HeadOffice{State: ui.HeadOfficeOnline} })
+	if got := status(); len(got.Devices) != 0 || len(got.Notes) != 0 || got.HeadOffice == nil {
+		t.Fatalf("status before any check %+v", got)
 	}
+	m.Report("printer", errors.New("usb: no such device")) // the print queue explains the printer
 	m.Report("terminal", devices.ErrTerminalUnreachable)
-	if got := withDevices(m, func() string { return "Head office: all sales sent" })(); got != "Card terminal not answering   ·   Head office: all sales sent" {
-		t.Fatalf("status %q", got)
+	got := status().Devices
+	if len(got) != 1 || got[0].Kind != string(devices.KindTerminal) || !errors.Is(got[0].Err, devices.ErrTerminalUnreachable) {
+		t.Fatalf("devices in the strip %+v", got)
 	}
 }
 

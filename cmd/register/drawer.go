@@ -82,15 +82,18 @@ func (d *cashDrawer) committed(e pos.Entry) {
 	}
 }
 
-// Note is the status strip's sentence while the register waits for the
-// drawer, else "".
-func (d *cashDrawer) Note() string {
+// errCloseDrawer is the status strip's note while the register waits for
+// the drawer.
+var errCloseDrawer = pos.Errorf(pos.EConflict, "Close the cash drawer")
+
+// Note is errCloseDrawer while the register waits for the drawer, else nil.
+func (d *cashDrawer) Note() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.waiting {
-		return "Close the cash drawer"
+		return errCloseDrawer
 	}
-	return ""
+	return nil
 }
 
 func (d *cashDrawer) setWaiting(on bool) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/ui"
 	"github.com/tillpos/till/hardware/devices"
 )
 
@@ -102,7 +103,7 @@ func TestCashDrawerWaitsOffTheSalePath(t *testing.T) {
 	sensor := &fakeSensor{open: true, waited: make(chan struct{}, 1)}
 	d := newCashDrawer(devices.DrawerWait, kick, sensor, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	d.every = 5 * time.Millisecond
-	changes := make(chan string, 8)
+	changes := make(chan error, 8)
 	d.onChange = func() { changes <- d.Note() }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -115,12 +116,12 @@ func TestCashDrawerWaitsOffTheSalePath(t *testing.T) {
 	if time.Since(start) > 50*time.Millisecond {
 		t.Fatal("committing waited for the drawer")
 	}
-	if got := <-changes; got != "Close the cash drawer" {
+	if got := <-changes; got != errCloseDrawer {
 		t.Fatalf("note %q", got)
 	}
 	<-sensor.waited
 	sensor.set(false)
-	if got := <-changes; got != "" {
+	if got := <-changes; got != nil {
 		t.Fatalf("note after closing %q", got)
 	}
 	cancel()
@@ -130,12 +131,16 @@ func TestCashDrawerWaitsOffTheSalePath(t *testing.T) {
 	if kick.n == 0 {
 		t.Fatal("drawer never opened")
 	}
-	status := withNote(d.Note, func() string { return "Head office: all sales sent" })
-	if got := status(); got != "Head office: all sales sent" {
-		t.Fatalf("status %q", got)
+	m, err := devices.New(nil, devices.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := stripStatus(d.Note, m, func() *ui.HeadOffice { return nil })
+	if got := status(); len(got.Notes) != 0 {
+		t.Fatalf("notes %v", got.Notes)
 	}
 	d.setWaiting(true)
-	if got := status(); got != "Close the cash drawer   ·   Head office: all sales sent" {
-		t.Fatalf("status %q", got)
+	if got := status(); len(got.Notes) != 1 || got.Notes[0] != errCloseDrawer {
+		t.Fatalf("notes %v", got.Notes)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
-	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -148,7 +147,7 @@ func run(args []string, log *slog.Logger) error {
 	retryWhenPrinterBack(mgr, reg)
 
 	a := fyneapp.NewWithID("io.till.register")
-	status := withNote(drawer.Note, withDevices(mgr, syncStatus(syncer, sc.BaseURL)))
+	status := stripStatus(drawer.Note, mgr, syncStatus(syncer))
 	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: status})
 	per.onCode(u.Scan) // serial scanners go where a keyboard-wedge scan goes
 	drawer.onChange = func() { fyne.Do(u.RefreshStatus) }
@@ -173,16 +172,12 @@ func run(args []string, log *slog.Logger) error {
 	return nil
 }
 
-func syncStatus(s *syncclient.Syncer, url string) func() string {
+func syncStatus(s *syncclient.Syncer) func() *ui.HeadOffice {
 	if s == nil {
-		return func() string { return "Head office: not configured (sales stay on this register)" }
+		return func() *ui.HeadOffice { return &ui.HeadOffice{NotConfigured: true} }
 	}
-	return func() string { return syncStatusText(s.Status()) }
+	return func() *ui.HeadOffice { return headOffice(s.Status()) }
 }
-
-// syncStatusText is the status strip's sentence about the head office
-// (synchealth.go: online, backlog, oldest unsynced, drain progress, stuck).
-func syncStatusText(st syncclient.Status) string { return syncStatusAt(st, time.Now()) }
 
 func verifyJournal(args []string) error {
 	fs := flag.NewFlagSet("verify-journal", flag.ContinueOnError)

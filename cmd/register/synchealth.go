@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/app/ui"
 	"github.com/tillpos/till/hardware/devices"
 	"github.com/tillpos/till/store"
 	"github.com/tillpos/till/sync/syncclient"
@@ -67,55 +66,21 @@ func (j timedJournal) Append(ctx context.Context, kind pos.EntryKind, id string,
 	return e, err
 }
 
-// syncStatusAt is the status strip's sentence about the head office at now.
-func syncStatusAt(st syncclient.Status, now time.Time) string {
-	backlog := fmt.Sprintf("%d", st.Backlog)
-	if st.BacklogMore {
-		backlog += "+"
-	}
-	waiting := backlog + " waiting"
-	if !st.OldestUnsynced.IsZero() && st.Backlog > 0 {
-		waiting += ", oldest " + age(now.Sub(st.OldestUnsynced))
-	}
-	switch {
-	case st.Stuck != nil:
-		return fmt.Sprintf("Head office: STUCK since %s (%s). %s", st.Stuck.Since.Local().Format("02.01. 15:04"), waiting, st.Stuck.Explanation)
-	case st.DrainTotal > 0 && st.Drained < st.DrainTotal:
-		return fmt.Sprintf("Head office: sending %s %d of %d (%s)", progressBar(st.Drained, st.DrainTotal), st.Drained, st.DrainTotal, waiting)
-	case st.LastError != "":
-		return "Head office: " + st.LastError + " (" + waiting + ", sales are safe here)"
-	case st.State == syncclient.StateOnline && st.Backlog == 0:
-		s := "Head office: online, all sales sent"
-		if st.CatalogError != "" {
-			s += ". " + st.CatalogError
+// headOffice is the status strip's view of the syncer (the strip words it:
+// online, backlog, oldest unsynced, drain progress, stuck).
+func headOffice(st syncclient.Status) *ui.HeadOffice {
+	h := &ui.HeadOffice{State: string(st.State), Backlog: st.Backlog, BacklogMore: st.BacklogMore, Oldest: st.OldestUnsynced,
+		Drained: st.Drained, DrainTotal: st.DrainTotal, CatalogStale: st.CatalogError != ""}
+	if st.LastError != "" {
+		// (a nil *pos.Error must not become a non-nil error)
+		if e := syncclient.UserError(st.Err); e != nil {
+			h.Problem = e
+		} else { // a status made without its cause: the syncer's own words
+			h.Problem = &pos.Error{Code: pos.EUnavailable, Message: st.LastError}
 		}
-		return s
-	case st.State == syncclient.StateOnline:
-		return "Head office: online, sending, " + waiting
-	case st.State == syncclient.StateOffline:
-		return "Head office: offline, " + waiting + " (sales are safe here)"
 	}
-	return "Head office: connecting"
-}
-
-// progressBar draws done/total in ten cells: "▰▰▰▱▱▱▱▱▱▱".
-func progressBar(done, total int) string {
-	n := 0
-	if total > 0 {
-		n = min(10, done*10/total)
+	if s := st.Stuck; s != nil {
+		h.Stuck = &ui.Stuck{Seq: s.Seq, Reason: s.Reason, Since: s.Since}
 	}
-	return strings.Repeat("▰", n) + strings.Repeat("▱", 10-n)
-}
-
-// age says how old something is in the largest sensible units.
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "under 1 min"
-	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	}
-	return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	return h
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/tillpos/till/app/pos"
 )
 
 // State says whether the head office answered the last pass.
@@ -94,23 +96,32 @@ func (e *HTTPError) Error() string {
 
 // UserMessage turns a Sync error into a short sentence for the cashier.
 func UserMessage(err error) string {
+	if e := UserError(err); e != nil {
+		return e.Message
+	}
+	return ""
+}
+
+// UserError is UserMessage as a *pos.Error, so a screen can say it in its
+// own language (its Key and Args); nil for nil.
+func UserError(err error) *pos.Error {
 	var rej *RejectedError
 	var he *HTTPError
 	var div *DivergedError
 	switch {
 	case err == nil:
-		return ""
+		return nil
 	case errors.As(err, &div):
-		return "This register's journal does not match the head office (restored or copied database?). Sales are kept here but not sent; call support."
+		return pos.Errorf(pos.EConflict, "This register's journal does not match the head office (restored or copied database?). Sales are kept here but not sent; call support.")
 	case errors.As(err, &he) && he.StatusCode == 401:
-		return "Head office does not accept this register: enroll it again. Sales are kept."
+		return pos.Errorf(pos.EUnauthorized, "Head office does not accept this register: enroll it again. Sales are kept.")
 	case errors.As(err, &rej):
-		return fmt.Sprintf("Head office refused journal entry %d. Sales are kept; call support.", rej.Seq)
+		return pos.Errorf(pos.EConflict, "Head office refused journal entry %d. Sales are kept; call support.", rej.Seq)
 	case errors.As(err, &he) && (he.StatusCode == 429 || he.StatusCode >= 500):
-		return "Head office is busy. Sales are kept and will be sent later."
+		return pos.Errorf(pos.EUnavailable, "Head office is busy. Sales are kept and will be sent later.")
 	case errors.As(err, &he):
-		return fmt.Sprintf("Head office refused the upload (%d). Sales are kept; call support.", he.StatusCode)
+		return pos.Errorf(pos.EConflict, "Head office refused the upload (%d). Sales are kept; call support.", he.StatusCode)
 	default:
-		return "Head office not reachable. Sales are kept and will be sent later."
+		return pos.Errorf(pos.EUnavailable, "Head office not reachable. Sales are kept and will be sent later.")
 	}
 }
