@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // adminTokenFile holds the JSON admin API's bearer token in the data dir.
@@ -36,13 +37,24 @@ func loadOrCreateAdminToken(dir string) (token string, created bool, err error) 
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", false, fmt.Errorf("admin token: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, adminTokenFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	path := filepath.Join(dir, adminTokenFile)
+	won, err := createOnce(path, []byte(token+"\n"), 0o600)
 	if err != nil {
 		return "", false, fmt.Errorf("admin token: %w", err)
 	}
-	if _, err := f.WriteString(token + "\n"); err != nil {
-		f.Close()
-		return "", false, fmt.Errorf("admin token: %w", err)
+	if !won { // another process made it first: use theirs
+		b, err := waitForFile(path, 10*time.Second)
+		if err != nil || strings.TrimSpace(string(b)) == "" {
+			return "", false, fmt.Errorf("admin token: %v", cmpErr(err, "the file is empty"))
+		}
+		return strings.TrimSpace(string(b)), false, nil
 	}
-	return token, true, f.Close()
+	return token, true, nil
+}
+
+func cmpErr(err error, otherwise string) any {
+	if err != nil {
+		return err
+	}
+	return otherwise
 }

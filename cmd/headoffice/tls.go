@@ -48,6 +48,15 @@ func loadOrCreateCert(dataDir string) (tls.Certificate, string, error) {
 	cp, kp := filepath.Join(dataDir, certFile), filepath.Join(dataDir, keyFile)
 	cert, err := tls.LoadX509KeyPair(cp, kp)
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, kerr := os.Stat(kp); kerr == nil {
+			// Another process placed the key and is writing its certificate.
+			if _, werr := waitForFile(cp, 10*time.Second); werr != nil {
+				return tls.Certificate{}, "", fmt.Errorf("TLS certificate: %w", werr)
+			}
+			cert, err = tls.LoadX509KeyPair(cp, kp)
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) {
 		if err := createCert(cp, kp); err != nil {
 			return tls.Certificate{}, "", fmt.Errorf("create TLS certificate: %w", err)
 		}
@@ -93,20 +102,19 @@ func createCert(certPath, keyPath string) error {
 	if err != nil {
 		return err
 	}
-	// Key first, so a crash never leaves a certificate without its key.
-	if err := writeNew(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+	// The key decides: only the process that placed it writes the
+	// certificate, so two processes starting together never pair one's key
+	// with the other's certificate. A loser waits for the winner's pair.
+	won, err := createOnce(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+	if err != nil {
 		return err
 	}
-	return writeNew(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
-}
-
-// writeNew writes a file through a temporary name and renames it into place.
-func writeNew(path string, data []byte, mode os.FileMode) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
+	if !won {
+		_, err := waitForFile(certPath, 10*time.Second)
 		return err
 	}
-	return os.Rename(tmp, path)
+	_, err = createOnce(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	return err
 }
 
 // isLoopback reports whether a listen address only accepts local clients.
