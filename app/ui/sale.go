@@ -31,6 +31,7 @@ type saleScreen struct {
 
 	minus, plus, remove *tile
 	selName             *canvas.Text
+	selFit              *fitText // cuts a long product name so the line buttons always fit
 
 	total, items *canvas.Text
 	pay          *tile
@@ -69,6 +70,7 @@ func newSaleScreen(u *UI) *saleScreen {
 	s.cartBox = container.NewStack(canvas.NewRectangle(colPanel), s.scroll, s.empty, s.msgLayer)
 
 	s.selName = label(lang.L("Tap a line to change it"), sizeDetail, colInkSoft, false)
+	s.selFit = &fitText{text: s.selName, full: s.selName.Text, left: true}
 	s.minus = s.actionTile("−", colPanel, s.onMinus)
 	s.plus = s.actionTile("+", colPanel, s.onPlus)
 	s.remove = s.actionTile(lang.L("Remove"), colError, s.onRemove)
@@ -77,7 +79,7 @@ func newSaleScreen(u *UI) *saleScreen {
 	s.edit = s.x.lineTile()
 	buttons := container.NewGridWrap(fyne.NewSize(100, 60), s.minus, s.plus, s.edit, s.remove)
 	actions := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(424, 60), buttons),
-		container.New(layout.NewCustomPaddedLayout(0, 0, 10, 0), container.NewVBox(layout.NewSpacer(), s.selName, layout.NewSpacer())))
+		container.New(layout.NewCustomPaddedLayout(0, 0, 10, 0), container.New(s.selFit, s.selName)))
 
 	s.total = label("", sizeTotal, colOnNavy, true)
 	s.total.Alignment = fyne.TextAlignTrailing
@@ -365,11 +367,11 @@ func (s *saleScreen) refresh() {
 	s.plus.SetDisabled(!sel || weighed)
 	s.remove.SetDisabled(!sel)
 	if sel {
-		s.selName.Text, s.selName.Color = s.sale.Lines[s.selected].Name, colInk
-		s.selName.TextStyle.Bold = true
+		s.selName.Color, s.selName.TextStyle.Bold = colInk, true
+		s.selFit.set(s.sale.Lines[s.selected].Name)
 	} else {
-		s.selName.Text, s.selName.Color = lang.L("Tap a line to change it"), colInkSoft
-		s.selName.TextStyle.Bold = false
+		s.selName.Color, s.selName.TextStyle.Bold = colInkSoft, false
+		s.selFit.set(lang.L("Tap a line to change it"))
 	}
 	s.selName.Refresh()
 	s.x.refresh()

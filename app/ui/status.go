@@ -229,6 +229,7 @@ type fitText struct {
 	text  *canvas.Text
 	full  string
 	width float32
+	left  bool // align left instead of centring
 }
 
 // set shows s, cut to the width last laid out.
@@ -257,7 +258,11 @@ func (f *fitText) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		m := o.MinSize()
 		o.Resize(m)
-		o.Move(fyne.NewPos((size.Width-m.Width)/2, (size.Height-m.Height)/2))
+		x := (size.Width - m.Width) / 2
+		if f.left {
+			x = 0
+		}
+		o.Move(fyne.NewPos(x, (size.Height-m.Height)/2))
 	}
 }
 
