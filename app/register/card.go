@@ -239,6 +239,13 @@ func (r *Register) cardTransaction(ctx context.Context, kind CardKind, amount in
 		r.mu.Unlock()
 		return Payment{}, err
 	}
+	if r.sale.Return {
+		// The terminal pays out before the commit checks the return again.
+		if err := r.checkReturnLocked(ctx); err != nil {
+			r.mu.Unlock()
+			return Payment{}, err
+		}
+	}
 	p := CardPayment{ID: newID(), SaleID: r.sale.ID, Kind: kind, Amount: amount, Currency: r.cfg.Currency.Code,
 		State: CardIntent, CreatedAt: now, UpdatedAt: now}
 	r.sale.PaymentLock = p.ID

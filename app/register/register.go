@@ -83,6 +83,10 @@ type Register struct {
 	cashier Cashier
 	role    Role
 	last    *pos.SaleRecord
+	// voiding maps the ids of sales VoidSale is voiding, from its check to
+	// its commit, to their receipt numbers: no return of them opens
+	// meanwhile (void.go).
+	voiding map[string]string
 }
 
 // Cashier is who is logged in.
@@ -256,6 +260,13 @@ func (r *Register) TenderExact(ctx context.Context) (Payment, error) {
 func (r *Register) tender(ctx context.Context, t pos.Tender) (Payment, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.sale.Return {
+		// A refund tender is money handed out now: check the return first,
+		// not only at the commit.
+		if err := r.checkReturnLocked(ctx); err != nil {
+			return Payment{}, err
+		}
+	}
 	return r.tenderLocked(ctx, t)
 }
 

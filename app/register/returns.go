@@ -188,6 +188,9 @@ func (r *Register) checkReturnLocked(ctx context.Context) error {
 	if !s.Return || s.RefersTo == "" {
 		return nil // a sale, or a return without receipt (approved as it stands)
 	}
+	if no, busy := r.voiding[s.RefersTo]; busy {
+		return errBeingVoided(no)
+	}
 	l, err := r.lookup()
 	if err != nil {
 		return err
@@ -265,6 +268,9 @@ func (r *Register) openReturn(refersTo string, lines []pos.Line) error {
 	defer r.mu.Unlock()
 	if len(r.sale.Lines) > 0 || len(r.sale.Tenders) > 0 || r.sale.PaymentLock != "" {
 		return pos.Errorf(pos.EConflict, "Park or finish the open sale first.")
+	}
+	if no, busy := r.voiding[refersTo]; busy && refersTo != "" {
+		return errBeingVoided(no)
 	}
 	s := r.newSale()
 	s.Return, s.RefersTo, s.Lines = true, refersTo, lines

@@ -12,7 +12,8 @@ import (
 // VoidSale cancels a completed sale of the open shift with a compensating
 // EntryVoid: a record with every line, tender and total negated, referring
 // to the original. It needs ActionVoidSale, is refused for a sale voided or
-// returned before, and reverses card payments on the terminal first.
+// returned before (or with a return of it open), and reverses card payments
+// on the terminal first.
 //
 // A sale of an earlier shift (journaled before the open shift's opening
 // entry, or with no shift open) is returned instead: its money is already
@@ -47,6 +48,32 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 	} else if !ok || e.Seq < open.Seq {
 		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Receipt %s is from an earlier shift: take a return instead.", rec.ReceiptNo)
 	}
+	// The sale is marked as being voided from here to the commit, so no
+	// return of it opens or pays out on this register meanwhile; an open
+	// return of it refuses the void. A marker on the register is enough:
+	// receipts are returned and voided only on their own register
+	// (FindReceipt), and an open return cannot be parked or survive a
+	// restart. The journal checks below stay for registers sharing a journal.
+	r.mu.Lock()
+	if r.sale.Return && r.sale.RefersTo == rec.SaleID {
+		r.mu.Unlock()
+		// The open return is that of this receipt: finish or cancel it first.
+		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Park or finish the open sale first.")
+	}
+	if _, busy := r.voiding[rec.SaleID]; busy {
+		r.mu.Unlock()
+		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "Receipt %s is already voided.", rec.ReceiptNo)
+	}
+	if r.voiding == nil {
+		r.voiding = map[string]string{}
+	}
+	r.voiding[rec.SaleID] = rec.ReceiptNo
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.voiding, rec.SaleID)
+		r.mu.Unlock()
+	}()
 	now := r.deps.Clock.Now()
 	if _, err := r.Authorize(ctx, ActionVoidSale, ov, "void "+rec.ReceiptNo+": "+reason); err != nil {
 		return pos.SaleRecord{}, err
@@ -57,6 +84,11 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 		}
 		if r.deps.PaymentTerminal == nil {
 			return pos.SaleRecord{}, ErrNoCardTerminal
+		}
+		// Checked again right before the money goes back: a return committed
+		// since the first check (or the override) is never paid back twice.
+		if err := voidConflict(ctx, r, l, e); err != nil {
+			return pos.SaleRecord{}, err
 		}
 		res, err := r.deps.PaymentTerminal.Reverse(ctx, t.Reference, nil)
 		if err != nil {
@@ -86,6 +118,8 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 		return json.Marshal(void)
 	})
 	if conflict != nil {
+		// After a reversal only a register sharing this journal gets here.
+		r.deps.Log.Error("void refused at commit", "sale", rec.SaleID, "err", conflict)
 		return pos.SaleRecord{}, conflict
 	}
 	if err != nil {
@@ -96,6 +130,12 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 		f(entry)
 	}
 	return void, nil
+}
+
+// errBeingVoided: the void of receipt no is under way on this register.
+// (Worded as a done void, a sentence the UI translates already.)
+func errBeingVoided(no string) error {
+	return pos.Errorf(pos.EConflict, "Receipt %s was voided: nothing to return.", no)
 }
 
 // voidConflict is why the sale of entry e cannot be voided now: voided
