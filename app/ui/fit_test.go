@@ -18,10 +18,15 @@ func TestSaleScreenFitsA1024Screen(t *testing.T) {
 		}
 	}
 	fits("the shift count")
+	h.countDrawer(map[int64]string{10000: "1"})
+	h.tap(h.u.count.done)
+	h.onScreen(h.u.sale.content, "sale")
 	h.scanProduct("milch")
 	h.scanProduct("brezel")
 	h.tap(h.u.sale.rows[0])
-	h.u.sale.selFit.set("Bio-Vollkornbrot mit Sonnenblumenkernen und Kürbiskernen, geschnitten 750 g")
+	// Put the whole name on the label, uncut, as a product might have it.
+	h.u.sale.selName.Text = "Bio-Vollkornbrot mit Sonnenblumenkernen und Kürbiskernen, geschnitten 750 g"
+	h.u.sale.selName.Refresh()
 	fits("the sale screen with a long selected name")
 	h.tap(h.u.sale.pay)
 	fits("the cash screen")
