@@ -30,6 +30,10 @@ type Config struct {
 	// often the device manager checks them ("2s" when empty).
 	Devices    []devices.Config `json:"devices,omitempty"`
 	DevicePoll string           `json:"device_poll,omitempty"`
+
+	// FullScreen fills the screen with the register, as a dedicated
+	// touchscreen terminal wants (no window frame to drag or close).
+	FullScreen bool `json:"fullscreen,omitempty"`
 }
 
 // RegisterConf identifies this till.
@@ -112,6 +116,7 @@ func loadConfig(args []string) (Config, error) {
 	printer := fs.String("printer", "", "ESC/POS printer address host:port (TCP 9100), or 'none'")
 	ho := fs.String("headoffice", "", "head office URL, e.g. http://127.0.0.1:8080")
 	locale := fs.String("locale", "", "display locale: en or de")
+	fullscreen := fs.Bool("fullscreen", false, "fill the screen (a dedicated touchscreen terminal)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -142,6 +147,9 @@ func loadConfig(args []string) (Config, error) {
 	}
 	if *locale != "" {
 		cfg.Store.Locale = *locale
+	}
+	if *fullscreen {
+		cfg.FullScreen = true
 	}
 	return cfg, cfg.validate()
 }

@@ -22,11 +22,11 @@ func TestConfigFileAndFlags(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "register.json")
 	os.WriteFile(path, []byte(`{"register":{"code":"B2R3"},"store":{"id":"B2","name":"Bäckerei","currency":"EUR","tax_mode":"inclusive","locale":"de"},
 		"printer":{"kind":"escpos-tcp","address":"10.0.0.9:9100","profile":"58mm"}}`), 0o600)
-	cfg, err := loadConfig([]string{"-config", path, "-headoffice", "http://127.0.0.1:8080", "-printer", "none"})
+	cfg, err := loadConfig([]string{"-config", path, "-headoffice", "http://127.0.0.1:8080", "-printer", "none", "-fullscreen"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Register.Code != "B2R3" || cfg.Store.Locale != "de" || cfg.Printer.Kind != "none" || cfg.HeadOffice.URL == "" {
+	if cfg.Register.Code != "B2R3" || cfg.Store.Locale != "de" || cfg.Printer.Kind != "none" || cfg.HeadOffice.URL == "" || !cfg.FullScreen {
 		t.Fatalf("got %+v", cfg)
 	}
 }

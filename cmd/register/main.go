@@ -164,6 +164,9 @@ func run(args []string, log *slog.Logger) error {
 	}
 	g.Go(func() error { <-gctx.Done(); fyne.Do(a.Quit); return nil }) // Quit belongs on the UI goroutine
 	log.Info("register started", "register", cfg.Register.Code, "data", cfg.DataDir, "devices", len(deviceConfigs(cfg)), "headoffice", cfg.HeadOffice.URL)
+	if cfg.FullScreen {
+		u.Window().SetFullScreen(true)
+	}
 	u.Window().ShowAndRun()
 	stop()
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
