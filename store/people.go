@@ -42,6 +42,17 @@ func (p pinParams) String() string {
 	return fmt.Sprintf("argon2id$v=%d$m=%d,t=%d,p=%d", argon2.Version, p.Memory, p.Time, p.Threads)
 }
 
+// Ceilings of readable PIN hash parameters: a hash from a bad catalog must
+// not take the register's memory, nor seconds per try (VerifyPIN may try
+// every employee). Four times defaultPINParams' memory, five its passes.
+const (
+	maxPINMemory = 256 * 1024 // KiB
+	maxPINTime   = 15
+)
+
+// parsePINParams reads parameters as pinParams.String writes them, in the
+// range argon2 takes without panicking (at least one pass and lane, 8 KiB a
+// lane) and under the ceilings; lanes above 255 must not wrap to 0.
 func parsePINParams(s string) (pinParams, error) {
 	var p pinParams
 	var v int
@@ -49,8 +60,20 @@ func parsePINParams(s string) (pinParams, error) {
 	if _, err := fmt.Sscanf(s, "argon2id$v=%d$m=%d,t=%d,p=%d", &v, &p.Memory, &p.Time, &threads); err != nil || v != argon2.Version {
 		return pinParams{}, fmt.Errorf("store: unknown PIN hash parameters %q", s)
 	}
+	if p.Time < 1 || p.Time > maxPINTime || threads < 1 || threads > 255 || p.Memory < 8*threads || p.Memory > maxPINMemory {
+		return pinParams{}, fmt.Errorf("store: PIN hash parameters %q out of range", s)
+	}
 	p.Threads = uint8(threads)
+	if p.String() != s {
+		return pinParams{}, fmt.Errorf("store: unknown PIN hash parameters %q", s)
+	}
 	return p, nil
+}
+
+// costsAtLeast reports whether guessing PINs against p costs at least what
+// it does against min: memory and passes (the lanes only split the work).
+func (p pinParams) costsAtLeast(min pinParams) bool {
+	return p.Memory >= min.Memory && p.Time >= min.Time
 }
 
 func (p pinParams) hash(pin string, salt []byte) []byte {
@@ -179,6 +202,8 @@ type pinRow struct {
 	lockedUntilMS int64
 }
 
+// matches: parameters out of range (stored before they were checked) are no
+// match, never an argon2 panic in the middle of an override.
 func (r pinRow) matches(pin string) bool {
 	p, err := parsePINParams(r.params)
 	if err != nil {

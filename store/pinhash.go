@@ -27,7 +27,9 @@ func encodePINHash(p pinParams, salt, hash []byte) string {
 }
 
 // decodePINHash splits an encoded PIN hash into what the employees table
-// holds: parameters, salt and hash.
+// holds: parameters, salt and hash. Encoded hashes come only from outside
+// (catalog file, head office), so they must cost at least defaultPINParams:
+// the cheap test cost (UseCheapPINHashes) is never taken from them.
 func decodePINHash(s string) (params string, salt, hash []byte, err error) {
 	i := strings.LastIndexByte(s, '$')
 	if i < 0 {
@@ -38,8 +40,12 @@ func decodePINHash(s string) (params string, salt, hash []byte, err error) {
 		return "", nil, nil, fmt.Errorf("store: PIN hash is not params$salt$hash")
 	}
 	params = s[:j]
-	if _, err := parsePINParams(params); err != nil {
+	p, err := parsePINParams(params)
+	if err != nil {
 		return "", nil, nil, err
+	}
+	if !p.costsAtLeast(defaultPINParams) {
+		return "", nil, nil, fmt.Errorf("store: PIN hash parameters %q cost less than %q", params, defaultPINParams)
 	}
 	enc := base64.RawStdEncoding
 	if salt, err = enc.DecodeString(s[j+1 : i]); err != nil || len(salt) < 8 {
