@@ -245,6 +245,9 @@ func TestReceiptBeingVoidedCannotBeReturned(t *testing.T) {
 	if refs, _ := rig.db.EntriesReferringTo(ctx, sale.SaleID); len(refs) != 1 || refs[0].Kind != pos.EntryVoid {
 		t.Fatalf("entries referring to the sale: %+v", refs)
 	}
+	if p, err := rig.db.CardPaymentByTerminalRef(ctx, "T1", "", sale.Tenders[0].Reference); err != nil || p.State != register.CardReversed {
+		t.Fatalf("the voided sale's card payment: %+v %v", p, err)
+	}
 	if err := reg.StartReturn(ctx, sale.ReceiptNo, []register.ReturnLine{{Index: 0, Qty: 1000}}, ov); pos.ErrorCode(err) != pos.EConflict {
 		t.Fatalf("return after the void: %v, want a conflict", err)
 	}

@@ -506,6 +506,7 @@ func (r *Register) ReverseCardTenders(ctx context.Context, prompt func(string)) 
 		r.mu.Unlock()
 		return Payment{}, pos.ErrPaymentPending
 	}
+	saleID := r.sale.ID
 	var cards []pos.Tender
 	for _, t := range r.sale.Tenders {
 		if t.Kind == pos.TenderCard {
@@ -528,7 +529,7 @@ func (r *Register) ReverseCardTenders(ctx context.Context, prompt func(string)) 
 		if !res.Approved {
 			return Payment{}, pos.Errorf(pos.EConflict, "The terminal did not reverse the card payment: %s", sentence(res.Message))
 		}
-		r.journalReversal(ctx, t, res)
+		r.journalReversal(ctx, saleID, t, res)
 		r.deps.Log.Info("card reversed", "receipt", t.Reference, "amount", t.Amount)
 		r.mu.Lock()
 		for i, s := range r.sale.Tenders {
@@ -543,11 +544,11 @@ func (r *Register) ReverseCardTenders(ctx context.Context, prompt func(string)) 
 }
 
 // journalReversal records, right after the terminal approved a reversal of
-// tender t, that its payment is reversed, and keeps the reversal's own trace
+// tender t of sale saleID, that its payment is reversed, and keeps the reversal's own trace
 // and receipt numbers: the terminal's last transaction is then the reversal,
 // and card recovery must not take it for the approval of a lost payment of
 // the same amount (recoverCard accepts only numbers it has not seen).
-func (r *Register) journalReversal(ctx context.Context, t pos.Tender, res CardResult) {
+func (r *Register) journalReversal(ctx context.Context, saleID string, t pos.Tender, res CardResult) {
 	pj := r.deps.Payments
 	if pj == nil {
 		return
@@ -555,7 +556,7 @@ func (r *Register) journalReversal(ctx context.Context, t pos.Tender, res CardRe
 	ctx = context.WithoutCancel(ctx)
 	res = sanitizeResult(res)
 	var paymentID string
-	if p, err := pj.CardPaymentByTerminalRef(ctx, t.TerminalID, "", t.Reference); err == nil {
+	if p, ok := tenderPayment(ctx, pj, saleID, t); ok {
 		paymentID = p.ID
 		if p.State != CardReversed {
 			p.State, p.UpdatedAt = CardReversed, r.deps.Clock.Now()
@@ -577,6 +578,20 @@ func (r *Register) journalReversal(ctx context.Context, t pos.Tender, res CardRe
 	if err := rec.RecordTerminalRef(ctx, ref); err != nil {
 		r.deps.Log.Error("card reversal numbers not journaled", "receipt", t.Reference, "trace", res.Trace, "err", err)
 	}
+}
+
+// tenderPayment finds the payment of card tender t of sale saleID. The
+// tender's reference is the terminal's receipt number, or its trace when the
+// terminal gave none (addCardTender): both are looked up, and only a payment
+// of this sale and amount is taken (a trace may equal another's receipt number).
+func tenderPayment(ctx context.Context, pj PaymentJournal, saleID string, t pos.Tender) (CardPayment, bool) {
+	for _, by := range [][2]string{{"", t.Reference}, {t.Reference, ""}} {
+		p, err := pj.CardPaymentByTerminalRef(ctx, t.TerminalID, by[0], by[1])
+		if err == nil && p.SaleID == saleID && p.Amount == abs64(t.Amount) {
+			return p, true
+		}
+	}
+	return CardPayment{}, false
 }
 
 func abs64(v int64) int64 {

@@ -98,7 +98,7 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 			return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "The card terminal refused to reverse the payment: %s", res.Message)
 		}
 		// Durable before the void's entry: a crash in between leaves the reversal on record.
-		r.journalReversal(ctx, t, res)
+		r.journalReversal(ctx, rec.SaleID, t, res)
 	}
 	void := negateRecord(rec)
 	void.SaleID, void.RefersTo, void.Reason = newID(), rec.SaleID, reason
