@@ -228,6 +228,12 @@ func (r *Register) cardTransaction(ctx context.Context, kind CardKind, amount in
 	}
 	now := r.deps.Clock.Now()
 	r.mu.Lock()
+	if err := r.loggedInLocked(); err != nil {
+		// Checked before charging only: an approval that arrives after a lock
+		// is money taken and must still be recorded.
+		r.mu.Unlock()
+		return Payment{}, err
+	}
 	if r.sale.PaymentLock != "" {
 		r.mu.Unlock()
 		return Payment{}, pos.ErrPaymentPending

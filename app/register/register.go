@@ -193,6 +193,9 @@ func (r *Register) add(ctx context.Context, p pos.Product, qty pos.Qty, barcode 
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.loggedInLocked(); err != nil {
+		return -1, err
+	}
 	i, err := r.sale.AddProduct(p, qty, rate.BasisPoints, barcode)
 	if err == nil {
 		r.showItemLocked(i)
@@ -260,6 +263,9 @@ func (r *Register) TenderExact(ctx context.Context) (Payment, error) {
 func (r *Register) tender(ctx context.Context, t pos.Tender) (Payment, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.loggedInLocked(); err != nil {
+		return Payment{}, err
+	}
 	if r.sale.Return {
 		// A refund tender is money handed out now: check the return first,
 		// not only at the commit.
@@ -291,10 +297,27 @@ func (r *Register) tenderLocked(ctx context.Context, t pos.Tender) (Payment, err
 func (r *Register) Complete(ctx context.Context) (pos.SaleRecord, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.loggedInLocked(); err != nil {
+		return pos.SaleRecord{}, err
+	}
 	if !r.sale.Settled() {
 		return pos.SaleRecord{}, pos.Errorf(pos.EConflict, "The sale is not fully paid yet.")
 	}
 	return r.completeLocked(ctx)
+}
+
+// ErrNotLoggedIn: staff are set up and the register is locked. The login
+// screen stops this first; the register refuses too, so no path sells with
+// nobody responsible for the drawer.
+var ErrNotLoggedIn = pos.Errorf(pos.EUnauthorized, "Nobody is logged in. Log in to sell.")
+
+// loggedInLocked refuses sale work while nobody is logged in on a register
+// with staff (without staff there is no login). r.mu is held.
+func (r *Register) loggedInLocked() error {
+	if r.deps.Staff != nil && r.role == "" {
+		return ErrNotLoggedIn
+	}
+	return nil
 }
 
 // ErrNotCommitted means the disk refused the sale; it is still open on screen.

@@ -53,6 +53,14 @@ func (u *UI) captureSellingIn(dir string) error {
 	ctx := context.Background()
 	reg := u.reg
 	suffix := "-" + baseLanguage(u.locale) + ".png"
+	if _, ok := reg.Current(); !ok {
+		// With staff the register sells only with someone logged in: the
+		// screenshots sell as the first employee, then lock again.
+		if emps, err := reg.Employees(ctx); err == nil && len(emps) > 0 {
+			reg.SetEmployee(emps[0])
+			defer reg.Lock()
+		}
+	}
 	if _, err := fillDemoSale(u, reg); err != nil {
 		return err
 	}

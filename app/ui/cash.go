@@ -168,12 +168,14 @@ func (c *cashScreen) pay(tender func(context.Context) (register.Payment, error))
 	}
 	c.busy = true
 	c.refresh()
+	c.u.refreshUser()
 	var p register.Payment
 	var err error
 	c.u.run(func() {
 		p, err = tender(context.Background())
 	}, func() {
 		c.busy = false
+		c.u.refreshUser()
 		switch {
 		case err != nil:
 			c.u.fail("tender cash", err)

@@ -234,7 +234,7 @@ func (u *UI) userBar() fyne.CanvasObject {
 	u.userName = label("", 16, colOnNavy, true)
 	u.switchTile = newTile(lang.L("Switch"), "", colOnNavySub, u.onSwitch)
 	u.switchTile.Center, u.switchTile.MinHeight, u.switchTile.TitleSize = true, 48, 17
-	u.menuTile = newTile(lang.L("Menu"), "", colOnNavySub, u.showManager)
+	u.menuTile = newTile(lang.L("Menu"), "", colOnNavySub, u.onMenu)
 	u.menuTile.Center, u.menuTile.MinHeight, u.menuTile.TitleSize = true, 48, 17
 	return container.NewHBox(container.NewCenter(u.userName),
 		container.NewGridWrap(fyne.NewSize(110, 48), u.switchTile),
@@ -252,20 +252,41 @@ func (u *UI) refreshUser() {
 		u.userName.Text = e.Name
 	}
 	u.userName.Refresh()
-	if staff && ok {
+	// While money moves (the terminal charging, a cash tender committing)
+	// neither locks the register nor opens the menu (a Z report): the
+	// outcome lands on the screen that started it.
+	moving := u.moneyMoving()
+	if staff && ok && !moving {
 		u.switchTile.Show()
 	} else {
 		u.switchTile.Hide()
 	}
-	if ok || !staff {
+	if (ok || !staff) && !moving {
 		u.menuTile.Show()
 	} else {
 		u.menuTile.Hide()
 	}
 }
 
+// moneyMoving reports whether a card transaction or a cash tender is under
+// way: its outcome must not land on another screen or another cashier.
+func (u *UI) moneyMoving() bool {
+	return (u.sale != nil && u.sale.x != nil && u.sale.x.card.busy) || (u.cash != nil && u.cash.busy)
+}
+
+// onMenu opens the menu unless money is moving (see refreshUser).
+func (u *UI) onMenu() {
+	if u.moneyMoving() {
+		return
+	}
+	u.showManager()
+}
+
 // onSwitch locks the register for the next cashier; the open sale stays.
 func (u *UI) onSwitch() {
+	if u.moneyMoving() {
+		return // the tile is hidden: this is a key or a stale tap
+	}
 	u.clearMessage()
 	u.showLogin()
 }

@@ -138,6 +138,7 @@ func (c *cardScreen) start(amount int64) {
 	c.facts.SetText("")
 	c.showButtons(true, false)
 	c.u.show(c.content)
+	c.u.refreshUser()
 	prompt := func(s string) { fyne.Do(func() { c.setPrompt(s, colBlue) }) }
 	var p register.Payment
 	var err error
@@ -152,6 +153,15 @@ func (c *cardScreen) start(amount int64) {
 
 func (c *cardScreen) done(p register.Payment, err error) {
 	c.busy = false
+	c.u.refreshUser()
+	if c.u.screen != c.content {
+		// The UI moved on (e.g. the register was locked): the outcome must
+		// not take it off that screen. The sale keeps the card tender or
+		// its lock; the sale screen shows it to whoever logs in.
+		c.u.log.Info("card outcome after the card screen was left", "completed", p.Completed != nil, "err", err)
+		c.u.RefreshStatus()
+		return
+	}
 	switch {
 	case err == nil && p.Completed != nil:
 		c.u.showChange(*p.Completed)
@@ -226,6 +236,7 @@ func (c *cardScreen) onRetry() {
 	c.setPrompt(lang.L("Asking the card terminal…"), colBlue)
 	c.showButtons(false, false)
 	c.back.SetDisabled(true)
+	c.u.refreshUser()
 	var p register.Payment
 	var err error
 	c.u.selling().cardAsync(func() { p, err = c.u.reg.RecoverCardPayment(bgCtx()) }, func() { c.done(p, err) })

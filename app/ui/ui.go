@@ -57,6 +57,10 @@ type UI struct {
 	async func(work, then func())
 	after func(d time.Duration, f func())
 
+	// stale is set while a run's then runs after the UI left the screen
+	// that started the work: show keeps the current screen.
+	stale bool
+
 	jobs  serial
 	wedge *register.WedgeDetector
 
@@ -194,6 +198,13 @@ func (u *UI) statusStrip(cfg register.Config) fyne.CanvasObject {
 func (u *UI) money(v int64) string { return pos.FormatMinor(v, u.cur, u.locale) }
 
 func (u *UI) show(screen fyne.CanvasObject) {
+	if u.stale {
+		// A then of work started on another screen: stay where the cashier
+		// is (it may be the login screen), only bring the status up to date.
+		u.refreshUser()
+		u.RefreshStatus()
+		return
+	}
 	u.screen = screen
 	u.body.Objects = []fyne.CanvasObject{screen}
 	u.body.Refresh()
@@ -216,7 +227,17 @@ func (u *UI) showSale() {
 }
 
 // run does register work off the UI goroutine, then then on it.
-func (u *UI) run(work, then func()) { u.async(work, then) }
+// then changes screens only when the UI is still on the screen that
+// started the work (see show).
+func (u *UI) run(work, then func()) {
+	from := u.screen
+	u.async(work, func() {
+		prev := u.stale // a then may run another work (nested when tests run it inline)
+		u.stale = prev || u.screen != from
+		defer func() { u.stale = prev }()
+		then()
+	})
+}
 
 // flash shows a non-blocking message in the strip under the status bar; it
 // goes away after a few seconds or at the next action.
