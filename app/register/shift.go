@@ -436,6 +436,24 @@ func ComputeShiftReport(shift ShiftOpenRecord, openSeq int64, entries []pos.Entr
 	return rep, nil
 }
 
+// ErrSaleOpenAtClose: the Z report waits for the open sale. A sale with lines
+// could be paid after the Z with no shift open; one with tenders or a card
+// payment running would commit after the Z: either way it is in no Z.
+// Parking it is one tap, and a parked sale is resumed in the next shift.
+var ErrSaleOpenAtClose = pos.Errorf(pos.EConflict, "Finish or park the open sale first.")
+
+// saleOpenLocked refuses closing the shift while the open sale has lines,
+// tenders or a card payment running or undecided. r.mu is held.
+func (r *Register) saleOpenLocked() error {
+	if r.sale.PaymentLock != "" {
+		return pos.ErrPaymentPending
+	}
+	if len(r.sale.Lines) > 0 || len(r.sale.Tenders) > 0 {
+		return ErrSaleOpenAtClose
+	}
+	return nil
+}
+
 // CloseShift is the Z report: it needs ActionZReport (a cashier needs a
 // manager's override). counts is the blind count of the drawer, made before
 // the expected amount is shown. The report is journaled (part of the chain)
@@ -452,8 +470,21 @@ func (r *Register) CloseShift(ctx context.Context, counts []DenomCount, ov *Over
 	if err != nil {
 		return ShiftReport{}, err
 	}
+	r.mu.Lock()
+	err = r.saleOpenLocked()
+	r.mu.Unlock()
+	if err != nil {
+		return ShiftReport{}, err // before the override is journaled
+	}
 	approver, err := r.Authorize(ctx, ActionZReport, ov, "z report")
 	if err != nil {
+		return ShiftReport{}, err
+	}
+	// From the check to the Z entry no sale can start paying or commit: a
+	// sale committed between the report and the Z would be in no Z.
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.saleOpenLocked(); err != nil {
 		return ShiftReport{}, err
 	}
 	// Read the shift only now: the override entry just written is part of it.

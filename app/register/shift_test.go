@@ -461,3 +461,30 @@ func uuidLike(rng *rand.Rand) string {
 	}
 	return string(b)
 }
+
+// TestZReportWaitsForTheOpenSale: a sale with lines open at the Z could be
+// paid after it and land in no Z report; the Z refuses until it is finished
+// (or parked), and journals nothing (no override) meanwhile.
+func TestZReportWaitsForTheOpenSale(t *testing.T) {
+	ctx := context.Background()
+	s := newShop(t)
+	s.login(anna, "1111")
+	if _, err := s.reg.StartShift(ctx, []register.DenomCount{{Value: 5000, Count: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	scan(t, s.reg, "2176221586642")
+	z := &register.Override{PIN: "3333", Reason: "End of day"}
+	if _, err := s.reg.CloseShift(ctx, []register.DenomCount{{Value: 5000, Count: 1}}, z); !errors.Is(err, register.ErrSaleOpenAtClose) {
+		t.Fatalf("Z with a sale open: err = %v, want ErrSaleOpenAtClose", err)
+	}
+	if n := len(s.entries(pos.EntryOverride)); n != 0 {
+		t.Errorf("the refused Z journaled %d overrides", n)
+	}
+	if _, err := s.reg.TenderExact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.reg.CloseShift(ctx, []register.DenomCount{{Value: 5000, Count: 1}}, z)
+	if err != nil || rep.Sales != 1 {
+		t.Fatalf("Z after the sale was paid: %d sales, %v", rep.Sales, err)
+	}
+}

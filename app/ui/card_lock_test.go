@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/tillpos/till/app/pos"
@@ -91,4 +92,22 @@ func TestThenStaysOnTheScreenTheCashierMovedTo(t *testing.T) {
 	h.u.showLogin() // ...while the register is locked
 	then()
 	h.onScreen(h.u.login.content, "login")
+}
+
+// TestZReportRefusedWhileCardPaymentRuns: a Z closing the shift while the
+// terminal charges would leave the card sale in no Z report.
+func TestZReportRefusedWhileCardPaymentRuns(t *testing.T) {
+	h, term, thens := cardInFlight(t, register.Deps{Drawer: &fakeDrawer{}})
+	_, err := h.reg.CloseShift(bg(), []register.DenomCount{{Value: 10000, Count: 1}}, &register.Override{PIN: "3333", Reason: "End of day"})
+	if !errors.Is(err, pos.ErrPaymentPending) {
+		t.Errorf("Z during the card payment: err = %v, want ErrPaymentPending", err)
+	}
+	close(term.gate)
+	(<-thens)()
+	if zs := h.journal.kinds(pos.EntryZReport); len(zs) != 0 {
+		t.Errorf("%d Z reports journaled while the card sale was running", len(zs))
+	}
+	if _, _, open, _ := h.reg.OpenShift(bg()); !open {
+		t.Error("the shift was closed under the card sale")
+	}
 }
