@@ -139,8 +139,120 @@ func TestCashDrawerWaitsOffTheSalePath(t *testing.T) {
 	if got := status(); len(got.Notes) != 0 {
 		t.Fatalf("notes %v", got.Notes)
 	}
-	d.setWaiting(true)
+	d.setNote(errCloseDrawer)
 	if got := status(); len(got.Notes) != 1 || got.Notes[0] != errCloseDrawer {
 		t.Fatalf("notes %v", got.Notes)
+	}
+}
+
+// springDrawer is a real drawer: a kick opens it, the cashier closes it.
+type springDrawer struct {
+	fakeSensor
+	kmu   sync.Mutex
+	kicks []time.Time
+}
+
+func (d *springDrawer) OpenDrawer(context.Context) error {
+	d.kmu.Lock()
+	d.kicks = append(d.kicks, time.Now())
+	d.kmu.Unlock()
+	d.set(true)
+	return nil
+}
+
+func (d *springDrawer) kicksSince(t time.Time) int {
+	d.kmu.Lock()
+	defer d.kmu.Unlock()
+	n := 0
+	for _, k := range d.kicks {
+		if k.After(t) {
+			n++
+		}
+	}
+	return n
+}
+
+func runSpringDrawer(t *testing.T, d *springDrawer) *cashDrawer {
+	t.Helper()
+	cd := newCashDrawer(devices.DrawerWait, d, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cd.every = 5 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- cd.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return cd
+}
+
+// TestDrawerNotReopenedAfterTheCashierClosesIt: two cash sales while the
+// drawer stays open, then the cashier closes it: it must stay closed (the
+// second kick used to wait behind the first sale's watch and fire late).
+func TestDrawerNotReopenedAfterTheCashierClosesIt(t *testing.T) {
+	t.Parallel()
+	d := &springDrawer{fakeSensor: fakeSensor{waited: make(chan struct{}, 4)}}
+	cd := runSpringDrawer(t, d)
+	cd.committed(saleEntry(t, pos.EntrySale, pos.TenderCash))
+	<-d.waited
+	cd.committed(saleEntry(t, pos.EntrySale, pos.TenderCash)) // drawer still open
+	time.Sleep(50 * time.Millisecond)
+	closed := time.Now()
+	d.set(false)
+	time.Sleep(100 * time.Millisecond)
+	if n := d.kicksSince(closed); n > 0 {
+		t.Errorf("the drawer was kicked open %d time(s) after the cashier closed it, with no sale", n)
+	}
+}
+
+// TestStuckDrawerSensorDoesNotBlockLaterKicks: a sensor that always reads
+// open (none wired, wrong polarity) must not stop the next cash sale from
+// opening the drawer.
+func TestStuckDrawerSensorDoesNotBlockLaterKicks(t *testing.T) {
+	t.Parallel()
+	d := &springDrawer{fakeSensor: fakeSensor{open: true, waited: make(chan struct{}, 4)}}
+	cd := runSpringDrawer(t, d)
+	cd.committed(saleEntry(t, pos.EntrySale, pos.TenderCash))
+	<-d.waited
+	before := time.Now()
+	cd.committed(saleEntry(t, pos.EntrySale, pos.TenderCash))
+	deadline := time.Now().Add(2 * time.Second)
+	for d.kicksSince(before) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if d.kicksSince(before) == 0 {
+		t.Error("the next cash sale never opened the drawer: its kick waits for a sensor that never reads closed")
+	}
+}
+
+// TestDrawerNoteWarnsAfterTheLimitAndClears: "Close the cash drawer" while
+// waiting, a warning after the limit, nothing once the drawer is closed.
+func TestDrawerNoteWarnsAfterTheLimitAndClears(t *testing.T) {
+	t.Parallel()
+	d := &springDrawer{fakeSensor: fakeSensor{waited: make(chan struct{}, 4)}}
+	cd := newCashDrawer(devices.DrawerWait, d, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cd.every, cd.limit = 5*time.Millisecond, 50*time.Millisecond
+	changes := make(chan error, 8)
+	cd.onChange = func() { changes <- cd.Note() }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- cd.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	cd.committed(saleEntry(t, pos.EntrySale, pos.TenderCash))
+	for _, want := range []error{errCloseDrawer, errDrawerLeftOpen} {
+		select {
+		case got := <-changes:
+			if got != want {
+				t.Fatalf("note %v, want %v", got, want)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("no note %v", want)
+		}
+	}
+	d.set(false)
+	select {
+	case got := <-changes:
+		if got != nil {
+			t.Fatalf("note after closing: %v", got)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the warning stayed after the drawer was closed")
 	}
 }
