@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -155,5 +157,62 @@ func TestPrintJobsSurviveRestart(t *testing.T) {
 	}
 	if un, _ := db2.UnfinishedPrintJobs(ctx); len(un) != 0 {
 		t.Fatalf("unfinished after resume: %+v", un)
+	}
+}
+
+// shutdownPrinter puts the whole job on paper, but the register shuts down
+// (the spooler's ctx ends) just as the printer finishes.
+type shutdownPrinter struct {
+	mu     sync.Mutex
+	n      int
+	cancel context.CancelFunc
+}
+
+func (p *shutdownPrinter) Print(context.Context, pos.Doc) error {
+	p.mu.Lock()
+	p.n++
+	p.mu.Unlock()
+	p.cancel() // window closed or SIGTERM while the last bytes went out
+	return nil
+}
+
+// TestPrintedJobIsDoneAfterShutdown: a receipt that finished printing as the
+// register shut down is marked done in the real store, so the next start
+// does not print it again as a resumed copy.
+func TestPrintedJobIsDoneAfterShutdown(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "till.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := &shutdownPrinter{cancel: cancel}
+	s := register.NewSpooler(p, slog.New(slog.NewTextHandler(io.Discard, nil))).WithQueue(db)
+	s.Enqueue(pos.Doc{ID: "sale-1"})
+	done := make(chan struct{})
+	go func() { _ = s.Run(ctx); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("spooler did not stop")
+	}
+	if p.n != 1 {
+		t.Fatalf("printed %d times before the restart", p.n)
+	}
+	db.Close()
+
+	db2, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	left, err := db2.UnfinishedPrintJobs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("the printed receipt is unfinished after the shutdown (state %s): the next start prints it again", left[0].State)
 	}
 }

@@ -316,7 +316,7 @@ func (s *Spooler) drain(ctx context.Context) {
 		s.mu.Unlock()
 
 		j.State, j.Attempts, j.Updated = JobPrinting, j.Attempts+1, s.now()
-		if err := saveJob(ctx, q, j); err != nil {
+		if err := saveMark(ctx, q, j); err != nil {
 			// Without the printing mark a restart would not know the job
 			// may be on paper; wait rather than print unrecorded.
 			s.fail(j, fmt.Errorf("record print start: %w", err), false)
@@ -355,7 +355,7 @@ func (s *Spooler) markUnmarked(ctx context.Context) bool {
 	if j == nil {
 		return true
 	}
-	if err := saveJob(ctx, q, *j); err != nil {
+	if err := saveMark(ctx, q, *j); err != nil {
 		s.log.Error("record print job done; holding the queue", "job", j.ID, "err", err)
 		s.mu.Lock()
 		s.lastErr = fmt.Errorf("record print job done: %w", err)
@@ -391,6 +391,18 @@ func (s *Spooler) fail(j PrintJob, err error, interrupted bool) {
 	s.log.Warn("print failed; job waits for the printer", "job", j.ID, "doc", j.Doc.ID,
 		"attempt", j.Attempts, "resumed", j.Resumed, "err", err)
 	s.notify()
+}
+
+// markTimeout bounds writing a job's printing or done mark.
+const markTimeout = 5 * time.Second
+
+// saveMark writes a printing or done mark even when ctx has just ended: a
+// job on paper at shutdown must be marked done, or the next start prints it
+// again as a resumed copy.
+func saveMark(ctx context.Context, q PrintQueue, j PrintJob) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	defer cancel()
+	return saveJob(ctx, q, j)
 }
 
 // saveJob updates a stored job, or adds it when it is not stored: a job
