@@ -133,3 +133,38 @@ func TestCardUnknownShowsFactsAndStartupBanner(t *testing.T) {
 		t.Errorf("taps = %d, want 8", h2.taps)
 	}
 }
+
+// TestCardOnlySaleSaysPaidNotChange: after a card payment the big line says
+// the sale is paid and how much, not "change 0,00"; a card refund says
+// refunded; a cash sale keeps its change, even when it is none.
+func TestCardOnlySaleSaysPaidNotChange(t *testing.T) {
+	term := &fakeTerminal{approve: true}
+	h := newSellingHarness(t, term)
+	h.scanProduct("kaffee")
+	h.tap(h.u.sale.pay)
+	h.tap(h.u.cash.card)
+	h.onScreen(h.u.change.content, "change")
+	sale := h.journal.record(t, pos.EntrySale)
+	if c := h.u.change; c.title.Text != "Bezahlt" || c.change.Text != h.u.money(sale.Totals.Gross) {
+		t.Errorf("card sale: %q %q", c.title.Text, c.change.Text)
+	}
+	h.tap(h.u.change.next)
+	h.scan(sale.ReceiptNo)
+	r := h.u.selling().ret
+	h.tap(r.rows[0].plus)
+	h.tap(r.refund)
+	h.managerApproves()
+	h.tap(h.u.cash.card)
+	h.onScreen(h.u.change.content, "change")
+	if c := h.u.change; c.title.Text != "Erstattet" || c.change.Text != h.u.money(sale.Totals.Gross) {
+		t.Errorf("card refund: %q %q", c.title.Text, c.change.Text)
+	}
+	h.tap(h.u.change.next)
+	h.scanProduct("kaffee")
+	h.tap(h.u.sale.pay)
+	h.tap(h.u.cash.exact)
+	h.onScreen(h.u.change.content, "change")
+	if c := h.u.change; c.title.Text != "Rückgeld" || c.change.Text != h.u.money(0) {
+		t.Errorf("exact cash: %q %q", c.title.Text, c.change.Text)
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -19,17 +20,17 @@ type changeScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	change, paid, receipt *canvas.Text
-	reprint, next         *tile
-	layer                 *tapLayer
+	title, change, paid, receipt *canvas.Text
+	reprint, next                *tile
+	layer                        *tapLayer
 
 	rec pos.SaleRecord
 }
 
 func newChangeScreen(u *UI) *changeScreen {
 	c := &changeScreen{u: u}
-	title := label(lang.L("Change"), 36, colInkSoft, true)
-	title.Alignment = fyne.TextAlignCenter
+	c.title = label(lang.L("Change"), 36, colInkSoft, true)
+	c.title.Alignment = fyne.TextAlignCenter
 	c.change = label("", sizeChange, colGreen, true)
 	c.change.Alignment = fyne.TextAlignCenter
 	c.paid = label("", 26, colInk, false)
@@ -47,7 +48,7 @@ func newChangeScreen(u *UI) *changeScreen {
 
 	c.layer = newTapLayer(c.onNewSale)
 	c.content = container.NewStack(c.layer, container.NewVBox(
-		layout.NewSpacer(), title, c.change, c.paid, c.receipt, layout.NewSpacer(),
+		layout.NewSpacer(), c.title, c.change, c.paid, c.receipt, layout.NewSpacer(),
 		container.NewCenter(buttons), hint, layout.NewSpacer()))
 	return c
 }
@@ -55,7 +56,16 @@ func newChangeScreen(u *UI) *changeScreen {
 func (u *UI) showChange(rec pos.SaleRecord) {
 	c := u.change
 	c.rec = rec
-	c.change.Text = u.money(rec.Totals.Change)
+	// Cash: the change to hand back, even when it is none. Card or voucher
+	// only: "Change 0.00" would puzzle the cashier, so say it is paid.
+	c.title.Text, c.change.Text = lang.L("Change"), u.money(rec.Totals.Change)
+	if cash := slices.ContainsFunc(rec.Tenders, func(t pos.Tender) bool { return t.Kind == pos.TenderCash }); !cash && rec.Totals.Change == 0 {
+		c.title.Text, c.change.Text = lang.L("Paid"), u.money(rec.Totals.Paid)
+		if rec.Totals.Gross < 0 {
+			c.title.Text, c.change.Text = lang.L("Refunded"), u.money(-rec.Totals.Paid)
+		}
+	}
+	c.title.Refresh()
 	c.change.Refresh()
 	c.paid.Text = lang.L("Total {{.Amount}}", map[string]any{"Amount": u.money(rec.Totals.Gross)}) + "   ·   " +
 		lang.L("Paid {{.Amount}}", map[string]any{"Amount": u.money(rec.Totals.Paid)})
