@@ -67,9 +67,17 @@ func MaskPANs(s string) string {
 // MaskPAN returns a masked card number fit to store: a string that already
 // hides digits (with '*', 'X' ...) is kept; an all-digit number keeps only
 // its last four digits.
+//
+// "Already masked" means at most ten digits show, the first six and last four
+// PCI DSS allows; a value showing more (a malformed terminal field with a
+// long digit tail, say) is masked down to its last four digits, because a
+// Luhn-valid run could hide anywhere in it.
 func MaskPAN(pan string) string {
 	d := digitsOnly(pan)
-	if len(d) != len(pan) || len(d) <= 4 {
+	if len(d) <= 4 {
+		return pan
+	}
+	if len(d) != len(pan) && len(d) <= 10 {
 		return MaskPANs(pan)
 	}
 	return maskDigits(pan, len(d)-4)

@@ -1,6 +1,9 @@
 package pos
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLuhnAndMaskPANs(t *testing.T) {
 	t.Parallel()
@@ -25,6 +28,12 @@ func TestLuhnAndMaskPANs(t *testing.T) {
 	}
 	if MaskPAN("4111111111111111") != "************1111" || MaskPAN("411111******1111") != "411111******1111" || MaskPAN("1234") != "1234" {
 		t.Error("MaskPAN")
+	}
+	// A malformed terminal field (found by FuzzParseBMPs): stars, then a long
+	// digit tail that holds a Luhn-valid run. Only the last four may show.
+	odd := "302****************939739393939393939783030303030303030"
+	if got := MaskPAN(odd); len(FindPANs(got)) != 0 || len(digitsOnly(got)) != 4 || !strings.HasSuffix(got, "3030") {
+		t.Errorf("MaskPAN(%q) = %q", odd, got)
 	}
 	if !Luhn("79927398713") || Luhn("79927398710") || Luhn("") || Luhn("12a") {
 		t.Error("Luhn")
