@@ -110,20 +110,8 @@ func (b *blindReturnScreen) build() {
 			price += " /kg"
 		}
 		info := label(lang.L("Today's price {{.Price}}", map[string]any{"Price": price}), sizeDetail, colInkSoft, false)
-		row.qty = label("", 30, colInk, true)
-		row.qty.Alignment = fyne.TextAlignCenter
-		row.minus = newTile("−", "", colPanel, func() { b.step(i, -1) })
-		row.plus = newTile("+", "", colPanel, func() { b.step(i, +1) })
-		row.restock = newTile(lang.L("Restock"), "", colPanel, func() { b.items[i].restock = !b.items[i].restock; b.refresh() })
-		for _, t := range []*tile{row.minus, row.plus} {
-			t.TitleSize, t.Center, t.MinHeight, t.Outline = 30, true, 64, colLine
-		}
-		row.restock.Center, row.restock.MinHeight, row.restock.Outline = true, 64, colLine
-		controls := container.NewGridWrap(fyne.NewSize(480, 64),
-			container.NewGridWithColumns(4, row.minus, container.NewCenter(row.qty), row.plus, row.restock))
-		content := container.NewBorder(nil, nil, nil, controls,
-			container.New(layout.NewCustomPaddedLayout(0, 0, 12, 0), container.NewVBox(layout.NewSpacer(), name, info, layout.NewSpacer())))
-		objs = append(objs, container.NewStack(canvas.NewRectangle(colPanel), content))
+		objs = append(objs, row.build(name, info, func(dir int) { b.step(i, dir) },
+			func() { b.items[i].restock = !b.items[i].restock; b.refresh() }))
 		b.rows = append(b.rows, row)
 	}
 	b.list.Objects = objs

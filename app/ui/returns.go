@@ -99,20 +99,8 @@ func (r *returnScreen) build() {
 		name := label(l.Name, sizeRow, colInk, true)
 		info := label(lang.L("Paid {{.Amount}}", map[string]any{"Amount": r.u.money(l.Amount)})+"  ·  "+
 			lang.L("{{.N}} can come back", map[string]any{"N": r.qtyText(l.Line, r.orig.Left[i])}), sizeDetail, colInkSoft, false)
-		row.qty = label("", 30, colInk, true)
-		row.qty.Alignment = fyne.TextAlignCenter
-		row.minus = newTile("−", "", colPanel, func() { r.step(i, -1) })
-		row.plus = newTile("+", "", colPanel, func() { r.step(i, +1) })
-		row.restock = newTile(lang.L("Restock"), "", colPanel, func() { r.restock[i] = !r.restock[i]; r.refresh() })
-		for _, t := range []*tile{row.minus, row.plus} {
-			t.TitleSize, t.Center, t.MinHeight, t.Outline = 30, true, 64, colLine
-		}
-		row.restock.Center, row.restock.MinHeight, row.restock.Outline = true, 64, colLine
-		controls := container.NewGridWrap(fyne.NewSize(480, 64),
-			container.NewGridWithColumns(4, row.minus, container.NewCenter(row.qty), row.plus, row.restock))
-		content := container.NewBorder(nil, nil, nil, controls,
-			container.New(layout.NewCustomPaddedLayout(0, 0, 12, 0), container.NewVBox(layout.NewSpacer(), name, info, layout.NewSpacer())))
-		objs = append(objs, container.NewStack(canvas.NewRectangle(colPanel), content))
+		objs = append(objs, row.build(name, info, func(dir int) { r.step(i, dir) },
+			func() { r.restock[i] = !r.restock[i]; r.refresh() }))
 		r.rows = append(r.rows, row)
 	}
 	r.list.Objects = objs
@@ -219,4 +207,24 @@ func (r *returnScreen) qtyText(l pos.Line, q pos.Qty) string {
 		return itoa(int64(q / pos.QtyOne))
 	}
 	return formatQty(q, r.u.sale.decimalSep())
+}
+
+// build lays out one return row, the same on the receipt and the blind
+// return screens: name and detail on the left; −, quantity, + and the restock
+// toggle on the right, each a large tap target.
+func (row *returnRow) build(name, info *canvas.Text, step func(dir int), toggleRestock func()) fyne.CanvasObject {
+	row.qty = label("", 30, colInk, true)
+	row.qty.Alignment = fyne.TextAlignCenter
+	row.minus = newTile("−", "", colPanel, func() { step(-1) })
+	row.plus = newTile("+", "", colPanel, func() { step(+1) })
+	row.restock = newTile(lang.L("Restock"), "", colPanel, toggleRestock)
+	for _, t := range []*tile{row.minus, row.plus} {
+		t.TitleSize, t.Center, t.MinHeight, t.Outline = 30, true, 64, colLine
+	}
+	row.restock.Center, row.restock.MinHeight, row.restock.Outline = true, 64, colLine
+	controls := container.NewGridWrap(fyne.NewSize(480, 64),
+		container.NewGridWithColumns(4, row.minus, container.NewCenter(row.qty), row.plus, row.restock))
+	content := container.NewBorder(nil, nil, nil, controls,
+		container.New(layout.NewCustomPaddedLayout(0, 0, 12, 0), container.NewVBox(layout.NewSpacer(), name, info, layout.NewSpacer())))
+	return container.NewStack(canvas.NewRectangle(colPanel), content)
 }
