@@ -92,15 +92,8 @@ func cardSale(t *testing.T, reg *register.Register) pos.SaleRecord {
 // last sale" on the same receipt, then the return refunded to the card. The
 // customer must get the money back once, and the journal must say how.
 func TestCardReturnAndVoidOfTheSameReceiptPayBackOnce(t *testing.T) {
-	rig := newSellingRig(t)
 	ctx := context.Background()
-	term := &countingTerminal{}
-	reg := cardRegister(t, rig, rig.db, term)
-	if _, err := reg.StartShift(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	sale := cardSale(t, reg)
-	ov := &register.Override{PIN: mgr, Reason: reason}
+	rig, term, reg, sale, ov := cardSaleInShift(t)
 	if err := reg.StartReturn(ctx, sale.ReceiptNo, []register.ReturnLine{{Index: 0, Qty: 1000}}, ov); err != nil {
 		t.Fatal(err)
 	}
@@ -135,15 +128,8 @@ func TestCardReturnAndVoidOfTheSameReceiptPayBackOnce(t *testing.T) {
 // An open return whose receipt was voided meanwhile (another register on the
 // same journal) is refused before any money leaves: no card refund, no cash.
 func TestReturnOfAVoidedReceiptIsRefusedBeforePayingOut(t *testing.T) {
-	rig := newSellingRig(t)
 	ctx := context.Background()
-	term := &countingTerminal{}
-	reg := cardRegister(t, rig, rig.db, term)
-	if _, err := reg.StartShift(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	sale := cardSale(t, reg)
-	ov := &register.Override{PIN: mgr, Reason: reason}
+	rig, term, reg, sale, ov := cardSaleInShift(t)
 	if err := reg.StartReturn(ctx, sale.ReceiptNo, []register.ReturnLine{{Index: 0, Qty: 1000}}, ov); err != nil {
 		t.Fatal(err)
 	}
@@ -184,15 +170,8 @@ func (j *overrideHookJournal) Append(ctx context.Context, kind pos.EntryKind, id
 // same journal) is seen right before the card is reversed: the void is
 // refused with no reversal, instead of reversing and then failing at commit.
 func TestVoidRechecksRightBeforeReversingTheCard(t *testing.T) {
-	rig := newSellingRig(t)
 	ctx := context.Background()
-	term := &countingTerminal{}
-	reg := cardRegister(t, rig, rig.db, term)
-	if _, err := reg.StartShift(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	sale := cardSale(t, reg)
-	ov := &register.Override{PIN: mgr, Reason: reason}
+	rig, term, reg, sale, ov := cardSaleInShift(t)
 	j := &overrideHookJournal{DB: rig.db}
 	other := cardRegister(t, rig, j, term)
 	if err := reg.StartReturn(ctx, sale.ReceiptNo, []register.ReturnLine{{Index: 0, Qty: 1000}}, ov); err != nil {
@@ -218,15 +197,8 @@ func TestVoidRechecksRightBeforeReversingTheCard(t *testing.T) {
 // that receipt (nor a second void): the void's commit then never meets a
 // return it has already paid for.
 func TestReceiptBeingVoidedCannotBeReturned(t *testing.T) {
-	rig := newSellingRig(t)
 	ctx := context.Background()
-	term := &countingTerminal{}
-	reg := cardRegister(t, rig, rig.db, term)
-	if _, err := reg.StartShift(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	sale := cardSale(t, reg)
-	ov := &register.Override{PIN: mgr, Reason: reason}
+	rig, term, reg, sale, ov := cardSaleInShift(t)
 	term.onReverse = func() {
 		err := reg.StartReturn(ctx, sale.ReceiptNo, []register.ReturnLine{{Index: 0, Qty: 1000}}, ov)
 		if pos.ErrorCode(err) != pos.EConflict {
@@ -251,4 +223,18 @@ func TestReceiptBeingVoidedCannotBeReturned(t *testing.T) {
 	if err := reg.StartReturn(ctx, sale.ReceiptNo, []register.ReturnLine{{Index: 0, Qty: 1000}}, ov); pos.ErrorCode(err) != pos.EConflict {
 		t.Fatalf("return after the void: %v, want a conflict", err)
 	}
+}
+
+// cardSaleInShift is where every test here starts: a register with a
+// counting card terminal, an open shift, one card sale, and a manager's
+// approval ready for the return or void that follows.
+func cardSaleInShift(t *testing.T) (*sellingRig, *countingTerminal, *register.Register, pos.SaleRecord, *register.Override) {
+	t.Helper()
+	rig := newSellingRig(t)
+	term := &countingTerminal{}
+	reg := cardRegister(t, rig, rig.db, term)
+	if _, err := reg.StartShift(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return rig, term, reg, cardSale(t, reg), &register.Override{PIN: mgr, Reason: reason}
 }
