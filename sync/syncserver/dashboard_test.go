@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -126,7 +127,14 @@ func newDemoHeadOffice(t *testing.T) *demoHeadOffice {
 
 func pushHTTP(t *testing.T, base, rid, body string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", base+"/v1/registers/"+rid+"/sales:batch", strings.NewReader(body))
+	postV1(t, base+"/v1/registers/"+rid+"/sales:batch", strings.NewReader(body))
+}
+
+// postV1 POSTs a JSON body as a register does (protocol header included)
+// and fails the test unless the head office answers 200.
+func postV1(t *testing.T, url string, body io.Reader) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, body)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Till-Protocol", "1")
 	res, err := http.DefaultClient.Do(req)
@@ -135,7 +143,7 @@ func pushHTTP(t *testing.T, base, rid, body string) {
 	}
 	res.Body.Close()
 	if res.StatusCode != 200 {
-		t.Fatalf("push %s: %d", rid, res.StatusCode)
+		t.Fatalf("POST %s: %d", url, res.StatusCode)
 	}
 }
 

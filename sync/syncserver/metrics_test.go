@@ -146,17 +146,7 @@ func heartbeat(t *testing.T, base, rid string, hb syncproto.HeartbeatRequest) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", base+"/v1/registers/"+rid+"/heartbeat", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Till-Protocol", "1")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("heartbeat %s: %d", rid, res.StatusCode)
-	}
+	postV1(t, base+"/v1/registers/"+rid+"/heartbeat", bytes.NewReader(body))
 }
 
 func TestMetricsRegistryPerServer(t *testing.T) {
