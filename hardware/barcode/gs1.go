@@ -192,6 +192,15 @@ func applyElements(c *Code, els []Element) error {
 			c.Batch = e.Value
 		case e.AI == "17":
 			c.Expiry = e.Value
+		case e.AI == "15":
+			c.BestBefore = e.Value
+		case e.AI == "21":
+			c.Serial = e.Value
+		case e.AI == "22":
+			c.Variant = e.Value
+		case len(e.AI) != 2 && len(e.AI) != 4:
+			// a 3-digit AI this switch does not read; a Digital Link may
+			// carry an unknown "310" that must not pass for 310n
 		case strings.HasPrefix(e.AI, "310"):
 			g, err := Decimal{Value: parseUint(e.Value), Decimals: int(e.AI[3] - '0')}.Scaled(3)
 			if err != nil {

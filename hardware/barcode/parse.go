@@ -40,7 +40,10 @@ type Code struct {
 	// shop's own currency.
 	PriceCurrency string
 	Batch         string    // AI (10)
-	Expiry        string    // AI (17), YYMMDD
+	Expiry        string    // AI (17), YYMMDD (see GS1Date)
+	BestBefore    string    // AI (15), YYMMDD
+	Serial        string    // AI (21)
+	Variant       string    // AI (22), consumer product variant
 	Elements      []Element // every AI of a GS1 code, in order
 }
 
@@ -69,17 +72,26 @@ var aimGS1 = map[string]bool{"]C1": true, "]e0": true, "]d2": true, "]Q3": true,
 // prefix 2 (or UPC-A number system 2), read under the variable-measure
 // rules; GS1 element strings are recognised by their AIM identifier (]C1,
 // ]e0, ]d2, ]Q3), a GS separator or the bracketed human-readable form; any
-// other text is an Other code. Errors wrap ErrSyntax, ErrCheckDigit,
+// other text is an Other code; an http(s) URI is read as a GS1 Digital
+// Link (see ParseDigitalLink). Errors wrap ErrSyntax, ErrCheckDigit,
 // ErrPriceCheck, ErrUnknownAI or ErrOutOfBounds.
 func (p Parser) Parse(s string) (Code, error) {
 	c := Code{Raw: s}
-	if len(s) > maxLen {
+	if len(s) > MaxDigitalLinkLen {
 		return c, fmt.Errorf("%w: %d characters is too long for a barcode", ErrSyntax, len(s))
 	}
 	s = strings.TrimSpace(s)
 	aim := ""
 	if len(s) >= 3 && s[0] == ']' {
 		aim, s = s[:3], s[3:]
+	}
+	if IsDigitalLink(s) { // a QR or DataMatrix holding a GS1 Digital Link URI
+		dl, err := ParseDigitalLink(s)
+		dl.Raw = c.Raw
+		return dl, err
+	}
+	if len(c.Raw) > maxLen {
+		return c, fmt.Errorf("%w: %d characters is too long for a barcode", ErrSyntax, len(c.Raw))
 	}
 	c.Data = s
 	switch {

@@ -29,7 +29,7 @@ func (p Parser) ParseBarcode(code string, currencyDigits int) (register.ScannedC
 		}
 	case c.GTIN != "":
 		sc.Keys = Keys(c.GTIN)
-		if c.Symbology != GS1 && !slices.Contains(sc.Keys, c.Data) {
+		if c.Symbology != GS1 && c.Symbology != DigitalLink && !slices.Contains(sc.Keys, c.Data) {
 			sc.Keys = append(sc.Keys, c.Data)
 		}
 	default:
