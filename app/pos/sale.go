@@ -25,6 +25,10 @@ type Line struct {
 	ListPrice     int64 `json:"list_price,omitempty"`     // catalog price when UnitPrice was overridden
 	Restock       bool  `json:"restock,omitempty"`        // return line: goods go back on the shelf
 	RefLine       int   `json:"ref_line,omitempty"`       // return line: 1 + the original sale's line index
+	// Lot and Expiry (ISO date) come from a GS1 scan (AI 10 and 17) and go
+	// into the line's stock movement; empty when the scan had none.
+	Lot    string `json:"lot,omitempty"`
+	Expiry string `json:"expiry,omitempty"`
 }
 
 // Amount is the line's rounded amount after its discount, in the price's tax mode.
