@@ -137,6 +137,7 @@ func TestParseErrors(t *testing.T) {
 		{"]C13923", ErrSyntax}, // 392n without an amount
 		{"]C13933978", ErrSyntax},
 		{"]C110ab\x01c", ErrSyntax},
+		{"]C10104006381333931171300", ErrSyntax}, // expiry in month 13
 		{strings.Repeat("1", 300), ErrSyntax},
 	} {
 		_, err := Parse(tt.in)
@@ -354,7 +355,8 @@ func TestDecimalScaled(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"4006381333931", "036000291452", "04252614", "96385074", "2212345012992",
 		"2908157012502", "]C10104006381333931\x1d3103001250", "(01)04006381333931(3103)001250",
-		"]e001040063813339313103000750\x1d39220349", "]C1010400638133393139329781299", "R01-000123", ""} {
+		"]e001040063813339313103000750\x1d39220349", "]C1010400638133393139329781299", "R01-000123", "",
+		"]Q1https://id.gs1.org/01/09520123456788/10/ABC1?17=261231&3103=000195", "]C1010400638133393117280229"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -385,6 +387,7 @@ func BenchmarkParse(b *testing.B) {
 		{"UPCE", "04252614"},
 		{"VariableWeight", "2908157012502"},
 		{"GS1-128", "]C10104006381333931\x1d3103001250"},
+		{"DigitalLink", "https://id.gs1.org/01/09520123456788/10/ABC1/21/12345?17=261231&3103=000195"},
 		{"Other", "R01-000123"},
 	} {
 		b.Run(bb.name, func(b *testing.B) {

@@ -154,6 +154,10 @@ func TestDigitalLinkRejects(t *testing.T) {
 		{"https://id.gs1.org/01/09520123456788?17=20122", ErrSyntax}, // expiry one digit short
 		{"https://id.gs1.org/01/09520123456788?17=2012AB", ErrSyntax},
 		{"https://id.gs1.org/01/09520123456788?3103=", ErrSyntax},
+		{"https://id.gs1.org/01/09520123456788?17=201332", ErrSyntax},            // no 32 December
+		{"https://id.gs1.org/01/09520123456788?17=271301", ErrSyntax},            // no month 13
+		{"https://id.gs1.org/01/09520123456788?15=270229", ErrSyntax},            // 2027 is no leap year
+		{"https://id.gs1.org/01/09520123456788?exp=261231&17=261231", ErrSyntax}, // the same AI twice
 		{"https://id.gs1.org/01/09520123456788?12345=1", ErrUnknownAI},
 		{"https://id.gs1.org/01/09520123456788/10/" + strings.Repeat("A", 21), ErrSyntax}, // lot max 20
 		{"https://id.gs1.org/", ErrSyntax},

@@ -169,6 +169,9 @@ func checkElement(ai string, sp aiSpec, v string) (Element, error) {
 	if sp.Numeric && !allDigits(v) {
 		return Element{}, fmt.Errorf("%w: AI (%s) takes digits only", ErrSyntax, ai)
 	}
+	if dateAIs[ai] && !validYYMMDD(v) {
+		return Element{}, fmt.Errorf("%w: AI (%s) %s is not a date YYMMDD", ErrSyntax, ai, v)
+	}
 	for i := 0; i < len(v); i++ {
 		if v[i] < 0x20 || v[i] > 0x7e {
 			return Element{}, fmt.Errorf("%w: AI (%s) has a control or non-ASCII byte", ErrSyntax, ai)
@@ -229,4 +232,24 @@ func truncate(s string, n int) string {
 		return s[:n] + "..."
 	}
 	return s
+}
+
+// dateAIs hold a YYMMDD date; day 00 means the end of the month.
+var dateAIs = map[string]bool{"11": true, "12": true, "13": true, "15": true, "16": true, "17": true}
+
+// validYYMMDD checks month and day without knowing the century: the GS1
+// window (GS1Date) puts YY between 1977 and 2076 now, where every year
+// divisible by 4 is a leap year.
+func validYYMMDD(v string) bool {
+	if len(v) != 6 || !allDigits(v) {
+		return false
+	}
+	yy := int(v[0]-'0')*10 + int(v[1]-'0')
+	mm := int(v[2]-'0')*10 + int(v[3]-'0')
+	dd := int(v[4]-'0')*10 + int(v[5]-'0')
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+	if yy%4 == 0 {
+		days[2] = 29
+	}
+	return mm >= 1 && mm <= 12 && dd <= days[mm]
 }
