@@ -1,7 +1,9 @@
 package pos
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -17,18 +19,23 @@ type StockKey struct {
 // the movements, never on when or in which batch they arrived, so every
 // rebuild and every replica agrees.
 func MovementBefore(a, b Movement) bool {
-	ta, tb := a.Corrected(), b.Corrected()
-	switch {
-	case !ta.Equal(tb):
+	if ta, tb := a.Corrected(), b.Corrected(); !ta.Equal(tb) {
 		return ta.Before(tb)
-	case a.Register != b.Register:
-		return a.Register < b.Register
-	case a.Seq != b.Seq:
-		return a.Seq < b.Seq
-	case a.Line != b.Line:
-		return a.Line < b.Line
 	}
-	return a.ID < b.ID
+	return compareTies(a, b) < 0
+}
+
+// compareTies orders movements of the same corrected time.
+func compareTies(a, b Movement) int {
+	switch {
+	case a.Register != b.Register:
+		return strings.Compare(a.Register, b.Register)
+	case a.Seq != b.Seq:
+		return cmp.Compare(a.Seq, b.Seq)
+	case a.Line != b.Line:
+		return cmp.Compare(a.Line, b.Line)
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 // Position is the stock of one product in one store.
@@ -112,17 +119,30 @@ func InTransit(moves []Movement) map[TransferKey]Qty {
 	return out
 }
 
-// dedupSorted returns the movements with duplicate IDs removed (the copy
-// ordered first is kept) in MovementBefore order.
+// dedupSorted returns the movements with duplicate IDs removed, in
+// MovementBefore order. Corrected times are computed once: the comparison
+// is the hot part of every rebuild.
 func dedupSorted(moves []Movement) []Movement {
-	ms := append([]Movement(nil), moves...)
-	sort.SliceStable(ms, func(i, j int) bool { return MovementBefore(ms[i], ms[j]) })
-	seen := make(map[string]bool, len(ms))
-	out := ms[:0]
-	for _, m := range ms {
-		if !seen[m.ID] {
-			seen[m.ID] = true
-			out = append(out, m)
+	type keyed struct {
+		t int64 // corrected time, Unix ns
+		m *Movement
+	}
+	ks := make([]keyed, len(moves))
+	for i := range moves {
+		ks[i] = keyed{moves[i].Corrected().UnixNano(), &moves[i]}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.t != b.t {
+			return cmp.Compare(a.t, b.t)
+		}
+		return compareTies(*a.m, *b.m)
+	})
+	seen := make(map[string]bool, len(ks))
+	out := make([]Movement, 0, len(ks))
+	for _, k := range ks {
+		if !seen[k.m.ID] {
+			seen[k.m.ID] = true
+			out = append(out, *k.m)
 		}
 	}
 	return out
