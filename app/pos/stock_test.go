@@ -513,3 +513,33 @@ func BenchmarkOnHand(b *testing.B) {
 		_ = OnHand(ms)
 	}
 }
+
+func TestOffsetAt(t *testing.T) {
+	t.Parallel()
+	// The register ran 5 minutes fast, then its clock was fixed (offset 0)
+	// at 12:00 head-office time.
+	log := []ClockSample{
+		{ReceivedAt: t0.Add(2 * time.Hour), Offset: 0},
+		{ReceivedAt: t0, Offset: 5 * time.Minute},
+		{ReceivedAt: t0.Add(time.Hour), Offset: 5 * time.Minute},
+	}
+	for _, tt := range []struct {
+		at   time.Time // register clock
+		want time.Duration
+	}{
+		{t0.Add(-time.Hour), 5 * time.Minute},                // before the first heartbeat: the first one
+		{t0.Add(5 * time.Minute), 5 * time.Minute},           // at the first heartbeat
+		{t0.Add(90 * time.Minute), 5 * time.Minute},          // between the second and third
+		{t0.Add(2*time.Hour + time.Second), 0},               // after the fix
+		{t0.Add(2*time.Hour - time.Second), 5 * time.Minute}, // just before it
+		{t0.Add(48 * time.Hour), 0},
+	} {
+		got, ok := OffsetAt(log, tt.at)
+		if !ok || got != tt.want {
+			t.Errorf("OffsetAt(%v) = %v, %v; want %v", tt.at, got, ok, tt.want)
+		}
+	}
+	if _, ok := OffsetAt(nil, t0); ok {
+		t.Error("no samples, yet an offset")
+	}
+}
