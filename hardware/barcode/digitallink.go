@@ -32,9 +32,12 @@ var dlQualifiers = map[string][]string{
 	"00": nil,                // SSCC: a pallet or case on goods receipt
 }
 
-// dlShortNames are the alphabetic names the Digital Link standard 1.0/1.1
-// allowed for path keys (deprecated since URI Syntax 1.2, still printed on
-// older packs), and "exp" for AI (17) as in its 1.0 query examples.
+// dlShortNames are the alphabetic names Digital Link 1.0/1.1 allowed for
+// path keys (deprecated since URI Syntax 1.2, still printed on older packs;
+// GS1's reference parser accepts them behind an option), and "exp" for AI
+// (17), seen in 1.0-era examples (the biip library's docs quote
+// .../lot/ABC1/ser/12345?exp=180426). Accepting them costs nothing: no AI
+// is alphabetic.
 var dlShortNames = map[string]string{
 	"gtin": "01", "cpv": "22", "lot": "10", "ser": "21", "sscc": "00", "exp": "17",
 }

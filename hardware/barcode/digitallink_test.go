@@ -9,7 +9,8 @@ import (
 )
 
 // The URIs below are the examples of the GS1 Digital Link Standard: URI
-// Syntax (release 1.2 onwards), as the standard's reference implementation
+// Syntax (release 1.2 onwards, https://ref.gs1.org/standards/digital-link/uri-syntax/),
+// as the standard's reference implementation
 // repeats them in its unit tests ("Examples from DL specification",
 // github.com/gs1/gs1-syntax-engine src/c-lib/dl.c, test_dl_parseDLuri), with
 // the element strings it expects; plus the 2026 expiry example of the
