@@ -543,3 +543,34 @@ func TestOffsetAt(t *testing.T) {
 		t.Error("no samples, yet an offset")
 	}
 }
+
+// Same corrected time: register, then seq, then line, then id decide, so
+// two counts in one instant have one winner whatever the arrival order.
+func TestMovementOrderTies(t *testing.T) {
+	t.Parallel()
+	a := Movement{ID: "a", Kind: MoveCount, Store: "S", Product: "P", Qty: 5000, At: t0.Add(time.Minute), Register: "R1", Seq: 9, ClockOffset: time.Minute}
+	b := Movement{ID: "b", Kind: MoveCount, Store: "S", Product: "P", Qty: 7000, At: t0.Add(-time.Minute), Register: "R2", Seq: 1, ClockOffset: -time.Minute}
+	if !MovementBefore(a, b) || MovementBefore(b, a) {
+		t.Fatal("register R1 orders before R2 at the same corrected time")
+	}
+	for _, in := range [][]Movement{{a, b}, {b, a}} {
+		if p := OnHand(in); p.Qty != 7000 || !p.CountedAt.Equal(t0) {
+			t.Fatalf("%+v", p)
+		}
+	}
+	c, d := a, a
+	c.Register, d.Register = "R2", "R2"
+	c.Line, d.Line, d.ID = 0, 1, "d"
+	if !MovementBefore(c, d) || MovementBefore(d, c) {
+		t.Fatal("line orders")
+	}
+	d.Line = 0
+	if !MovementBefore(c, d) || MovementBefore(c, c) {
+		t.Fatal("id orders last; nothing is before itself")
+	}
+	e := a
+	e.Seq = 10
+	if !MovementBefore(a, e) {
+		t.Fatal("seq orders")
+	}
+}
