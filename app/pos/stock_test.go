@@ -574,3 +574,34 @@ func TestMovementOrderTies(t *testing.T) {
 		t.Fatal("seq orders")
 	}
 }
+
+// Property: for a register alone in its store, the synced figure of any
+// prefix of its journal plus its own movements since equals the head
+// office's on-hand of the whole journal, so the register's marked figure
+// becomes the head office's once the rest syncs.
+func TestLocalOnHandMeetsHeadOffice(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(1); seed <= 200; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 13))
+		var own []Movement
+		for _, m := range randomHistory(rng, true) {
+			if m.Register == "R1" && m.Kind != MoveTransferIn {
+				m.Product = "P"
+				own = append(own, m)
+			}
+		}
+		if len(own) == 0 {
+			continue
+		}
+		cut := rng.IntN(len(own) + 1)
+		through := int64(0)
+		if cut > 0 {
+			through = own[cut-1].Seq
+		}
+		fig := StockFigure{StockKey: StockKey{"S1", "P"}, Qty: OnHand(own[:cut]).Qty, Through: through}
+		local, ho := LocalOnHand(fig, own), OnHand(own)
+		if local.Qty != ho.Qty || local.Estimated != (cut < len(own)) {
+			t.Fatalf("seed %d cut %d/%d: register shows %+v, head office %+v", seed, cut, len(own), local, ho)
+		}
+	}
+}
