@@ -96,6 +96,26 @@ func (c Chart) Account(k AccountKey) (Account, error) {
 	return Account{}, pos.Errorf(pos.EInvalid, "chart %s has no account for %q: map one for this store", c.Name, k)
 }
 
+// WithBU returns a copy of the chart with the DATEV BU keys for one rate
+// replaced (output VAT, input VAT; "" keeps none). Since 2021 DATEV also
+// offers three-digit keys; which ones a client uses is the adviser's call.
+func (c Chart) WithBU(bp int64, output, input string) Chart {
+	cp := func(m map[int64]string, v string) map[int64]string {
+		o := make(map[int64]string, len(m)+1)
+		for k, x := range m {
+			o[k] = x
+		}
+		if v == "" {
+			delete(o, bp)
+		} else {
+			o[bp] = v
+		}
+		return o
+	}
+	c.outputBU, c.inputBU = cp(c.outputBU, output), cp(c.inputBU, input)
+	return c
+}
+
 // OutputBU is the DATEV BU key for output VAT at a rate ("" for none).
 func (c Chart) OutputBU(bp int64) string { return c.outputBU[bp] }
 

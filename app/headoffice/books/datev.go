@@ -63,6 +63,11 @@ const (
 	colBuchungstext, colFestschreib = 13, 113
 )
 
+// DATEVFileName is the batch's file name: DATEV's import expects EXTF_*.csv.
+func DATEVFileName(store, from, to string) string {
+	return "EXTF_Buchungsstapel_" + belegfeld(store) + "_" + strings.ReplaceAll(from, "-", "") + "_" + strings.ReplaceAll(to, "-", "") + ".csv"
+}
+
 // maxDATEVAmount: Umsatz has at most 10 digits before the decimal comma.
 const maxDATEVAmount = 9_999_999_999_99
 
@@ -90,57 +95,125 @@ func WriteDATEV(w io.Writer, h DATEVHeader, c Chart, ps []Posting) error {
 	}
 	line(cols)
 	for i, p := range ps {
-		if p.Amount == 0 {
-			continue // DATEV refuses a zero Umsatz; it derives tax from gross anyway
-		}
 		if p.Date < h.From || p.Date > h.To {
 			return pos.Errorf(pos.EInvalid, "posting %d dated %s is outside the batch %s to %s", i, p.Date, h.From, h.To)
 		}
-		debit, err := h.account(c, p.Debit)
+		rows, err := h.rows(c, p)
 		if err != nil {
-			return err
+			return pos.Errorf(pos.EInvalid, "posting %d: %v", i, err)
 		}
-		credit, err := h.account(c, p.Credit)
-		if err != nil {
-			return err
-		}
-		bu := ""
-		switch p.Side {
-		case TaxOut:
-			if !credit.Auto {
-				if bu = c.OutputBU(p.RateBP); bu == "" {
-					return pos.Errorf(pos.EInvalid, "chart %s has no BU key for output VAT at %s %%", c.Name, rateLabel(p.RateBP))
-				}
+		for _, r := range rows {
+			amount, sh := r.amount, "S"
+			if amount < 0 {
+				amount, sh = -amount, "H"
 			}
-		case TaxInput:
-			if !debit.Auto {
-				if bu = c.InputBU(p.RateBP); bu == "" {
-					return pos.Errorf(pos.EInvalid, "chart %s has no BU key for input VAT at %s %%", c.Name, rateLabel(p.RateBP))
-				}
+			if amount > maxDATEVAmount {
+				return pos.Errorf(pos.EInvalid, "posting %d: amount too large for DATEV", i)
 			}
+			row := make([]string, len(DATEVColumns))
+			row[colUmsatz] = decimalComma(amount, cur.Digits)
+			row[colSH] = quote(sh)
+			row[colWKZ] = quote(cur.Code)
+			row[colKonto] = r.konto
+			row[colGegenkonto] = r.gegenkonto
+			row[colBU] = quote(r.bu)
+			row[colBelegdatum] = p.Date[8:10] + p.Date[5:7]
+			row[colBelegfeld1] = quote(belegfeld(p.Doc))
+			row[colBuchungstext] = quote(clip(textField(p.Text), 60))
+			row[colFestschreib] = "0"
+			line(row)
 		}
-		amount, sh := p.Amount, "S"
-		if amount < 0 {
-			amount, sh = -amount, "H"
-		}
-		if amount > maxDATEVAmount {
-			return pos.Errorf(pos.EInvalid, "posting %d: amount too large for DATEV", i)
-		}
-		row := make([]string, len(DATEVColumns))
-		row[colUmsatz] = decimalComma(amount, cur.Digits)
-		row[colSH] = quote(sh)
-		row[colWKZ] = quote(cur.Code)
-		row[colKonto] = debit.Number
-		row[colGegenkonto] = credit.Number
-		row[colBU] = quote(bu)
-		row[colBelegdatum] = p.Date[8:10] + p.Date[5:7]
-		row[colBelegfeld1] = quote(belegfeld(p.Doc))
-		row[colBuchungstext] = quote(clip(textField(p.Text), 60))
-		row[colFestschreib] = "0"
-		line(row)
 	}
 	_, err := w.Write(toCP1252(buf.String()))
 	return err
+}
+
+// datevRow is one booking row: amount is signed for Konto (+ Soll, - Haben).
+type datevRow struct {
+	amount            int64
+	konto, gegenkonto string
+	bu                string
+}
+
+// rows turns a posting into DATEV rows. The taxed account goes into
+// Gegenkonto, where DATEV applies the BU key or the account's automatic
+// tax. DATEV then computes the VAT from the row's gross itself, which can
+// differ by cents from the receipts' VAT (a sum of per-line rounded taxes,
+// see pos.LineTax). So the taxed row carries the gross whose DATEV split
+// gives exactly our net, and a second row books the remaining cents
+// straight onto the VAT account: DATEV's books then hold the Z report's
+// net and VAT to the cent.
+func (h DATEVHeader) rows(c Chart, p Posting) ([]datevRow, error) {
+	debit, err := h.account(c, p.Debit)
+	if err != nil {
+		return nil, err
+	}
+	credit, err := h.account(c, p.Credit)
+	if err != nil {
+		return nil, err
+	}
+	if p.Side == NoTax {
+		if p.Amount == 0 {
+			return nil, nil // DATEV refuses a zero Umsatz
+		}
+		return []datevRow{{p.Amount, debit.Number, credit.Number, ""}}, nil
+	}
+	// money is the untaxed side (Konto), taxed the account DATEV splits.
+	money, taxed, vatKey, bu, sign := debit, credit, OutputVATKey(p.RateBP), c.OutputBU(p.RateBP), int64(1)
+	if p.Side == TaxInput {
+		money, taxed, vatKey, bu, sign = credit, debit, InputVATKey(p.RateBP), c.InputBU(p.RateBP), -1
+	}
+	if taxed.Auto {
+		bu = ""
+	} else if bu == "" {
+		return nil, pos.Errorf(pos.EInvalid, "chart %s has no BU key for VAT at %s %%", c.Name, rateLabel(p.RateBP))
+	}
+	vat, err := h.account(c, vatKey)
+	if err != nil {
+		return nil, err
+	}
+	gross := p.Amount
+	if datevTax(gross, p.RateBP) != p.Tax {
+		gross = grossForNet(p.Amount-p.Tax, p.RateBP)
+	}
+	var out []datevRow
+	if gross != 0 {
+		out = append(out, datevRow{sign * gross, money.Number, taxed.Number, bu})
+	}
+	if rest := p.Amount - gross; rest != 0 {
+		out = append(out, datevRow{sign * rest, money.Number, vat.Number, ""})
+	}
+	return out, nil
+}
+
+// datevTax is the VAT DATEV splits off a gross amount: gross × rate / (1 + rate),
+// rounded half away from zero.
+func datevTax(gross, bp int64) int64 {
+	if gross < 0 {
+		return -datevTax(-gross, bp)
+	}
+	return (gross*bp + (10000+bp)/2) / (10000 + bp)
+}
+
+// grossForNet is the gross whose DATEV split leaves exactly net. One cent
+// more gross adds 0 or 1 cent of net, so every net has such a gross; the
+// search starts at the exact value and moves a few cents at most.
+func grossForNet(net, bp int64) int64 {
+	if net < 0 {
+		return -grossForNet(-net, bp)
+	}
+	g := net + (net*bp+5000)/10000
+	for g-datevTax(g, bp) > net {
+		g--
+	}
+	for g-datevTax(g, bp) < net {
+		g++
+	}
+	// Of several grosses with this net, take the smallest: the rest row stays small.
+	for g > 0 && g-1-datevTax(g-1, bp) == net {
+		g--
+	}
+	return g
 }
 
 func (h DATEVHeader) account(c Chart, k AccountKey) (Account, error) {

@@ -166,30 +166,58 @@ func checkDATEVFile(t *testing.T, raw []byte, h DATEVHeader, c Chart, ps []Posti
 		if f[1] == `"H"` {
 			amt = -amt
 		}
-		balance[f[6]] += amt
-		balance[f[7]] -= amt
+		simulateDATEV(t, c, balance, f[6], f[7], strings.Trim(f[8], `"`), amt)
 	}
-	// DATEV's view: the gross sits on the taxed account (it splits the VAT off).
+	// What DATEV books from the rows must be our books, account by account.
 	want := map[string]int64{}
-	rows := 0
-	for _, p := range ps {
-		if p.Amount == 0 {
-			continue
-		}
-		rows++
-		d, _ := c.Account(p.Debit)
-		cr, _ := c.Account(p.Credit)
-		want[d.Number] += p.Amount
-		want[cr.Number] -= p.Amount
-	}
-	if rows != len(lines)-2 {
-		t.Errorf("%d rows for %d postings", len(lines)-2, rows)
+	for k, v := range Balances(ps) {
+		a, _ := c.Account(k)
+		want[a.Number] += v
 	}
 	for k, v := range want {
 		if balance[k] != v {
-			t.Errorf("account %s: rows total %d, postings %d", k, balance[k], v)
+			t.Errorf("%s account %s: DATEV would book %d, our postings %d", c.Name, k, balance[k], v)
 		}
 	}
+	for k, v := range balance {
+		if _, ok := want[k]; !ok && v != 0 {
+			t.Errorf("%s account %s: DATEV would book %d, our postings nothing", c.Name, k, v)
+		}
+	}
+}
+
+// simulateDATEV books one row the way DATEV does: amount on Konto, the
+// opposite on Gegenkonto, and when Gegenkonto is an automatic account or the
+// row has a BU key, the VAT computed from the gross split onto the VAT
+// account of that rate.
+func simulateDATEV(t *testing.T, c Chart, bal map[string]int64, konto, gegen, bu string, amt int64) {
+	t.Helper()
+	bal[konto] += amt
+	m := -amt
+	var vatKey AccountKey
+	var bp int64
+	for _, rate := range []int64{1900, 700} {
+		if a, err := c.Account(RevenueKey(rate)); err == nil && a.Number == gegen && a.Auto && bu == "" {
+			vatKey, bp = OutputVATKey(rate), rate
+		}
+		if bu != "" && bu == c.OutputBU(rate) {
+			vatKey, bp = OutputVATKey(rate), rate
+		}
+		if bu != "" && bu == c.InputBU(rate) {
+			vatKey, bp = InputVATKey(rate), rate
+		}
+	}
+	if bu != "" && vatKey == "" {
+		t.Fatalf("BU key %q matches no rate", bu)
+	}
+	if vatKey == "" {
+		bal[gegen] += m
+		return
+	}
+	tax := datevTax(m, bp)
+	vat, _ := c.Account(vatKey)
+	bal[gegen] += m - tax
+	bal[vat.Number] += tax
 }
 
 func TestDATEVKeysAndRefusals(t *testing.T) {
@@ -220,8 +248,8 @@ func TestDATEVKeysAndRefusals(t *testing.T) {
 			sawRevenue = f[8] == `"3"` && f[0] == "119,00"
 		case f[7] == "8200" && f[1] == `"H"`:
 			sawReturn = f[8] == `"3"` && f[0] == "11,90"
-		case f[6] == "4900":
-			sawPayout = f[8] == `"8"` && f[0] == "1,19" && f[7] == "1000"
+		case f[7] == "4900":
+			sawPayout = f[8] == `"8"` && f[0] == "1,19" && f[6] == "1000" && f[1] == `"H"`
 		case f[7] == "8300":
 			if f[8] != `""` {
 				t.Errorf("automatic account 8300 got BU key %s", f[8])
@@ -230,6 +258,20 @@ func TestDATEVKeysAndRefusals(t *testing.T) {
 	}
 	if !sawRevenue || !sawReturn || !sawPayout {
 		t.Errorf("BU keys: revenue %v, return %v, payout %v\n%s", sawRevenue, sawReturn, sawPayout, text)
+	}
+	// A three-digit key chosen by the adviser replaces the default.
+	buf.Reset()
+	if err := WriteDATEV(&buf, h, c.WithBU(700, "", "408"), b.Postings); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `;1000;4900;"408";`) {
+		t.Error("BU key override not written")
+	}
+	if err := WriteDATEV(&bytes.Buffer{}, h, c.WithBU(700, "", ""), b.Postings); err == nil {
+		t.Error("payout with input VAT on a non-automatic account and no BU key accepted")
+	}
+	if got := DATEVFileName("BER 01", "2026-11-30", "2026-12-06"); got != "EXTF_Buchungsstapel_BER01_20261130_20261206.csv" {
+		t.Errorf("file name %s", got)
 	}
 	bad := map[string]func(*DATEVHeader) Chart{
 		"generic chart":     func(h *DATEVHeader) Chart { return Generic() },
@@ -248,6 +290,31 @@ func TestDATEVKeysAndRefusals(t *testing.T) {
 		if err := WriteDATEV(&bytes.Buffer{}, h, c, b.Postings); err == nil {
 			t.Errorf("%s: WriteDATEV accepted it", name)
 		}
+	}
+}
+
+// TestDATEVExactVAT: whatever cents the receipts' per-line rounding left,
+// the gross row plus the rest row give DATEV exactly our net and VAT.
+func TestDATEVExactVAT(t *testing.T) {
+	t.Parallel()
+	for _, bp := range []int64{1900, 700, 550, 1} {
+		for net := int64(-3000); net <= 30000; net++ {
+			g := grossForNet(net, bp)
+			if g-datevTax(g, bp) != net {
+				t.Fatalf("%d bp: gross %d splits to net %d, want %d", bp, g, g-datevTax(g, bp), net)
+			}
+		}
+	}
+	// 3 × 0,99 € at 19 % inclusive: per-line tax 3 × 0,16 = 0,48; DATEV on 2,97 computes 0,47.
+	p := Posting{Date: "2026-12-07", Store: "S1", Doc: "Z1", Text: "Umsatz", Debit: SalesClearing, Credit: RevenueKey(1900),
+		Amount: 297, Side: TaxOut, RateBP: 1900, Tax: 48}
+	rows, err := weekHeader().rows(SKR03(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []datevRow{{296, "1369", "8400", ""}, {1, "1369", "1776", ""}}
+	if fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Errorf("rows %v, want %v (2,96 splits into 2,49 net + 0,47 VAT, 0,01 VAT booked directly)", rows, want)
 	}
 }
 
