@@ -95,6 +95,12 @@ func WriteDATEV(w io.Writer, h DATEVHeader, c Chart, ps []Posting) error {
 	}
 	line(cols)
 	for i, p := range ps {
+		if _, err := time.Parse(time.DateOnly, p.Date); err != nil {
+			return pos.Errorf(pos.EInvalid, "posting %d: date %q is not YYYY-MM-DD", i, p.Date)
+		}
+		if abs(p.Amount) > maxDATEVAmount || abs(p.Tax) > abs(p.Amount)+maxDATEVAmount {
+			return pos.Errorf(pos.EInvalid, "posting %d: amount too large for DATEV", i)
+		}
 		if p.Date < h.From || p.Date > h.To {
 			return pos.Errorf(pos.EInvalid, "posting %d dated %s is outside the batch %s to %s", i, p.Date, h.From, h.To)
 		}
@@ -286,6 +292,13 @@ func (h DATEVHeader) fields(c Chart) []string {
 		"", "", "",   // 28-30 Branchenlösungs-ID, reserviert, reserviert
 		quote(""), // 31 Anwendungsinformation
 	}
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -437,3 +437,41 @@ func TestHledgerWeekGolden(t *testing.T) {
 	}
 	golden(t, "week_skr03.journal", buf.Bytes())
 }
+
+// TestWritersRefuseJunk: postings from a caller are bounded before they are
+// written; junk gives an error, never a panic or a broken file.
+func TestWritersRefuseJunk(t *testing.T) {
+	t.Parallel()
+	good := Posting{Date: "2026-12-07", Store: "S1", Doc: "Z1", Text: "x", Debit: Cash, Credit: CashTransit, Amount: 100}
+	h := weekHeader()
+	h.From, h.To = "2026-12-01", "2026-12-31"
+	for name, p := range map[string]Posting{
+		"short date":   {Date: "2026-12-0", Debit: Cash, Credit: CashTransit, Amount: 1},
+		"date suffix":  {Date: "2026-12-06x", Debit: Cash, Credit: CashTransit, Amount: 1},
+		"huge":         {Date: "2026-12-07", Debit: Cash, Credit: CashTransit, Amount: pos.MaxAmount * 9},
+		"huge taxed":   {Date: "2026-12-07", Debit: SalesClearing, Credit: RevenueKey(1900), Amount: maxDATEVAmount + 1, Side: TaxOut, RateBP: 1900, Tax: 5},
+		"unmapped key": {Date: "2026-12-07", Debit: "nope", Credit: Cash, Amount: 1},
+	} {
+		if err := WriteDATEV(&bytes.Buffer{}, h, SKR03(), []Posting{good, p}); err == nil {
+			t.Errorf("DATEV: %s accepted", name)
+		}
+		if name != "huge taxed" {
+			if err := WriteHledger(&bytes.Buffer{}, SKR03(), "EUR", []Posting{good, p}); err == nil {
+				t.Errorf("hledger: %s accepted", name)
+			}
+		}
+	}
+	bad := SKR03().With(Cash, Account{Number: "1000", Name: "Kasse  Filiale"})
+	if err := WriteHledger(&bytes.Buffer{}, bad, "EUR", []Posting{good}); err == nil {
+		t.Error("hledger: account name with two spaces accepted")
+	}
+	var buf bytes.Buffer
+	odd := good
+	odd.Doc, odd.Text, odd.Store = "Z(1)\nx", "a;b|c\nd", "S|1"
+	if err := WriteHledger(&buf, SKR03(), "EUR", []Posting{odd}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(buf.String(), "\n2026-12-07 ") != 1 || strings.Contains(buf.String(), "a;b") || strings.Contains(buf.String(), "(Z(1") {
+		t.Errorf("texts not made safe:\n%s", buf.String())
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/tillpos/till/app/pos"
 )
@@ -20,11 +21,21 @@ func WriteHledger(w io.Writer, c Chart, currency string, ps []Posting) error {
 		return err
 	}
 	names := map[string]bool{}
-	for _, p := range ps {
+	for i, p := range ps {
+		if _, err := time.Parse(time.DateOnly, p.Date); err != nil {
+			return pos.Errorf(pos.EInvalid, "posting %d: date %q is not YYYY-MM-DD", i, p.Date)
+		}
+		if abs(p.Amount) > pos.MaxAmount || abs(p.Tax) > pos.MaxAmount {
+			return pos.Errorf(pos.EInvalid, "posting %d: amount out of range", i)
+		}
 		for _, l := range p.Lines() {
 			a, err := c.Account(l.Account)
 			if err != nil {
 				return err
+			}
+			// hledger ends an account name at two spaces or a tab and a line at a newline.
+			if n := a.Ledger(); n == "" || strings.Contains(n, "  ") || strings.ContainsAny(n, "\t\r\n;") {
+				return pos.Errorf(pos.EInvalid, "account name %q cannot be written to an hledger journal", n)
 			}
 			names[a.Ledger()] = true
 		}
@@ -41,7 +52,8 @@ func WriteHledger(w io.Writer, c Chart, currency string, ps []Posting) error {
 		fmt.Fprintf(bw, "account %s\n", n)
 	}
 	for _, p := range ps {
-		fmt.Fprintf(bw, "\n%s (%s) %s | %s\n", p.Date, p.Doc, ledgerText(p.Text), ledgerText(p.Store))
+		doc := strings.NewReplacer("(", "", ")", "").Replace(ledgerText(p.Doc))
+		fmt.Fprintf(bw, "\n%s (%s) %s | %s\n", p.Date, doc, ledgerText(p.Text), ledgerText(p.Store))
 		for _, l := range p.Lines() {
 			if l.Amount == 0 {
 				continue
