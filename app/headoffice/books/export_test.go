@@ -475,3 +475,38 @@ func TestWritersRefuseJunk(t *testing.T) {
 		t.Errorf("texts not made safe:\n%s", buf.String())
 	}
 }
+
+// TestPropertyDATEVBooksOurPostings: over random days and their corrections,
+// every DATEV file passes the format checks and booking its rows the way
+// DATEV does gives our postings' balance on every account.
+func TestPropertyDATEVBooksOurPostings(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 300; i++ {
+		c := []Chart{SKR03(), SKR04(), SKR03().With(RevenueKey(1900), Account{Number: "8200", Name: "Erlöse"})}[i%3]
+		date := fmt.Sprintf("2026-%02d-%02d", 1+i%12, 1+i%28)
+		d := genDay(r, "S1", date, false)
+		b, err := Book(d, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := genDay(r, "S1", date, false)
+		re, err := Book(later, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		on := fmt.Sprintf("2026-%02d-%02d", 1+i%12, 2+i%28)
+		corr, err := Correct(b.Postings, re.Postings, on, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := weekHeader()
+		h.From, h.To = date, on
+		ps := append(append([]Posting(nil), b.Postings...), corr...)
+		var buf bytes.Buffer
+		if err := WriteDATEV(&buf, h, c, ps); err != nil {
+			t.Fatalf("day %d: %v", i, err)
+		}
+		checkDATEVFile(t, buf.Bytes(), h, c, ps)
+	}
+}
