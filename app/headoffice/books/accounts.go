@@ -152,14 +152,18 @@ var (
 //     http://www.rechnungswesen-info.de/buchungen_geldtransitkonto.html
 //   - 8400/8300 Erlöse 19 %/7 % (automatic), 1776/1771 Umsatzsteuer 19 %/7 %:
 //     https://mein.kiehl.de/Dokument/855078 and https://ronald-holz.de/tag/ausgangsrechnung-inland-buchen
-//   - 1576 Vorsteuer 19 %: https://epago.de/konten/1776-umsatzsteuer-19 ; 1571 Vorsteuer 7 % is its pair.
+//   - 1576 Vorsteuer 19 %: https://epago.de/konten/1776-umsatzsteuer-19 ; 1571 Vorsteuer 7 %
+//     lies in the Abziehbare-Vorsteuer range 1570-1579 (SKR04 1400-1409):
+//     http://www.infoportal-buchhaltung.com/lexikon/aufzuteilende-vorsteuer/
 //   - 2309 Sonstige Aufwendungen unregelmäßig (Kassenfehlbetrag), 2709 Sonstige
 //     Erträge unregelmäßig (Kassenüberschuss): haufe.de "Kassenfehlbeträge und
 //     Mehrbeträge: So gehen Sie richtig vor".
 //   - 1604 Verbindlichkeiten aus Gutscheinen (set up individually): haufe.de
 //     "Kassenführung: Die richtige Erfassung von Gutscheinen".
+//   - 4900 (SKR04 6300) Sonstige betriebliche Aufwendungen takes payouts: haufe.de
+//     "Betriebsbedarf: Was dem Konto Betriebsbedarf zuzuordnen ist".
 //   - 1361, 1362, 1363, 1369 are sub-accounts of Geldtransit the accountant
-//     sets up; 4900 Sonstige betriebliche Aufwendungen takes payouts.
+//     sets up.
 func SKR03() Chart {
 	return Chart{Name: "SKR03", SKR: "03", German: true, outputBU: defaultOutputBU, inputBU: defaultInputBU,
 		base: map[AccountKey]Account{
