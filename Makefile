@@ -69,7 +69,7 @@ screenshots: build
 	@./.ci/deps gui
 	@./packaging/screenshots.sh $(BIN)/register docs/screenshots
 	@./.ci/deps hq
-	CGO_ENABLED=0 $(GO) test -count=1 -run='^TestDashboardInChromium$$' ./sync/syncserver/ -args -screenshot=$(CURDIR)/docs/screenshots/dashboard.png
+	CGO_ENABLED=0 $(GO) test -count=1 -run='^TestDashboardInChromium$$' ./app/backoffice/ -args -screenshot=$(CURDIR)/docs/screenshots/dashboard.png
 
 clean:
 	rm -rf $(BIN)

@@ -87,6 +87,13 @@ var rules = []rule{
 		anyOf(prefix("fyne.io"), under("app/ui"), under("cmd"))},
 	{"wire types are plain", under("sync/syncproto"),
 		func(d string) bool { return !isStdlib(d) && !under("app/pos")(d) }},
+	// The head office has the register's shape: use cases, pages, adapters.
+	{"app/headoffice is use cases and ports: no HTTP, no SQL, no adapters", under("app/headoffice"),
+		anyOf(exactly("net/http"), exactly("database/sql"), under("store"), under("sync"), under("app/backoffice"), under("cmd"))},
+	{"app/backoffice reaches the database only through app/headoffice", under("app/backoffice"),
+		anyOf(under("store"), exactly("database/sql"), under("cmd"))},
+	{"sync/syncserver is the register-facing API: no pages", under("sync/syncserver"),
+		under("app/backoffice")},
 	{"only cmd/register starts a Fyne app", func(p string) bool { return p != mod+"/cmd/register" },
 		prefix("fyne.io/fyne/v2/app")},
 }
@@ -116,6 +123,11 @@ func TestRulesBite(t *testing.T) {
 		{mod + "/app/ui", mod + "/store"},
 		{mod + "/store", "fyne.io/fyne/v2"},
 		{mod + "/cmd/headoffice", "fyne.io/fyne/v2/app"},
+		{mod + "/app/headoffice", "net/http"},
+		{mod + "/app/headoffice", "database/sql"},
+		{mod + "/app/headoffice", mod + "/store/hqstore"},
+		{mod + "/app/backoffice", mod + "/store/hqstore"},
+		{mod + "/sync/syncserver", mod + "/app/backoffice"},
 	}
 	for _, c := range cases {
 		caught := false

@@ -6,10 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"time"
 
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/store/hqstore"
-	"github.com/tillpos/till/sync/syncserver"
 )
 
 // defaultDataDir is where the admin subcommands look without -data; make
@@ -64,7 +63,7 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	id := fs.String("id", "", "id (stores: required, e.g. S01; registers: default STORE-Rnn)")
 	name := fs.String("name", "", "display name")
 	storeID := fs.String("store", "", "store id the register belongs to")
-	ttl := fs.Duration("valid", syncserver.DefaultCodeTTL, "how long the enrollment code stays valid")
+	ttl := fs.Duration("valid", headoffice.DefaultCodeTTL, "how long the enrollment code stays valid")
 	url := fs.String("url", "https://HEADOFFICE:8443", "head-office URL to print in the register's enroll command")
 	if err := fs.Parse(args[2:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -77,17 +76,21 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	defer st.Close()
+	ho, err := newHeadOffice(st, nil)
+	if err != nil {
+		return fail(err)
+	}
 	switch what {
 	case "stores add":
 		if *id == "" || *name == "" {
 			return fail(errors.New("give --id and --name"))
 		}
-		if err := st.AddStore(ctx, hqstore.StoreInfo{ID: *id, Name: *name}); err != nil {
+		if err := ho.AddStore(ctx, hqstore.StoreInfo{ID: *id, Name: *name}); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(stdout, "store %s (%s) added\n", *id, *name)
 	case "stores list":
-		stores, err := st.Stores(ctx)
+		stores, err := ho.Stores(ctx)
 		if err != nil {
 			return fail(err)
 		}
@@ -102,33 +105,16 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		rid := *id
-		if rid == "" {
-			all, err := st.RegisterAccounts(ctx)
-			if err != nil {
-				return fail(err)
-			}
-			for n := 1; ; n++ {
-				rid = fmt.Sprintf("%s-R%02d", *storeID, n)
-				if !hasAccount(all, rid) {
-					break
-				}
-			}
-		}
-		if *name == "" {
-			*name = rid
-		}
-		now := time.Now()
-		code, err := syncserver.AddRegister(ctx, st, hqstore.RegisterAccount{ID: rid, StoreID: *storeID, Name: *name}, now, *ttl)
+		acct, code, err := ho.AddRegister(ctx, hqstore.RegisterAccount{ID: *id, StoreID: *storeID, Name: *name}, *ttl)
 		if err != nil {
 			return fail(err)
 		}
-		fmt.Fprintf(stdout, "register %s (%s) added to store %s\n", rid, *name, *storeID)
-		fmt.Fprintf(stdout, "enrollment code: %s (one use, valid until %s)\n", code, now.Add(*ttl).Format("2006-01-02 15:04"))
+		fmt.Fprintf(stdout, "register %s (%s) added to store %s\n", acct.ID, acct.Name, acct.StoreID)
+		fmt.Fprintf(stdout, "enrollment code: %s (one use, valid until %s)\n", code, acct.Code.ExpiresAt.Format("2006-01-02 15:04"))
 		fmt.Fprintf(stdout, "certificate fingerprint: %s\n", fp)
 		fmt.Fprintf(stdout, "on the register: register enroll -headoffice %s -code %s -fingerprint %s\n", *url, code, fp)
 	case "registers list":
-		all, err := st.RegisterAccounts(ctx)
+		all, err := ho.RegisterAccounts(ctx)
 		if err != nil {
 			return fail(err)
 		}
@@ -144,15 +130,6 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 0
-}
-
-func hasAccount(all []hqstore.RegisterAccount, id string) bool {
-	for _, r := range all {
-		if r.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 const adminUsage = `usage: headoffice stores add --id S01 --name NAME [-data DIR]

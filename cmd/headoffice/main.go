@@ -1,5 +1,6 @@
-// Command headoffice is the head-office server: it receives the journals the
-// registers push (syncserver over hqstore) and serves a status page.
+// Command headoffice is the head-office server. It wires store/hqstore into
+// app/headoffice's use cases, and serves on one mux the register-facing API
+// (sync/syncserver) and the owner's back office (app/backoffice).
 package main
 
 import (
@@ -18,6 +19,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tillpos/till/app/backoffice"
+	"github.com/tillpos/till/app/headoffice"
+	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncserver"
 )
 
@@ -95,6 +99,34 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	return 0
 }
 
+// wire builds the head office on one mux: the register-facing API and the
+// back office over the same use cases and store.
+func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken string) (http.Handler, error) {
+	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, RequireEnrollment: true, CertFingerprint: fingerprint})
+	if err != nil {
+		return nil, err
+	}
+	ho, err := newHeadOffice(store, api)
+	if err != nil {
+		return nil, err
+	}
+	bo, err := backoffice.New(backoffice.Config{HeadOffice: ho, Log: log, AdminToken: adminToken, Metrics: api.Metrics()})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	api.Routes(mux)
+	bo.Routes(mux)
+	return api.Middleware(mux), nil
+}
+
+// newHeadOffice gives the use cases their ports: the store, and what the
+// API saw (traffic; nil for the command-line tools).
+func newHeadOffice(store hqstore.Store, traffic headoffice.Traffic) (*headoffice.HeadOffice, error) {
+	return headoffice.New(headoffice.Deps{Registry: store, Sales: store, Health: store, Catalog: store,
+		CatalogFiles: hqstore.CatalogFiles{Catalog: store}, Traffic: traffic})
+}
+
 func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)) error {
 	store, dbPath, err := openStore(ctx, cfg)
 	if err != nil {
@@ -116,8 +148,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		log.Info("admin API token created: send it as Authorization: Bearer TOKEN to /v1/admin/", "admin_token", adminToken,
 			"file", filepath.Join(cfg.dataDir, adminTokenFile))
 	}
-	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, RequireEnrollment: true, CertFingerprint: fingerprint,
-		AdminToken: adminToken})
+	handler, err := wire(store, log, fingerprint, adminToken)
 	if err != nil {
 		return err
 	}
@@ -131,7 +162,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
 	srv := &http.Server{
-		Handler:           api,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // a 500-entry batch over a slow shop line
 		WriteTimeout:      2 * time.Minute,

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/store"
 )
 
@@ -49,52 +49,18 @@ const (
 	KindEmployee = store.KindEmployee
 )
 
-// CatalogRecord is one record in CatalogFile JSON: store.CatalogTaxRate,
-// CatalogCategory, CatalogProduct (base price), CatalogEmployee (PINHash
-// only) or a JSON string for a setting.
-type CatalogRecord struct {
-	Kind string
-	ID   string
-	Data json.RawMessage
-}
-
-// StorePrice overrides a product's base price in one store; Clear removes
-// the override.
-type StorePrice struct {
-	StoreID   string
-	ProductID string
-	Price     int64 // minor units
-	Clear     bool
-}
-
-// CatalogBatch is one administrative change: records, then store prices.
-type CatalogBatch struct {
-	Records []CatalogRecord
-	Prices  []StorePrice
-}
-
-// Change is one entry of the feed: the record as written then, priced for
-// the asking store. Data is empty when the record was deleted.
-type Change struct {
-	Cursor int64
-	Kind   string
-	ID     string
-	Data   json.RawMessage
-}
-
-// ChangePage is one page of the feed. NextCursor is where the next page
-// starts; More says whether it has anything yet.
-type ChangePage struct {
-	Changes    []Change
-	NextCursor int64
-	More       bool
-}
-
-// CatalogSnapshot is a store's whole catalog at Cursor.
-type CatalogSnapshot struct {
-	Cursor  int64
-	Records []Change // Cursor 0; tax rates, categories, products, employees, settings
-}
+// The catalog's value types are app/headoffice's.
+type (
+	CatalogRecord   = headoffice.CatalogRecord
+	StorePrice      = headoffice.StorePrice
+	CatalogBatch    = headoffice.CatalogBatch
+	Change          = headoffice.Change
+	ChangePage      = headoffice.ChangePage
+	CatalogSnapshot = headoffice.CatalogSnapshot
+	CatalogError    = headoffice.CatalogError
+	RegisterHealth  = headoffice.RegisterHealth
+	LatencySummary  = headoffice.LatencySummary
+)
 
 // DefaultChangesLimit and MaxChangesLimit bound a page of the feed.
 const (
@@ -103,37 +69,7 @@ const (
 )
 
 // ErrCursorGone: the feed no longer reaches back to the cursor.
-var ErrCursorGone = errors.New("hqstore: catalog cursor is older than the kept changes; take a snapshot")
-
-// CatalogError lists why a catalog batch was refused; its message is fit
-// for the administrator.
-type CatalogError struct{ Problems []string }
-
-func (e *CatalogError) Error() string {
-	return "catalog change refused: " + strings.Join(e.Problems, "; ")
-}
-
-// RegisterHealth is a register's last heartbeat as the head office keeps it.
-type RegisterHealth struct {
-	RegisterID     string                    `json:"register_id"`
-	ReceivedAt     time.Time                 `json:"received_at"`
-	AppVersion     string                    `json:"app_version"`
-	OutboxDepth    int64                     `json:"outbox_depth"`
-	OldestUnsynced time.Duration             `json:"oldest_unsynced"` // age of the oldest sale not yet here
-	ClockOffset    time.Duration             `json:"clock_offset"`    // register clock minus head-office clock
-	Devices        map[string]string         `json:"devices,omitempty"`
-	Counters       map[string]int64          `json:"counters,omitempty"`
-	Latencies      map[string]LatencySummary `json:"latencies,omitempty"`
-	SyncState      string                    `json:"sync_state,omitempty"`
-	SyncProblem    string                    `json:"sync_problem,omitempty"`
-}
-
-// LatencySummary summarises one latency over the register's recent samples.
-type LatencySummary struct {
-	Count int64         `json:"count"`
-	P50   time.Duration `json:"p50"`
-	P99   time.Duration `json:"p99"`
-}
+var ErrCursorGone = headoffice.ErrCursorGone
 
 // BatchFromCatalogFile checks a catalog file as the register would and turns
 // it into a batch: PINs are hashed here (store.HashPIN) so the head office

@@ -6,17 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/tillpos/till/app/headoffice"
 )
 
-// HourlySales is what one store sold in one currency in one local clock
-// hour: the dashboard's "today" chart without reading every sale.
-type HourlySales struct {
-	StoreID  string
-	Hour     int // 0–23 on the clock of the location asked for
-	Currency string
-	Sales    int64
-	Gross    int64 // minor units
-}
+// HourlySales is app/headoffice's.
+type HourlySales = headoffice.HourlySales
 
 // salesBucketMS is the width of the buckets the database groups sales into:
 // a quarter hour. Every time zone's offset from UTC is a whole number of

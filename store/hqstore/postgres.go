@@ -280,7 +280,7 @@ func (s *Postgres) SalesCount(ctx context.Context, registerID string) (int64, er
 
 // Sales implements Store.
 func (s *Postgres) Sales(ctx context.Context, f SalesFilter) ([]Sale, error) {
-	where, args, limit := f.conditions()
+	where, args, limit := salesConditions(f)
 	for i := range where {
 		where[i] = strings.Replace(where[i], "?", "$"+strconv.Itoa(i+1), 1)
 	}

@@ -2,8 +2,9 @@ package hqstore
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/tillpos/till/app/headoffice"
 )
 
 // Registry is the head office's list of stores and enrolled registers: who
@@ -32,37 +33,14 @@ type Registry interface {
 
 // Registry errors; compare with errors.Is.
 var (
-	ErrNotFound    = errors.New("hqstore: not found")
-	ErrExists      = errors.New("hqstore: already exists")
-	ErrCodeInvalid = errors.New("hqstore: enrollment code unknown or already used")
-	ErrCodeExpired = errors.New("hqstore: enrollment code expired")
+	ErrNotFound    = headoffice.ErrNotFound
+	ErrExists      = headoffice.ErrExists
+	ErrCodeInvalid = headoffice.ErrCodeInvalid
+	ErrCodeExpired = headoffice.ErrCodeExpired
 )
 
-// StoreInfo is a shop of the chain.
-type StoreInfo struct {
-	ID   string
-	Name string
-}
-
-// PendingCode is a one-time enrollment code as the head office keeps it.
-type PendingCode struct {
-	Hash      string    // hex SHA-256 of the code
-	Hint      string    // its first characters, for the status page
-	ExpiresAt time.Time // after this, Enroll refuses it
-}
-
-// RegisterAccount is a register as the head office knows it.
-type RegisterAccount struct {
-	ID      string
-	StoreID string
-	Name    string
-
-	Code PendingCode // zero once enrolled
-
-	EnrolledAt time.Time // zero while pending
-	PublicKey  []byte    // Ed25519, 32 bytes; nil while pending
-	TokenHash  string    // hex SHA-256 of the bearer token; "" while pending
-}
-
-// Enrolled reports whether the register has completed enrollment.
-func (r RegisterAccount) Enrolled() bool { return !r.EnrolledAt.IsZero() }
+type (
+	StoreInfo       = headoffice.StoreInfo
+	PendingCode     = headoffice.PendingCode
+	RegisterAccount = headoffice.RegisterAccount
+)

@@ -246,7 +246,7 @@ func (s *SQLite) SalesCount(ctx context.Context, registerID string) (int64, erro
 
 // Sales implements Store.
 func (s *SQLite) Sales(ctx context.Context, f SalesFilter) ([]Sale, error) {
-	where, args, limit := f.conditions()
+	where, args, limit := salesConditions(f)
 	q := `SELECT ` + saleColumnList + ` FROM sales`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/app/pos"
 )
 
@@ -71,20 +72,20 @@ type SyncState struct {
 	LastHash   string
 }
 
-// SalesFilter selects sales; zero fields match everything.
-type SalesFilter struct {
-	RegisterID string
-	StoreID    string
-	From, To   time.Time // completed in [From, To)
-	Limit      int       // 0: DefaultSalesLimit
-}
+// The value types are app/headoffice's: this package implements its ports.
+type (
+	SalesFilter     = headoffice.SalesFilter
+	Sale            = headoffice.Sale
+	Amount          = headoffice.Amount
+	RegisterSummary = headoffice.RegisterSummary
+)
 
 // DefaultSalesLimit caps Sales when the filter sets no limit.
-const DefaultSalesLimit = 1000
+const DefaultSalesLimit = headoffice.DefaultSalesLimit
 
-// conditions are f's WHERE terms over the sales table, with ? for their
+// salesConditions are f's WHERE terms over the sales table, with ? for their
 // args, and the row limit.
-func (f SalesFilter) conditions() (where []string, args []any, limit int) {
+func salesConditions(f SalesFilter) (where []string, args []any, limit int) {
 	if f.RegisterID != "" {
 		where, args = append(where, "register_id = ?"), append(args, f.RegisterID)
 	}
@@ -102,34 +103,4 @@ func (f SalesFilter) conditions() (where []string, args []any, limit int) {
 		limit = DefaultSalesLimit
 	}
 	return where, args, limit
-}
-
-// Sale is the report view of a stored "sale" entry.
-type Sale struct {
-	EntryID     string
-	RegisterID  string
-	Seq         int64
-	SaleID      string
-	StoreID     string
-	ReceiptNo   string
-	Currency    string
-	TotalGross  int64 // minor units of Currency
-	CompletedAt time.Time
-}
-
-// Amount is a sum of money in one currency.
-type Amount struct {
-	Currency string
-	Minor    int64
-}
-
-// RegisterSummary is one row of the head office's register list.
-type RegisterSummary struct {
-	RegisterID  string
-	LastSeq     int64
-	LastHash    string
-	LastEntryAt time.Time // created_at of the last stored entry
-	SalesCount  int64     // all stored sales
-	SalesSince  int64     // sales completed at or after the asked time
-	GrossSince  []Amount  // their gross total per currency, by currency code
 }

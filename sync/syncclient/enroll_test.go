@@ -40,10 +40,7 @@ func tlsHeadOffice(t *testing.T) (ts *httptest.Server, st *hqstore.SQLite, code 
 	if err := st.AddStore(ctx, hqstore.StoreInfo{ID: "S1", Name: "One"}); err != nil {
 		t.Fatal(err)
 	}
-	code, err = syncserver.AddRegister(ctx, st, hqstore.RegisterAccount{ID: "R1", StoreID: "S1"}, time.Now(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	code = hqstoretest.AddRegister(t, hqstoretest.HeadOffice(t, st, nil, nil), "R1", "S1", 0)
 	return ts, st, code
 }
 

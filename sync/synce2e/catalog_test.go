@@ -10,15 +10,33 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tillpos/till/app/backoffice"
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/app/pos"
 	appregister "github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/store"
 	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/store/hqstore/hqstoretest"
 	"github.com/tillpos/till/sync/syncclient"
 	"github.com/tillpos/till/sync/syncserver"
 )
 
 const e2eAdminToken = "e2e-admin-token"
+
+// wholeHeadOffice puts api and the back office over st on one mux, as
+// cmd/headoffice wires them; "" as the token leaves the pages open.
+func wholeHeadOffice(t *testing.T, api *syncserver.Server, st hqstore.Store, adminToken string) (http.Handler, *headoffice.HeadOffice) {
+	t.Helper()
+	ho := hqstoretest.HeadOffice(t, st, nil, api)
+	bo, err := backoffice.New(backoffice.Config{HeadOffice: ho, AdminToken: adminToken, Metrics: api.Metrics()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	api.Routes(mux)
+	bo.Routes(mux)
+	return api.Middleware(mux), ho
+}
 
 func adminCall(t *testing.T, baseURL, method, path, body string) {
 	t.Helper()
@@ -65,20 +83,18 @@ func TestPriceChangeReachesRunningRegisterForNextSale(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer hqs.Close()
-			srv, err := syncserver.New(syncserver.Config{Store: hqs, RequireEnrollment: true, AdminToken: e2eAdminToken})
+			api, err := syncserver.New(syncserver.Config{Store: hqs, RequireEnrollment: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ts := httptest.NewServer(srv)
+			h, ho := wholeHeadOffice(t, api, hqs, e2eAdminToken)
+			ts := httptest.NewServer(h)
 			defer ts.Close()
 
 			if err := hqs.AddStore(ctx, hqstore.StoreInfo{ID: "S01", Name: "Berlin"}); err != nil {
 				t.Fatal(err)
 			}
-			code, err := syncserver.AddRegister(ctx, hqs, hqstore.RegisterAccount{ID: "S01-R01", StoreID: "S01"}, time.Now(), time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
+			code := hqstoretest.AddRegister(t, ho, "S01-R01", "S01", time.Hour)
 			pub, key, _ := ed25519.GenerateKey(nil)
 			enr, err := syncclient.Enroll(ctx, syncclient.EnrollOptions{BaseURL: ts.URL, Code: code}, pub)
 			if err != nil {

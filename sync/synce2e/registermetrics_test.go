@@ -66,7 +66,8 @@ func TestRegisterMetricsReachHeadOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	h, _ := wholeHeadOffice(t, srv, hqs, "")
+	ts := httptest.NewServer(h)
 	defer ts.Close()
 
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "till.db"))

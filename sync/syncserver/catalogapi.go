@@ -1,31 +1,21 @@
 package syncserver
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncproto"
 )
 
-// routeCatalog adds the catalog feed, heartbeat and admin endpoints.
+// routeCatalog adds the catalog feed and heartbeat endpoints.
 func (s *Server) routeCatalog(mux *http.ServeMux) {
 	mux.Handle("GET /v1/stores/{sid}/changes", s.storeAPI(s.changes))
 	mux.Handle("GET /v1/stores/{sid}/snapshot", s.storeAPI(s.snapshot))
 	mux.Handle("POST /v1/registers/{rid}/heartbeat", s.registerAPI(true, s.metrics.instrument(false, s.heartbeat)))
 	mux.Handle("/v1/registers/{rid}/heartbeat", methodNotAllowed(http.MethodPost))
-
-	mux.Handle("POST /v1/admin/catalog", s.adminAPI(s.adminImportCatalog))
-	mux.Handle("PUT /v1/admin/stores/{sid}/prices/{pid}", s.adminAPI(s.adminSetPrice))
-	mux.Handle("DELETE /v1/admin/stores/{sid}/prices/{pid}", s.adminAPI(s.adminSetPrice))
-	mux.Handle("PUT /v1/admin/employees/{eid}", s.adminAPI(s.adminSetEmployee))
-	mux.Handle("GET /v1/admin/stores/{sid}/catalog", s.adminAPI(s.snapshotFor))
-	mux.Handle("GET /v1/admin/registers/health", s.adminAPI(s.adminHealth))
 }
 
 // storeAPI is the middleware of /v1/stores/{sid}/: the register named in
@@ -105,10 +95,6 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, sid string) {
 	writeJSON(w, http.StatusOK, syncproto.SnapshotResponse{StoreID: sid, Cursor: snap.Cursor, Records: wireChanges(snap.Records)})
 }
 
-func (s *Server) snapshotFor(w http.ResponseWriter, r *http.Request) {
-	s.snapshot(w, r, r.PathValue("sid"))
-}
-
 func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request, rid string) {
 	var req syncproto.HeartbeatRequest
 	if status, code, msg := decodeStrict(w, r, 1<<20, &req); status != 0 {
@@ -142,56 +128,4 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// adminAPI checks the admin bearer token (Config.AdminToken) in constant
-// time; without a configured token the admin API does not exist.
-func (s *Server) adminAPI(next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set(syncproto.HeaderProtocol, s.ownVersion)
-		if s.cfg.AdminToken == "" {
-			writeError(w, http.StatusNotFound, syncproto.CodeNotFound, "the admin API is not enabled")
-			return
-		}
-		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !s.isAdminToken(tok) {
-			s.log.WarnContext(r.Context(), "admin request refused", "path", r.URL.Path, "remote", r.RemoteAddr)
-			writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "send the admin token as Authorization: Bearer TOKEN")
-			return
-		}
-		next(w, r)
-	})
-}
-
-// isAdminToken compares tok with the configured admin token in constant
-// time: both sides are hashed first, so lengths leak nothing either.
-func (s *Server) isAdminToken(tok string) bool {
-	got, want := sha256.Sum256([]byte(tok)), sha256.Sum256([]byte(s.cfg.AdminToken))
-	return tok != "" && s.cfg.AdminToken != "" && subtle.ConstantTimeCompare(got[:], want[:]) == 1
-}
-
-// viewerAuth guards the human pages and /metrics: today's takings, register
-// names and device states are the chain's business, not the network's. With
-// an admin token configured (cmd/headoffice always has one) a request needs
-// it, as "Authorization: Bearer TOKEN" (Prometheus) or as the password of
-// HTTP Basic auth (a browser's login prompt; any user name). A server built
-// without a token (embedded tests) serves the pages openly.
-func (s *Server) viewerAuth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.AdminToken == "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		tok, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !bearer {
-			_, tok, _ = r.BasicAuth()
-		}
-		if !s.isAdminToken(tok) {
-			s.log.WarnContext(r.Context(), "page request refused", "path", r.URL.Path, "remote", r.RemoteAddr)
-			w.Header().Set("WWW-Authenticate", `Basic realm="Till head office", charset="UTF-8"`)
-			http.Error(w, "Log in with the head office's admin token as the password (see admin-token in its data folder).", http.StatusUnauthorized)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }

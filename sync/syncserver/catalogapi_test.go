@@ -29,8 +29,8 @@ const testCatalog = `{"version": 1,
 func adminHQ(t *testing.T) *hq {
 	t.Helper()
 	h := newHQ(t)
-	h.srv = newServer(t, syncserver.Config{Store: h.st, RequireEnrollment: true, AdminToken: adminToken,
-		Now: func() time.Time { return h.now }})
+	api := newServer(t, syncserver.Config{Store: h.st, RequireEnrollment: true, Now: func() time.Time { return h.now }})
+	h.srv = withBackOffice(t, api, h.st, adminToken, func() time.Time { return h.now })
 	return h
 }
 
@@ -60,6 +60,7 @@ func TestAdminAPIRequiresItsToken(t *testing.T) {
 		}
 	}
 	off := newHQ(t) // no AdminToken: no admin API at all
+	off.srv = withBackOffice(t, newServer(t, syncserver.Config{Store: off.st}), off.st, "", nil)
 	if code, _ := off.admin("POST", "/v1/admin/catalog", testCatalog); code != http.StatusNotFound {
 		t.Errorf("admin API without a configured token: %d, want 404", code)
 	}

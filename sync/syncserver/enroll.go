@@ -13,67 +13,17 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncproto"
 )
 
-// DefaultCodeTTL is how long an enrollment code stays valid.
-const DefaultCodeTTL = 24 * time.Hour
-
-// codeAlphabet has no 0/O, 1/I: a code is read off a screen and typed.
-const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-// newCode returns 16 characters (80 random bits) as XXXX-XXXX-XXXX-XXXX.
-func newCode() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	var sb strings.Builder
-	for i, c := range b {
-		if i > 0 && i%4 == 0 {
-			sb.WriteByte('-')
-		}
-		sb.WriteByte(codeAlphabet[int(c)%len(codeAlphabet)]) // 256 is a multiple of 32: no bias
-	}
-	return sb.String()
-}
-
-// normalizeCode makes "abcd efgh-..." and "ABCDEFGH..." the same code.
-func normalizeCode(code string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '-' || r == ' ':
-			return -1
-		case 'a' <= r && r <= 'z':
-			return r - 'a' + 'A'
-		}
-		return r
-	}, code)
-}
-
+// hashSecret is what is kept of a bearer token: its hex SHA-256.
 func hashSecret(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
-}
-
-// AddRegister creates register r of an existing store and returns its
-// one-time enrollment code, valid for ttl (DefaultCodeTTL if 0) from now.
-// Only the code's hash is stored.
-func AddRegister(ctx context.Context, st hqstore.Registry, r hqstore.RegisterAccount, now time.Time, ttl time.Duration) (string, error) {
-	if !validRegisterID.MatchString(r.ID) {
-		return "", pos.Errorf(pos.EInvalid, "register id %q: use 1 to 64 letters, digits, '.', '_' or '-'", r.ID)
-	}
-	if ttl <= 0 {
-		ttl = DefaultCodeTTL
-	}
-	code := newCode()
-	err := st.AddRegister(ctx, r, hqstore.PendingCode{Hash: hashSecret(normalizeCode(code)), Hint: code[:4], ExpiresAt: now.Add(ttl)})
-	if err != nil {
-		return "", err
-	}
-	return code, nil
 }
 
 // enroll is POST /v1/enroll.
@@ -95,7 +45,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 	token := make([]byte, 32)
 	rand.Read(token)
 	tok := base64.RawURLEncoding.EncodeToString(token)
-	acct, err := s.cfg.Store.Enroll(r.Context(), hashSecret(normalizeCode(req.Code)), pub, hashSecret(tok), s.cfg.Now())
+	acct, err := s.cfg.Store.Enroll(r.Context(), headoffice.EnrollmentCodeHash(req.Code), pub, hashSecret(tok), s.cfg.Now())
 	switch {
 	case errors.Is(err, hqstore.ErrCodeInvalid):
 		s.log.WarnContext(r.Context(), "enrollment refused: unknown or used code", "remote", r.RemoteAddr)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/store/hqstore/hqstoretest"
@@ -21,7 +22,7 @@ import (
 type hq struct {
 	t   *testing.T
 	st  *hqstore.SQLite
-	srv *syncserver.Server
+	srv http.Handler
 	now time.Time
 }
 
@@ -41,11 +42,8 @@ func newHQ(t *testing.T) *hq {
 // addRegister creates a register and returns its enrollment code.
 func (h *hq) addRegister(id, store string) string {
 	h.t.Helper()
-	code, err := syncserver.AddRegister(context.Background(), h.st, hqstore.RegisterAccount{ID: id, StoreID: store, Name: id}, h.now, 0)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return code
+	ho := hqstoretest.HeadOffice(h.t, h.st, func() time.Time { return h.now }, nil)
+	return hqstoretest.AddRegister(h.t, ho, id, store, 0)
 }
 
 func (h *hq) enrollRaw(code string, pub ed25519.PublicKey) (int, []byte) {
@@ -234,7 +232,7 @@ func TestExpiredEnrollmentCodeIsRejected(t *testing.T) {
 	t.Parallel()
 	h := newHQ(t)
 	code := h.addRegister("R1", "S1")
-	h.now = h.now.Add(syncserver.DefaultCodeTTL)
+	h.now = h.now.Add(headoffice.DefaultCodeTTL)
 	pub, _, _ := ed25519.GenerateKey(nil)
 	status, body := h.enrollRaw(code, pub)
 	if status != http.StatusUnauthorized || !strings.Contains(string(body), syncproto.CodeEnrollmentExpired) {
@@ -308,7 +306,9 @@ func TestStatusPageShowsPendingCodesByHint(t *testing.T) {
 	h := newHQ(t)
 	code := h.addRegister("R-pending", "S1")
 	h.enroll("R-done", "S1")
-	w := request{method: "GET", path: "/"}.do(h.srv)
+	// The page is the back office's, over the same store.
+	pages := withBackOffice(t, newServer(t, syncserver.Config{Store: h.st}), h.st, "", func() time.Time { return h.now })
+	w := request{method: "GET", path: "/"}.do(pages)
 	body := w.Body.String()
 	if w.Code != 200 || !strings.Contains(body, "R-pending") || !strings.Contains(body, code[:4]+"-…") {
 		t.Errorf("status page lacks the pending register:\n%s", body)

@@ -52,7 +52,7 @@ func TestMetricsSuccessRateDropsWhenASaleFails(t *testing.T) {
 	now := hqstoretest.Epoch.Add(8 * time.Hour)
 	clock := func() time.Time { return now }
 	srv := newServer(t, syncserver.Config{Now: clock})
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(withMetrics(srv))
 	defer ts.Close()
 
 	m := scrape(t, ts.URL)
@@ -151,9 +151,9 @@ func heartbeat(t *testing.T, base, rid string, hb syncproto.HeartbeatRequest) {
 
 func TestMetricsRegistryPerServer(t *testing.T) {
 	t.Parallel()
-	a := httptest.NewServer(newServer(t, syncserver.Config{}))
+	a := httptest.NewServer(withMetrics(newServer(t, syncserver.Config{})))
 	defer a.Close()
-	b := httptest.NewServer(newServer(t, syncserver.Config{}))
+	b := httptest.NewServer(withMetrics(newServer(t, syncserver.Config{})))
 	defer b.Close()
 	req, _ := http.NewRequest("POST", a.URL+batchPath, strings.NewReader(batchBody(t, hqstoretest.NewChain("R1").Sales(2))))
 	req.Header.Set("Content-Type", "application/json")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -26,7 +25,6 @@ type Config struct {
 	Log          *slog.Logger     // default: discard
 	MaxBodyBytes int64            // default DefaultMaxBodyBytes
 	Now          func() time.Time // default time.Now
-	Location     *time.Location   // where "today" is for the status page; default time.Local
 
 	// AuthenticateRegister decides whether r may act for registerID. It runs
 	// before every /v1/registers/{rid}/... handler; an error answers 401.
@@ -46,18 +44,14 @@ type Config struct {
 	// Versions are the protocol versions served, oldest first; default
 	// syncproto.Versions. Responses carry the highest.
 	Versions []int
-	// AdminToken enables the JSON admin API (/v1/admin/..., catalogapi.go)
-	// for requests bearing it, and then also guards /, /dashboard and
-	// /metrics (viewerAuth); "" disables the API and leaves the pages open.
-	AdminToken string
 }
 
-// Server is the head office's http.Handler.
+// Server is the register-facing half of the head office: an http.Handler
+// on its own, or Routes on a mux shared with app/backoffice.
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	handler http.Handler
-	page    *template.Template
 
 	metrics    *metrics        // /metrics and the dashboard's live figures (metrics.go)
 	ownVersion string          // highest of cfg.Versions, sent on every API answer
@@ -78,24 +72,30 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Location == nil {
-		cfg.Location = time.Local
-	}
 	if len(cfg.Versions) == 0 {
 		cfg.Versions = syncproto.Versions
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, page: statusPage, versions: map[string]bool{}, metrics: newMetrics(cfg.Now)}
+	s := &Server{cfg: cfg, log: cfg.Log, versions: map[string]bool{}, metrics: newMetrics(cfg.Now)}
 	for _, v := range cfg.Versions {
 		s.versions[strconv.Itoa(v)] = true
 		s.ownVersion = strconv.Itoa(max(v, atoiOr0(s.ownVersion)))
 	}
 
 	mux := http.NewServeMux()
+	s.Routes(mux)
+	s.handler = s.Middleware(mux)
+	return s, nil
+}
+
+// Routes adds the register-facing API and the health probes to mux:
+// enrollment, batch pushes, sync state, heartbeats and the catalog feed.
+// The owner's pages and admin API are app/backoffice's.
+func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /v1/registers/{rid}/sales:batch", s.registerAPI(true, s.metrics.instrument(true, s.pushBatch)))
 	mux.Handle("/v1/registers/{rid}/sales:batch", methodNotAllowed(http.MethodPost))
 	mux.Handle("GET /v1/registers/{rid}/sync-state", s.registerAPI(false, s.metrics.instrument(false, s.syncState)))
 	mux.Handle("/v1/registers/{rid}/sync-state", methodNotAllowed(http.MethodGet+", "+http.MethodHead))
-	s.routeCatalog(mux) // catalog feed, heartbeat, admin API (catalogapi.go)
+	s.routeCatalog(mux) // catalog feed and heartbeat (catalogapi.go)
 	mux.HandleFunc("POST /v1/enroll", s.enroll)
 	mux.Handle("/v1/enroll", methodNotAllowed(http.MethodPost))
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
@@ -103,11 +103,27 @@ func New(cfg Config) (*Server, error) {
 	})
 	mux.HandleFunc("GET /livez", s.livez)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.viewerAuth(s.metrics.handler()))
-	mux.Handle("GET /dashboard", s.viewerAuth(http.HandlerFunc(s.dashboard)))
-	mux.Handle("GET /{$}", s.viewerAuth(http.HandlerFunc(s.statusPage)))
-	s.handler = s.recoverPanics(s.logRequests(mux))
-	return s, nil
+}
+
+// Middleware wraps a handler in the request log and panic recovery; New
+// wraps its own mux in it, cmd/headoffice the mux it shares.
+func (s *Server) Middleware(next http.Handler) http.Handler {
+	return s.recoverPanics(s.logRequests(next))
+}
+
+// Metrics is the Prometheus handler of this server's registry, for the
+// back office to serve at /metrics behind its login.
+func (s *Server) Metrics() http.Handler { return s.metrics.handler() }
+
+// IngestSuccessRatio is the accepted share of every entry pushed since
+// start (app/headoffice's Traffic port).
+func (s *Server) IngestSuccessRatio() float64 { return s.metrics.successRatio() }
+
+// RegisterTraffic is when a register last called and how many of its
+// entries were accepted or rejected since start (headoffice.Traffic).
+func (s *Server) RegisterTraffic(registerID string) (lastSeen time.Time, accepted, rejected float64) {
+	v := s.metrics.view(registerID)
+	return v.LastSeen, v.Accepted, v.Rejected
 }
 
 // ServeHTTP implements http.Handler.

@@ -1,4 +1,4 @@
-package syncserver
+package backoffice
 
 import (
 	"bytes"
@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/app/pos"
-	"github.com/tillpos/till/store/hqstore"
 )
 
-// statusPage is the minimal human view; the full dashboard comes later.
+// statusPage is the plain list of registers and open enrollments.
 var statusPage = template.Must(template.New("status").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Till head office</title>
 <meta http-equiv="refresh" content="30">
@@ -42,45 +42,37 @@ type pageRow struct {
 	TotalToday string
 }
 
-func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
-	now := s.cfg.Now().In(s.cfg.Location)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.cfg.Location)
-	regs, err := s.cfg.Store.Registers(r.Context(), today)
+type pendingRow struct {
+	headoffice.RegisterAccount
+	Until string
+}
+
+func (b *BackOffice) statusPage(w http.ResponseWriter, r *http.Request) {
+	st, err := b.ho.Status(r.Context())
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "status page", "err", err)
+		b.log.ErrorContext(r.Context(), "status page", "err", err)
 		http.Error(w, "The head office database is not reachable. Try again in a minute.", http.StatusServiceUnavailable)
 		return
 	}
-	accounts, err := s.cfg.Store.RegisterAccounts(r.Context())
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "status page", "err", err)
-		http.Error(w, "The head office database is not reachable. Try again in a minute.", http.StatusServiceUnavailable)
-		return
-	}
-	type pending struct {
-		hqstore.RegisterAccount
-		Until string
-	}
+	loc := st.Now.Location()
 	data := struct {
 		Now       time.Time
 		Registers []pageRow
-		Pending   []pending
-	}{Now: now}
-	for _, a := range accounts {
-		if !a.Enrolled() && a.Code.ExpiresAt.After(now) {
-			data.Pending = append(data.Pending, pending{a, a.Code.ExpiresAt.In(s.cfg.Location).Format("2006-01-02 15:04")})
-		}
+		Pending   []pendingRow
+	}{Now: st.Now}
+	for _, a := range st.Pending {
+		data.Pending = append(data.Pending, pendingRow{a, a.Code.ExpiresAt.In(loc).Format("2006-01-02 15:04")})
 	}
-	for _, rg := range regs {
+	for _, rg := range st.Registers {
 		data.Registers = append(data.Registers, pageRow{
 			RegisterID: rg.RegisterID, LastSeq: rg.LastSeq,
-			LastEntry:  rg.LastEntryAt.In(s.cfg.Location).Format("2006-01-02 15:04:05"),
+			LastEntry:  rg.LastEntryAt.In(loc).Format("2006-01-02 15:04:05"),
 			SalesCount: rg.SalesCount, SalesToday: rg.SalesSince, TotalToday: formatAmounts(rg.GrossSince),
 		})
 	}
 	var buf bytes.Buffer
-	if err := s.page.Execute(&buf, data); err != nil {
-		s.log.ErrorContext(r.Context(), "status page template", "err", err)
+	if err := statusPage.Execute(&buf, data); err != nil {
+		b.log.ErrorContext(r.Context(), "status page template", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -89,7 +81,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // formatAmounts shows one sum per currency, e.g. "EUR 12.50, CHF 3.00".
-func formatAmounts(as []hqstore.Amount) string {
+func formatAmounts(as []headoffice.Amount) string {
 	if len(as) == 0 {
 		return "–"
 	}

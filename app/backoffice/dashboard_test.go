@@ -1,10 +1,9 @@
-package syncserver_test
+package backoffice_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +15,6 @@ import (
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncproto"
-	"github.com/tillpos/till/sync/syncserver"
 )
 
 // dashDay is the day the dashboard tests look at, at 17:40.
@@ -27,7 +25,7 @@ var dashDay = time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC)
 // register that reported its health, one that pushed an edited entry, one
 // enrolled that never pushed.
 type demoHeadOffice struct {
-	srv   *syncserver.Server
+	srv   http.Handler
 	ts    *httptest.Server
 	sales map[string]int // per store
 	total int
@@ -50,7 +48,7 @@ func newDemoHeadOffice(t *testing.T) *demoHeadOffice {
 	ctx := context.Background()
 	st := openStore(t)
 	now := dashDay.Add(17*time.Hour + 40*time.Minute)
-	srv := newServer(t, syncserver.Config{Store: noBulkSales{st}, Now: func() time.Time { return now }, Location: time.UTC})
+	srv := headOffice(t, noBulkSales{st}, func() time.Time { return now }, "")
 	d := &demoHeadOffice{srv: srv, ts: httptest.NewServer(srv), sales: map[string]int{}, last: map[string]pos.Entry{}}
 	t.Cleanup(d.ts.Close)
 	for _, s := range []hqstore.StoreInfo{{ID: "S-BER", Name: "Berlin Mitte"}, {ID: "S-HAM", Name: "Hamburg Altona"}, {ID: "S-MUC", Name: "Munich Schwabing"}} {
@@ -125,28 +123,6 @@ func newDemoHeadOffice(t *testing.T) *demoHeadOffice {
 	return d
 }
 
-func pushHTTP(t *testing.T, base, rid, body string) {
-	t.Helper()
-	postV1(t, base+"/v1/registers/"+rid+"/sales:batch", strings.NewReader(body))
-}
-
-// postV1 POSTs a JSON body as a register does (protocol header included)
-// and fails the test unless the head office answers 200.
-func postV1(t *testing.T, url string, body io.Reader) {
-	t.Helper()
-	req, _ := http.NewRequest("POST", url, body)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Till-Protocol", "1")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("POST %s: %d", url, res.StatusCode)
-	}
-}
-
 func TestDashboardHTML(t *testing.T) {
 	t.Parallel()
 	d := newDemoHeadOffice(t)
@@ -177,7 +153,7 @@ func TestDashboardHTML(t *testing.T) {
 
 func TestDashboardEmptyAndBroken(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, syncserver.Config{})
+	srv := headOffice(t, openStore(t), nil, "")
 	body := request{method: "GET", path: "/dashboard"}.do(srv).Body.String()
 	for _, s := range []string{"No sales yet today.", "No register is enrolled or has synced yet."} {
 		if !strings.Contains(body, s) {
@@ -185,7 +161,7 @@ func TestDashboardEmptyAndBroken(t *testing.T) {
 		}
 	}
 	st := openStore(t)
-	broken := newServer(t, syncserver.Config{Store: st})
+	broken := headOffice(t, st, nil, "")
 	st.Close()
 	if w := (request{method: "GET", path: "/dashboard"}).do(broken); w.Code != 503 || !strings.Contains(w.Body.String(), "not reachable") {
 		t.Errorf("closed store: %d %s", w.Code, w.Body)

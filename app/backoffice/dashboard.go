@@ -1,8 +1,7 @@
-package syncserver
+package backoffice
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -12,7 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/sync/syncproto"
 )
 
@@ -22,10 +21,6 @@ var dashboardFS embed.FS
 var dashboardPage = template.Must(template.New("dashboard.html").Funcs(template.FuncMap{
 	"pct": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + " %" },
 }).ParseFS(dashboardFS, "templates/dashboard.html"))
-
-// onlineWithin is how recent a register's last request must be for the
-// dashboard to call it online.
-const onlineWithin = 5 * time.Minute
 
 // storeColours tell the stores apart in the chart (colour-blind safe, Okabe-Ito).
 var storeColours = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"}
@@ -100,16 +95,16 @@ type hourLabel struct {
 	Label string
 }
 
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	data, err := s.dashboardData(r.Context())
+func (b *BackOffice) dashboard(w http.ResponseWriter, r *http.Request) {
+	d, err := b.ho.Dashboard(r.Context())
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "dashboard", "err", err)
+		b.log.ErrorContext(r.Context(), "dashboard", "err", err)
 		http.Error(w, "The head office database is not reachable. Try again in a minute.", http.StatusServiceUnavailable)
 		return
 	}
 	var buf bytes.Buffer
-	if err := dashboardPage.Execute(&buf, data); err != nil {
-		s.log.ErrorContext(r.Context(), "dashboard template", "err", err)
+	if err := dashboardPage.Execute(&buf, dashboardView(d)); err != nil {
+		b.log.ErrorContext(r.Context(), "dashboard template", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -118,137 +113,47 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
-	loc := s.cfg.Location
-	now := s.cfg.Now().In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	d := dashData{Now: now, Day: now.Format("Monday 2 January 2006"), SuccessRatio: s.metrics.successRatio()}
-
-	sums, err := s.cfg.Store.Registers(ctx, today)
-	if err != nil {
-		return d, err
-	}
-	// Today's figures come aggregated by store and hour from the database,
-	// however many sales a chain makes.
-	hourly, err := s.cfg.Store.SalesByHour(ctx, today, today.AddDate(0, 0, 1), loc)
-	if err != nil {
-		return d, err
-	}
-	stores, err := s.cfg.Store.Stores(ctx)
-	if err != nil {
-		return d, err
-	}
-	accounts, err := s.cfg.Store.RegisterAccounts(ctx)
-	if err != nil {
-		return d, err
-	}
-	reports, err := s.cfg.Store.RegisterHealth(ctx)
-	if err != nil {
-		return d, err
-	}
-	health := map[string]hqstore.RegisterHealth{}
-	for _, h := range reports {
-		health[h.RegisterID] = h
-	}
-
-	// Stores: the registry's, plus any that only appear in sales.
-	byStore := map[string]*storeRow{}
-	var order []string
-	addStore := func(id, name string) *storeRow {
-		if st, ok := byStore[id]; ok {
-			return st
+// dashboardView puts the use case's figures into words, colours and a chart.
+func dashboardView(hd headoffice.Dashboard) dashData {
+	now := hd.Now
+	d := dashData{Now: now, Day: now.Format("Monday 2 January 2006"), SuccessRatio: hd.SuccessRatio,
+		SalesToday: int(hd.Sales), GrossToday: formatAmounts(hd.Takings)}
+	for i, st := range hd.Stores {
+		row := storeRow{ID: st.ID, Name: st.Name, Colour: storeColours[i%len(storeColours)], Sales: int(st.Sales),
+			Gross: formatAmounts(st.Takings)}
+		for h, n := range st.ByHour {
+			row.ByHour[h] = int(n)
 		}
-		if name == "" {
-			name = id
-		}
-		byStore[id] = &storeRow{ID: id, Name: name}
-		order = append(order, id)
-		return byStore[id]
+		d.Stores = append(d.Stores, row)
 	}
-	for _, st := range stores {
-		addStore(st.ID, st.Name)
-	}
-	gross := map[string]map[string]int64{} // store → currency → minor
-	all := map[string]int64{}
-	for _, hs := range hourly {
-		st := addStore(hs.StoreID, "")
-		st.Sales += int(hs.Sales)
-		st.ByHour[hs.Hour] += int(hs.Sales)
-		if gross[hs.StoreID] == nil {
-			gross[hs.StoreID] = map[string]int64{}
-		}
-		gross[hs.StoreID][hs.Currency] += hs.Gross
-		all[hs.Currency] += hs.Gross
-		d.SalesToday += int(hs.Sales)
-	}
-	sort.Strings(order)
-	for i, id := range order {
-		st := byStore[id]
-		st.Colour = storeColours[i%len(storeColours)]
-		st.Gross = formatAmounts(amounts(gross[id]))
-		d.Stores = append(d.Stores, *st)
-	}
-	d.GrossToday = formatAmounts(amounts(all))
 	d.Chart = drawChart(d.Stores)
-
-	// Registers: enrolled ones and every one that pushed.
-	rows := map[string]*healthRow{}
-	var ids []string
-	row := func(id string) *healthRow {
-		if h, ok := rows[id]; ok {
-			return h
+	for _, rg := range hd.Registers {
+		h := healthRow{ID: rg.ID, Name: rg.Name, Store: "–", LastEntry: "–", GrossToday: "–",
+			Enrolled: rg.Enrolled, Pushed: rg.Pushed, Online: rg.Online}
+		if rg.StoreName != "" {
+			h.Store = rg.StoreName
 		}
-		rows[id] = &healthRow{ID: id, Store: "–", LastEntry: "–", GrossToday: "–"}
-		ids = append(ids, id)
-		return rows[id]
-	}
-	for _, a := range accounts {
-		h := row(a.ID)
-		h.Store, h.Name, h.Enrolled = a.StoreID, a.Name, a.Enrolled()
-	}
-	storeName := func(id string) string {
-		if st, ok := byStore[id]; ok {
-			return st.Name
-		}
-		return id
-	}
-	for _, sm := range sums {
-		h := row(sm.RegisterID)
-		h.Pushed, h.LastSeq, h.SalesToday = true, sm.LastSeq, sm.SalesSince
-		h.LastEntry = sm.LastEntryAt.In(loc).Format("Jan 2, 15:04")
-		if !sm.LastEntryAt.Before(today) {
-			h.LastEntry = sm.LastEntryAt.In(loc).Format("15:04")
-		}
-		h.GrossToday = formatAmounts(sm.GrossSince)
-	}
-	for _, h := range rows { // a register not in the registry: its store from a sale
-		if h.Store == "–" && h.Pushed {
-			if one, err := s.cfg.Store.Sales(ctx, hqstore.SalesFilter{RegisterID: h.ID, Limit: 1}); err == nil && len(one) == 1 {
-				h.Store = one[0].StoreID
+		if rg.Pushed {
+			h.LastSeq, h.SalesToday = rg.LastSeq, rg.SalesToday
+			h.LastEntry = rg.LastEntryAt.In(now.Location()).Format("Jan 2, 15:04")
+			if !rg.LastEntryAt.Before(hd.Day) {
+				h.LastEntry = rg.LastEntryAt.In(now.Location()).Format("15:04")
 			}
+			h.GrossToday = formatAmounts(rg.TakingsToday)
 		}
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		h := rows[id]
-		if h.Store != "–" {
-			h.Store = storeName(h.Store)
-		}
-		v := s.metrics.view(id)
 		h.LastSeen = "not since start"
-		if !v.LastSeen.IsZero() {
-			h.LastSeen = ago(now.Sub(v.LastSeen))
-			h.Online = now.Sub(v.LastSeen) <= onlineWithin
+		if !rg.LastSeen.IsZero() {
+			h.LastSeen = ago(now.Sub(rg.LastSeen))
 		}
 		h.SuccessIngest = "no pushes since start"
-		if t := v.Accepted + v.Rejected; t > 0 {
-			h.SuccessIngest = strconv.FormatFloat(100*v.Accepted/t, 'f', 1, 64) + " %"
+		if t := rg.Accepted + rg.Rejected; t > 0 {
+			h.SuccessIngest = strconv.FormatFloat(100*rg.Accepted/t, 'f', 1, 64) + " %"
 		}
-		h.Rejected = int64(v.Rejected)
-		h.ChainBroken = v.Rejected > 0
+		h.Rejected = int64(rg.Rejected)
+		h.ChainBroken = rg.Rejected > 0
 		const nr = "not reported"
 		h.Backlog, h.OldestUnsynced, h.Version, h.SuccessSales = nr, nr, nr, nr
-		if hh, ok := health[id]; ok {
+		if hh := rg.Health; hh != nil {
 			h.Reported = ago(now.Sub(hh.ReceivedAt))
 			h.Backlog = strconv.FormatInt(hh.OutboxDepth, 10)
 			h.OldestUnsynced = "–"
@@ -265,20 +170,20 @@ func (s *Server) dashboardData(ctx context.Context) (dashData, error) {
 				h.SalesFailed = failed
 			}
 			h.SyncProblem = hh.SyncProblem
-			h.Cards, h.PrintFailures, h.ScanToLine = tillFigures(hh)
+			h.Cards, h.PrintFailures, h.ScanToLine = tillFigures(*hh)
 		}
 		if h.Online {
 			d.Online++
 		}
 		d.Rejected += h.Rejected
-		d.Registers = append(d.Registers, *h)
+		d.Registers = append(d.Registers, h)
 	}
 	d.All = len(d.Registers)
-	return d, nil
+	return d
 }
 
 // tillFigures are the card, printer and scanner numbers of a heartbeat.
-func tillFigures(h hqstore.RegisterHealth) (cards string, printFailures int64, scan string) {
+func tillFigures(h headoffice.RegisterHealth) (cards string, printFailures int64, scan string) {
 	ok, declined, errs := h.Counters[syncproto.CounterCardApproved], h.Counters[syncproto.CounterCardDeclined], h.Counters[syncproto.CounterCardErrors]
 	if ok+declined+errs > 0 {
 		cards = fmt.Sprintf("%d ok · %d declined · %d error", ok, declined, errs)
@@ -299,15 +204,6 @@ func millis(d time.Duration) string {
 		return strconv.FormatFloat(ms, 'f', 1, 64) + " ms"
 	}
 	return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
-}
-
-func amounts(m map[string]int64) []hqstore.Amount {
-	var out []hqstore.Amount
-	for cur, v := range m {
-		out = append(out, hqstore.Amount{Currency: cur, Minor: v})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
-	return out
 }
 
 // device is one device's state as the register reported it.

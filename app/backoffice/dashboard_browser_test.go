@@ -1,4 +1,4 @@
-package syncserver_test
+package backoffice_test
 
 import (
 	"context"

@@ -1,0 +1,92 @@
+package backoffice
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/tillpos/till/app/headoffice"
+	"github.com/tillpos/till/sync/syncproto"
+)
+
+// DefaultMaxBodyBytes bounds an admin request body (a whole catalog file).
+const DefaultMaxBodyBytes = 16 << 20
+
+// Config wires the back office. HeadOffice is required.
+type Config struct {
+	HeadOffice *headoffice.HeadOffice
+	Log        *slog.Logger // default: discard
+	// AdminToken enables the JSON admin API (/v1/admin/...) for requests
+	// bearing it, and then also guards the pages and /metrics; "" disables
+	// the API and leaves the pages open (embedded tests). Accounts and
+	// sessions replace it with the back-office issue.
+	AdminToken string
+	// Metrics, if set, is served at /metrics behind the same guard (the
+	// register-facing API's Prometheus registry).
+	Metrics      http.Handler
+	MaxBodyBytes int64 // default DefaultMaxBodyBytes
+}
+
+// BackOffice serves the owner's pages and the admin API.
+type BackOffice struct {
+	cfg Config
+	ho  *headoffice.HeadOffice
+	log *slog.Logger
+}
+
+// New checks cfg.
+func New(cfg Config) (*BackOffice, error) {
+	if cfg.HeadOffice == nil {
+		return nil, errors.New("backoffice: Config.HeadOffice is required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	return &BackOffice{cfg: cfg, ho: cfg.HeadOffice, log: cfg.Log}, nil
+}
+
+// Routes adds the pages, /metrics and the admin API to mux, which
+// cmd/headoffice shares with the register-facing API.
+func (b *BackOffice) Routes(mux *http.ServeMux) {
+	mux.Handle("POST /v1/admin/catalog", b.adminAPI(b.adminImportCatalog))
+	mux.Handle("PUT /v1/admin/stores/{sid}/prices/{pid}", b.adminAPI(b.adminSetPrice))
+	mux.Handle("DELETE /v1/admin/stores/{sid}/prices/{pid}", b.adminAPI(b.adminSetPrice))
+	mux.Handle("PUT /v1/admin/employees/{eid}", b.adminAPI(b.adminSetEmployee))
+	mux.Handle("GET /v1/admin/stores/{sid}/catalog", b.adminAPI(b.adminStoreCatalog))
+	mux.Handle("GET /v1/admin/registers/health", b.adminAPI(b.adminHealth))
+	if b.cfg.Metrics != nil {
+		mux.Handle("GET /metrics", b.viewerAuth(b.cfg.Metrics))
+	}
+	mux.Handle("GET /dashboard", b.viewerAuth(http.HandlerFunc(b.dashboard)))
+	mux.Handle("GET /{$}", b.viewerAuth(http.HandlerFunc(b.statusPage)))
+}
+
+// Handler is the back office alone on a mux of its own (tests, embedding).
+func (b *BackOffice) Handler() http.Handler {
+	mux := http.NewServeMux()
+	b.Routes(mux)
+	return mux
+}
+
+// writeJSON answers with v; the admin API speaks the wire protocol's JSON
+// (syncproto) so one client library reads both.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil { // only our own wire types get here; they always marshal
+		status, body = http.StatusInternalServerError, []byte(`{"code":"internal","message":"internal error"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", syncproto.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, syncproto.Error{Code: code, Message: msg})
+}

@@ -1,0 +1,56 @@
+package headoffice
+
+import (
+	"errors"
+	"time"
+)
+
+// Deps are the ports the use cases run on; cmd/headoffice wires them.
+type Deps struct {
+	Registry     Registry
+	Sales        Sales
+	Health       Health
+	Catalog      Catalog
+	CatalogFiles CatalogFiles
+	Traffic      Traffic          // nil: nothing seen since start
+	Now          func() time.Time // default time.Now
+	Location     *time.Location   // where "today" is; default time.Local
+}
+
+// HeadOffice runs the head office's use cases.
+type HeadOffice struct {
+	d Deps
+}
+
+// New checks d: every store port is required.
+func New(d Deps) (*HeadOffice, error) {
+	if d.Registry == nil || d.Sales == nil || d.Health == nil || d.Catalog == nil || d.CatalogFiles == nil {
+		return nil, errors.New("headoffice: Registry, Sales, Health, Catalog and CatalogFiles are required")
+	}
+	if d.Traffic == nil {
+		d.Traffic = noTraffic{}
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Location == nil {
+		d.Location = time.Local
+	}
+	return &HeadOffice{d: d}, nil
+}
+
+// Location is where the head office's days begin and end.
+func (h *HeadOffice) Location() *time.Location { return h.d.Location }
+
+type noTraffic struct{}
+
+func (noTraffic) IngestSuccessRatio() float64 { return 1 }
+func (noTraffic) RegisterTraffic(string) (time.Time, float64, float64) {
+	return time.Time{}, 0, 0
+}
+
+// today is the start of the local day of now, and now in loc.
+func (h *HeadOffice) today() (now, day time.Time) {
+	now = h.d.Now().In(h.d.Location)
+	return now, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, h.d.Location)
+}
