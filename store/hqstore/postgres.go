@@ -49,7 +49,12 @@ func OpenPostgres(ctx context.Context, dsn string) (*Postgres, error) {
 		pool.Close()
 		return nil, fmt.Errorf("hqstore: migrate postgres: %w", err)
 	}
-	return &Postgres{pool: pool, now: time.Now}, nil
+	s := &Postgres{pool: pool, now: time.Now}
+	if err := s.backfillMoneyFacts(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // migratePostgres applies the embedded migrations in name order, each in
@@ -173,6 +178,7 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 		return hash, ok, nil
 	}
 	broken := false
+	var project []pos.Entry // stored now: their money facts go in this transaction too
 	for i, e := range entries {
 		out, sale, _ := judge(registerID, e, lastSeq, lastHash, broken, storedHash) // storedHash cannot fail
 		broken = broken || out.Status == Rejected
@@ -182,6 +188,7 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 				sales.add(e, registerID, sale)
 			}
 			known[e.ID] = e.Hash // a repeat later in this batch is a duplicate
+			project = append(project, e)
 			lastSeq, lastHash, lastAt = e.Seq, e.Hash, e.CreatedAt.UnixMilli()
 		}
 		results[i] = out
@@ -210,6 +217,13 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 			sales.entryID, sales.register, sales.seq, sales.saleID, sales.storeID, sales.receiptNo, sales.currency, sales.gross, sales.completedAt); err != nil {
 			return nil, 0, fmt.Errorf("hqstore: store sales of %s: %w", registerID, err)
 		}
+	}
+	facts, err := projectStored(ctx, pgCatalogTx{tx}, registerID, project)
+	if err == nil {
+		err = insertFactsPG(ctx, tx, facts)
+	}
+	if err != nil {
+		return nil, 0, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE registers SET last_seq = $1, last_hash = $2, last_entry_at_ms = $3, updated_at_ms = $4
 		WHERE register_id = $5`, lastSeq, lastHash, lastAt, now, registerID); err != nil {

@@ -64,7 +64,12 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 		return nil, fmt.Errorf("hqstore: open %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	return &SQLite{w: w, r: r, now: time.Now}, nil
+	s := &SQLite{w: w, r: r, now: time.Now}
+	if err := s.backfillMoneyFacts(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // migrateSQLite applies the embedded migrations in name order; PRAGMA
@@ -177,6 +182,7 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 	now := s.now().UnixMilli()
 	results := make([]Outcome, len(entries))
 	stored, broken := 0, false
+	var project []pos.Entry // stored now: their money facts go in this transaction too
 	for i, e := range entries {
 		out, sale, err := judge(registerID, e, lastSeq, lastHash, broken, storedHash)
 		if err != nil {
@@ -201,11 +207,19 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 				}
 			}
 			lastSeq, lastHash, lastAt = e.Seq, e.Hash, e.CreatedAt.UnixMilli()
+			project = append(project, e)
 			stored++
 		}
 		results[i] = out
 	}
 	if stored > 0 {
+		facts, err := projectStored(ctx, sqliteTx{tx}, registerID, project)
+		if err == nil {
+			err = insertFacts(ctx, sqliteTx{tx}, facts)
+		}
+		if err != nil {
+			return nil, 0, err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE registers SET last_seq = ?, last_hash = ?, last_entry_at_ms = ?, updated_at_ms = ?
 			WHERE register_id = ?`, lastSeq, lastHash, lastAt, now, registerID); err != nil {
 			return nil, 0, fmt.Errorf("hqstore: advance chain end of %s: %w", registerID, err)

@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("Registry", func(t *testing.T) { t.Parallel(); testRegistry(t, open) })
 	t.Run("Catalog", func(t *testing.T) { t.Parallel(); testCatalog(t, open) })
 	t.Run("RegisterHealth", func(t *testing.T) { t.Parallel(); testRegisterHealth(t, open) })
+	t.Run("MoneyFacts", func(t *testing.T) { t.Parallel(); testMoneyFacts(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
