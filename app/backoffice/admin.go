@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/app/pos"
@@ -120,6 +121,27 @@ func (b *BackOffice) adminHealth(w http.ResponseWriter, r *http.Request) {
 		hs = []headoffice.RegisterHealth{}
 	}
 	writeJSON(w, http.StatusOK, hs)
+}
+
+// adminTakings: GET /v1/admin/takings?day=YYYY-MM-DD (default today) is
+// each store's day per currency with the Z report's figures.
+func (b *BackOffice) adminTakings(w http.ResponseWriter, r *http.Request) {
+	day := time.Now().In(b.ho.Location())
+	if q := r.URL.Query().Get("day"); q != "" {
+		d, err := time.ParseInLocation(time.DateOnly, q, b.ho.Location())
+		if err != nil {
+			writeError(w, http.StatusBadRequest, syncproto.CodeBadRequest, "day must be a date like 2026-03-12")
+			return
+		}
+		day = d
+	}
+	ts, err := b.ho.Takings(r.Context(), day)
+	if err != nil {
+		b.log.ErrorContext(r.Context(), "takings failed", "err", err)
+		writeError(w, http.StatusInternalServerError, syncproto.CodeInternal, "the head office could not read its takings; retry later")
+		return
+	}
+	writeJSON(w, http.StatusOK, ts)
 }
 
 // decodeStrict reads exactly one JSON value with no unknown fields into v.

@@ -58,6 +58,7 @@ func (b *BackOffice) Routes(mux *http.ServeMux) {
 	mux.Handle("PUT /v1/admin/employees/{eid}", b.adminAPI(b.adminSetEmployee))
 	mux.Handle("GET /v1/admin/stores/{sid}/catalog", b.adminAPI(b.adminStoreCatalog))
 	mux.Handle("GET /v1/admin/registers/health", b.adminAPI(b.adminHealth))
+	mux.Handle("GET /v1/admin/takings", b.adminAPI(b.adminTakings))
 	if b.cfg.Metrics != nil {
 		mux.Handle("GET /metrics", b.viewerAuth(b.cfg.Metrics))
 	}

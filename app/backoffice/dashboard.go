@@ -29,6 +29,8 @@ type dashData struct {
 	Now          time.Time
 	Day          string
 	SalesToday   int
+	Returns      int64
+	Voids        int64
 	GrossToday   string
 	Online, All  int
 	SuccessRatio float64
@@ -117,7 +119,7 @@ func (b *BackOffice) dashboard(w http.ResponseWriter, r *http.Request) {
 func dashboardView(hd headoffice.Dashboard) dashData {
 	now := hd.Now
 	d := dashData{Now: now, Day: now.Format("Monday 2 January 2006"), SuccessRatio: hd.SuccessRatio,
-		SalesToday: int(hd.Sales), GrossToday: formatAmounts(hd.Takings)}
+		SalesToday: int(hd.Sales), Returns: hd.Returns, Voids: hd.Voids, GrossToday: formatAmounts(hd.Takings)}
 	for i, st := range hd.Stores {
 		row := storeRow{ID: st.ID, Name: st.Name, Colour: storeColours[i%len(storeColours)], Sales: int(st.Sales),
 			Gross: formatAmounts(st.Takings)}

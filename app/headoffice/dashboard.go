@@ -18,7 +18,9 @@ type Dashboard struct {
 	Now          time.Time // in the head office's location
 	Day          time.Time // start of today
 	Sales        int64     // sales completed today, all stores
-	Takings      []Amount  // their gross per currency
+	Returns      int64     // returns (refunds) today
+	Voids        int64     // sales voided today
+	Takings      []Amount  // gross of sales, returns and voids per currency: what the Z reports add up to
 	SuccessRatio float64   // accepted share of the entries pushed since start
 	Stores       []StoreDay
 	Registers    []RegisterDay
@@ -26,10 +28,11 @@ type Dashboard struct {
 
 // StoreDay is one store's today, in store id order.
 type StoreDay struct {
-	ID, Name string // Name is the id for a store known only from sales
-	Sales    int64
-	Takings  []Amount
-	ByHour   [24]int64 // sales per local clock hour
+	ID, Name       string // Name is the id for a store known only from sales
+	Sales          int64
+	Returns, Voids int64
+	Takings        []Amount
+	ByHour         [24]int64 // sales per local clock hour
 }
 
 // RegisterDay is one register: enrolled ones and every one that pushed, in
@@ -52,8 +55,9 @@ type RegisterDay struct {
 	Health             *RegisterHealth // nil: never reported
 }
 
-// Dashboard gathers today's figures. Today's sales come aggregated by store
-// and hour from the store, however many sales a chain makes.
+// Dashboard gathers today's figures. Today's money comes aggregated by
+// store, register and hour from the money facts, however many sales a chain
+// makes, and counts every entry that moves money as the Z report does.
 func (h *HeadOffice) Dashboard(ctx context.Context) (Dashboard, error) {
 	now, today := h.today()
 	d := Dashboard{Now: now, Day: today, SuccessRatio: h.d.Traffic.IngestSuccessRatio()}
@@ -61,7 +65,7 @@ func (h *HeadOffice) Dashboard(ctx context.Context) (Dashboard, error) {
 	if err != nil {
 		return d, err
 	}
-	hourly, err := h.d.Sales.SalesByHour(ctx, today, today.AddDate(0, 0, 1), h.d.Location)
+	money, err := h.d.Money.MoneyByHour(ctx, today, today.AddDate(0, 0, 1), h.d.Location)
 	if err != nil {
 		return d, err
 	}
@@ -95,16 +99,44 @@ func (h *HeadOffice) Dashboard(ctx context.Context) (Dashboard, error) {
 	}
 	gross := map[string]map[string]int64{} // store → currency → minor
 	all := map[string]int64{}
-	for _, hs := range hourly {
-		st := addStore(hs.StoreID, "")
-		st.Sales += hs.Sales
-		st.ByHour[hs.Hour] += hs.Sales
-		if gross[hs.StoreID] == nil {
-			gross[hs.StoreID] = map[string]int64{}
+	type regToday struct {
+		store  string
+		sales  int64
+		amount map[string]int64
+	}
+	perReg := map[string]*regToday{}
+	for _, m := range money {
+		if m.Tender != "" { // tender rows split the same money; the record's own row counts it
+			continue
 		}
-		gross[hs.StoreID][hs.Currency] += hs.Gross
-		all[hs.Currency] += hs.Gross
-		d.Sales += hs.Sales
+		st := addStore(m.StoreID, "")
+		rt := perReg[m.RegisterID]
+		if rt == nil {
+			rt = &regToday{amount: map[string]int64{}}
+			perReg[m.RegisterID] = rt
+		}
+		rt.store = m.StoreID
+		switch m.Kind {
+		case FactSale:
+			st.Sales += m.Count
+			st.ByHour[m.Hour] += m.Count
+			d.Sales += m.Count
+			rt.sales += m.Count
+		case FactReturn:
+			st.Returns += m.Count
+			d.Returns += m.Count
+		case FactVoid:
+			st.Voids += m.Count
+			d.Voids += m.Count
+		default:
+			continue // floats and cash moves are not takings
+		}
+		if gross[m.StoreID] == nil {
+			gross[m.StoreID] = map[string]int64{}
+		}
+		gross[m.StoreID][m.Currency] += m.Amount
+		all[m.Currency] += m.Amount
+		rt.amount[m.Currency] += m.Amount
 	}
 	for _, st := range byStore {
 		st.Takings = amounts(gross[st.ID])
@@ -128,7 +160,12 @@ func (h *HeadOffice) Dashboard(ctx context.Context) (Dashboard, error) {
 	for _, sm := range sums {
 		r := row(sm.RegisterID)
 		r.Pushed, r.LastSeq, r.LastEntryAt = true, sm.LastSeq, sm.LastEntryAt
-		r.SalesToday, r.TakingsToday = sm.SalesSince, sm.GrossSince
+		if rt := perReg[sm.RegisterID]; rt != nil {
+			r.SalesToday, r.TakingsToday = rt.sales, amounts(rt.amount)
+			if r.StoreID == "" {
+				r.StoreID = rt.store
+			}
+		}
 	}
 	for _, hr := range reports {
 		if r, ok := rows[hr.RegisterID]; ok {
@@ -180,6 +217,35 @@ func (h *HeadOffice) Status(ctx context.Context) (Status, error) {
 	var err error
 	if s.Registers, err = h.d.Sales.Registers(ctx, today); err != nil {
 		return s, err
+	}
+	// Today's count and takings as the dashboard has them: every entry
+	// that moves money, not only sales.
+	money, err := h.d.Money.MoneyByHour(ctx, today, today.AddDate(0, 0, 1), h.d.Location)
+	if err != nil {
+		return s, err
+	}
+	type sum struct {
+		sales  int64
+		amount map[string]int64
+	}
+	byReg := map[string]*sum{}
+	for _, m := range money {
+		if m.Tender != "" || (m.Kind != FactSale && m.Kind != FactReturn && m.Kind != FactVoid) {
+			continue
+		}
+		if byReg[m.RegisterID] == nil {
+			byReg[m.RegisterID] = &sum{amount: map[string]int64{}}
+		}
+		if m.Kind == FactSale {
+			byReg[m.RegisterID].sales += m.Count
+		}
+		byReg[m.RegisterID].amount[m.Currency] += m.Amount
+	}
+	for i, rg := range s.Registers {
+		s.Registers[i].SalesSince, s.Registers[i].GrossSince = 0, nil
+		if b := byReg[rg.RegisterID]; b != nil {
+			s.Registers[i].SalesSince, s.Registers[i].GrossSince = b.sales, amounts(b.amount)
+		}
 	}
 	accounts, err := h.d.Registry.RegisterAccounts(ctx)
 	if err != nil {
