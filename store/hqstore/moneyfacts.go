@@ -176,14 +176,21 @@ func (p *projector) facts(e pos.Entry) []MoneyFact {
 	return out
 }
 
-// insertFacts writes facts in the transaction.
+const insertFactSQL = `INSERT INTO money_facts
+	(register_id, seq, part, entry_id, store_id, shift_id, kind, tender, currency, amount, net, tax, at_ms)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// factArgs are insertFactSQL's arguments for f.
+func factArgs(f MoneyFact) []any {
+	return []any{f.RegisterID, f.Seq, f.Part, f.EntryID, f.StoreID, f.ShiftID, string(f.Kind), f.Tender, f.Currency,
+		f.Amount, f.Net, f.Tax, f.At.UnixMilli()}
+}
+
+// insertFacts writes facts in the transaction (the rebuild's path; ingest
+// uses each backend's batched insert).
 func insertFacts(ctx context.Context, tx catalogTx, facts []MoneyFact) error {
 	for _, f := range facts {
-		if err := tx.Exec(ctx, `INSERT INTO money_facts
-			(register_id, seq, part, entry_id, store_id, shift_id, kind, tender, currency, amount, net, tax, at_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			f.RegisterID, f.Seq, f.Part, f.EntryID, f.StoreID, f.ShiftID, string(f.Kind), f.Tender, f.Currency,
-			f.Amount, f.Net, f.Tax, f.At.UnixMilli()); err != nil {
+		if err := tx.Exec(ctx, insertFactSQL, factArgs(f)...); err != nil {
 			return fmt.Errorf("hqstore: store money fact %s/%d/%d: %w", f.RegisterID, f.Seq, f.Part, err)
 		}
 	}

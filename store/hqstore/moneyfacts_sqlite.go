@@ -47,6 +47,24 @@ func (s *SQLite) RebuildMoneyFacts(ctx context.Context) (n int, err error) {
 	return n, err
 }
 
+// insertFactsSQLite writes a batch's facts with one prepared statement.
+func insertFactsSQLite(ctx context.Context, tx *sql.Tx, facts []MoneyFact) error {
+	if len(facts) == 0 {
+		return nil
+	}
+	ins, err := tx.PrepareContext(ctx, insertFactSQL)
+	if err != nil {
+		return fmt.Errorf("hqstore: prepare: %w", err)
+	}
+	defer ins.Close()
+	for _, f := range facts {
+		if _, err := ins.ExecContext(ctx, factArgs(f)...); err != nil {
+			return fmt.Errorf("hqstore: store money fact %s/%d/%d: %w", f.RegisterID, f.Seq, f.Part, err)
+		}
+	}
+	return nil
+}
+
 // backfillMoneyFacts projects a database's entries stored before the
 // projection existed (migration 0004), once: an empty projection beside
 // stored entries.

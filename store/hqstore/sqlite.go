@@ -215,7 +215,7 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 	if stored > 0 {
 		facts, err := projectStored(ctx, sqliteTx{tx}, registerID, project)
 		if err == nil {
-			err = insertFacts(ctx, sqliteTx{tx}, facts)
+			err = insertFactsSQLite(ctx, tx, facts)
 		}
 		if err != nil {
 			return nil, 0, err
