@@ -7,29 +7,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tillpos/till/app/pinhash"
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/pos/catalogfile"
 )
-
-// Kinds of CatalogItem: the record types of a CatalogFile.
-const (
-	KindSetting  = "setting"
-	KindTaxRate  = "tax_rate"
-	KindCategory = "category"
-	KindProduct  = "product"
-	KindEmployee = "employee"
-)
-
-// CatalogItem is one record of the head office's catalog feed: Data is the
-// record in CatalogFile JSON (CatalogTaxRate, CatalogCategory,
-// CatalogProduct with the store's price, CatalogEmployee with a PINHash, or
-// a JSON string for a setting). Deleted removes it (products only; other
-// kinds are referenced by history and are kept).
-type CatalogItem struct {
-	Kind    string
-	ID      string
-	Data    json.RawMessage
-	Deleted bool
-}
 
 // CatalogCursor is how far the head office's change feed has been applied
 // (0: never).
@@ -46,7 +27,7 @@ func (db *DB) CatalogCursor(ctx context.Context) (int64, error) {
 // nothing is. Items apply in order; a later item of the same record wins.
 // The open sale is not touched: its lines carry the price they were rung up
 // with, and only the next scan reads the new price.
-func (db *DB) ApplyCatalogPage(ctx context.Context, items []CatalogItem, cursor int64) error {
+func (db *DB) ApplyCatalogPage(ctx context.Context, items []catalogfile.Item, cursor int64) error {
 	return db.applyCatalog(ctx, items, cursor, false)
 }
 
@@ -54,11 +35,11 @@ func (db *DB) ApplyCatalogPage(ctx context.Context, items []CatalogItem, cursor 
 // feed answered that the cursor is too old): every item is upserted,
 // products missing from it are removed and employees missing from it are
 // deactivated, and the cursor is set, in one transaction.
-func (db *DB) ApplyCatalogSnapshot(ctx context.Context, items []CatalogItem, cursor int64) error {
+func (db *DB) ApplyCatalogSnapshot(ctx context.Context, items []catalogfile.Item, cursor int64) error {
 	return db.applyCatalog(ctx, items, cursor, true)
 }
 
-func (db *DB) applyCatalog(ctx context.Context, items []CatalogItem, cursor int64, snapshot bool) error {
+func (db *DB) applyCatalog(ctx context.Context, items []catalogfile.Item, cursor int64, snapshot bool) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: apply catalog: %w", err)
@@ -76,9 +57,9 @@ func (db *DB) applyCatalog(ctx context.Context, items []CatalogItem, cursor int6
 			return fmt.Errorf("store: apply catalog %s %q: %w", it.Kind, it.ID, err)
 		}
 		switch it.Kind {
-		case KindProduct:
+		case catalogfile.KindProduct:
 			products[it.ID] = !it.Deleted
-		case KindEmployee:
+		case catalogfile.KindEmployee:
 			employees[it.ID] = true
 		}
 	}
@@ -133,23 +114,23 @@ func applyToMissing(ctx context.Context, tx *sql.Tx, query string, keep map[stri
 	return nil
 }
 
-func decodeItem(it CatalogItem, v any) error {
+func decodeItem(it catalogfile.Item, v any) error {
 	if err := json.Unmarshal(it.Data, v); err != nil {
 		return pos.Errorf(pos.EInvalid, "The head office sent an unreadable %s %s.", it.Kind, it.ID)
 	}
 	return nil
 }
 
-func applyCatalogItem(ctx context.Context, tx *sql.Tx, it CatalogItem) error {
+func applyCatalogItem(ctx context.Context, tx *sql.Tx, it catalogfile.Item) error {
 	if it.Deleted {
-		if it.Kind == KindProduct {
+		if it.Kind == catalogfile.KindProduct {
 			_, err := tx.ExecContext(ctx, `DELETE FROM products WHERE id = ?`, it.ID)
 			return err
 		}
 		return nil // kept: history refers to it
 	}
 	switch it.Kind {
-	case KindSetting:
+	case catalogfile.KindSetting:
 		var v string
 		if err := decodeItem(it, &v); err != nil {
 			return err
@@ -157,8 +138,8 @@ func applyCatalogItem(ctx context.Context, tx *sql.Tx, it CatalogItem) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, it.ID, v)
 		return err
-	case KindTaxRate:
-		var t CatalogTaxRate
+	case catalogfile.KindTaxRate:
+		var t catalogfile.TaxRate
 		if err := decodeItem(it, &t); err != nil {
 			return err
 		}
@@ -166,8 +147,8 @@ func applyCatalogItem(ctx context.Context, tx *sql.Tx, it CatalogItem) error {
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, basis_points = excluded.basis_points`,
 			it.ID, t.Name, t.BasisPoints)
 		return err
-	case KindCategory:
-		var c CatalogCategory
+	case catalogfile.KindCategory:
+		var c catalogfile.Category
 		if err := decodeItem(it, &c); err != nil {
 			return err
 		}
@@ -175,15 +156,15 @@ func applyCatalogItem(ctx context.Context, tx *sql.Tx, it CatalogItem) error {
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, color = excluded.color, sort = excluded.sort`,
 			it.ID, c.Name, c.Color, c.Sort)
 		return err
-	case KindProduct:
-		var p CatalogProduct
+	case catalogfile.KindProduct:
+		var p catalogfile.Product
 		if err := decodeItem(it, &p); err != nil {
 			return err
 		}
 		p.ID = it.ID
 		return applyProduct(ctx, tx, p)
-	case KindEmployee:
-		var e CatalogEmployee
+	case catalogfile.KindEmployee:
+		var e catalogfile.Employee
 		if err := decodeItem(it, &e); err != nil {
 			return err
 		}
@@ -192,14 +173,14 @@ func applyCatalogItem(ctx context.Context, tx *sql.Tx, it CatalogItem) error {
 			return pos.Errorf(pos.EInvalid, "The head office sent employee %s without a PIN hash.", e.ID)
 		}
 		e.PIN = "" // only hashes travel; never trust a plain PIN from the wire
-		return upsertEmployee(ctx, tx, e, defaultPINParams)
+		return upsertEmployee(ctx, tx, e, pinhash.Default)
 	}
 	return nil // a kind from a newer head office: skipped, the rest still applies
 }
 
 // applyProduct upserts p and gives it exactly its barcodes: the head office
 // is the authority, so a code it moved to p is taken from its old product.
-func applyProduct(ctx context.Context, tx *sql.Tx, p CatalogProduct) error {
+func applyProduct(ctx context.Context, tx *sql.Tx, p catalogfile.Product) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO products
 		(id, sku, name, price, tax_rate_id, category_id, sold_by_weight, quick_key, sort)
 		VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?, ?, ?)

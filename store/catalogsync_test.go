@@ -6,33 +6,35 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tillpos/till/app/pinhash"
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/pos/catalogfile"
 )
 
-func item(t *testing.T, kind, id string, v any) CatalogItem {
+func item(t *testing.T, kind, id string, v any) catalogfile.Item {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return CatalogItem{Kind: kind, ID: id, Data: b}
+	return catalogfile.Item{Kind: kind, ID: id, Data: b}
 }
 
 func TestApplyCatalogPageIsAtomicWithItsCursor(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	hash, err := HashPIN("4711")
+	hash, err := pinhash.Encode("4711")
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := []CatalogItem{
-		item(t, KindSetting, SettingCurrency, "EUR"),
-		item(t, KindTaxRate, "std", CatalogTaxRate{Name: "Standard", BasisPoints: 1900}),
-		item(t, KindCategory, "drinks", CatalogCategory{Name: "Drinks", Color: "#112233"}),
-		item(t, KindProduct, "cola", CatalogProduct{Name: "Cola", Price: 129, TaxRate: "std", Category: "drinks",
+	page := []catalogfile.Item{
+		item(t, catalogfile.KindSetting, SettingCurrency, "EUR"),
+		item(t, catalogfile.KindTaxRate, "std", catalogfile.TaxRate{Name: "Standard", BasisPoints: 1900}),
+		item(t, catalogfile.KindCategory, "drinks", catalogfile.Category{Name: "Drinks", Color: "#112233"}),
+		item(t, catalogfile.KindProduct, "cola", catalogfile.Product{Name: "Cola", Price: 129, TaxRate: "std", Category: "drinks",
 			Barcodes: []string{"4000000000006"}, QuickKey: true}),
-		item(t, KindEmployee, "e1", CatalogEmployee{Name: "Ann", Role: "manager", PINHash: hash}),
+		item(t, catalogfile.KindEmployee, "e1", catalogfile.Employee{Name: "Ann", Role: "manager", PINHash: hash}),
 	}
 	if err := db.ApplyCatalogPage(ctx, page, 7); err != nil {
 		t.Fatal(err)
@@ -50,9 +52,9 @@ func TestApplyCatalogPageIsAtomicWithItsCursor(t *testing.T) {
 	}
 
 	// A page that fails half-way changes nothing, not even the cursor.
-	bad := []CatalogItem{
-		item(t, KindProduct, "cola", CatalogProduct{Name: "Cola", Price: 999, TaxRate: "std"}),
-		item(t, KindProduct, "water", CatalogProduct{Name: "Water", Price: 50, TaxRate: "no-such-rate"}),
+	bad := []catalogfile.Item{
+		item(t, catalogfile.KindProduct, "cola", catalogfile.Product{Name: "Cola", Price: 999, TaxRate: "std"}),
+		item(t, catalogfile.KindProduct, "water", catalogfile.Product{Name: "Water", Price: 50, TaxRate: "no-such-rate"}),
 	}
 	if err := db.ApplyCatalogPage(ctx, bad, 9); err == nil {
 		t.Fatal("page with an unknown tax rate applied")
@@ -65,10 +67,10 @@ func TestApplyCatalogPageIsAtomicWithItsCursor(t *testing.T) {
 	}
 
 	// A barcode moved to another product moves; a deleted product goes.
-	move := []CatalogItem{
-		item(t, KindProduct, "cola-zero", CatalogProduct{Name: "Cola Zero", Price: 139, TaxRate: "std",
+	move := []catalogfile.Item{
+		item(t, catalogfile.KindProduct, "cola-zero", catalogfile.Product{Name: "Cola Zero", Price: 139, TaxRate: "std",
 			Barcodes: []string{"4000000000006"}}),
-		{Kind: KindProduct, ID: "cola", Deleted: true},
+		{Kind: catalogfile.KindProduct, ID: "cola", Deleted: true},
 	}
 	if err := db.ApplyCatalogPage(ctx, move, 10); err != nil {
 		t.Fatal(err)
@@ -85,12 +87,12 @@ func TestApplyCatalogSnapshotRemovesWhatItLacks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := MustSeedDemo(t)
-	hash, _ := HashPIN("1234")
-	snap := []CatalogItem{
+	hash, _ := pinhash.Encode("1234")
+	snap := []catalogfile.Item{
 		// Products before their tax rate: a snapshot need not be ordered.
-		item(t, KindProduct, "only", CatalogProduct{Name: "Only", Price: 100, TaxRate: "r"}),
-		item(t, KindTaxRate, "r", CatalogTaxRate{Name: "R", BasisPoints: 700}),
-		item(t, KindEmployee, "boss", CatalogEmployee{Name: "Boss", Role: "owner", PINHash: hash}),
+		item(t, catalogfile.KindProduct, "only", catalogfile.Product{Name: "Only", Price: 100, TaxRate: "r"}),
+		item(t, catalogfile.KindTaxRate, "r", catalogfile.TaxRate{Name: "R", BasisPoints: 700}),
+		item(t, catalogfile.KindEmployee, "boss", catalogfile.Employee{Name: "Boss", Role: "owner", PINHash: hash}),
 	}
 	if err := db.ApplyCatalogSnapshot(ctx, snap, 42); err != nil {
 		t.Fatal(err)
@@ -104,25 +106,6 @@ func TestApplyCatalogSnapshotRemovesWhatItLacks(t *testing.T) {
 	}
 	if c, _ := db.CatalogCursor(ctx); c != 42 {
 		t.Fatalf("cursor = %d", c)
-	}
-}
-
-func TestPINHashRoundTrip(t *testing.T) {
-	t.Parallel()
-	h, err := HashPIN("12345")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !ValidPINHash(h) {
-		t.Fatalf("ValidPINHash(%q) = false", h)
-	}
-	for _, bad := range []string{"", "x$y$z", h[:len(h)-4], "argon2id$v=19$m=1,t=1,p=1$!!$!!"} {
-		if ValidPINHash(bad) {
-			t.Errorf("ValidPINHash(%q) = true", bad)
-		}
-	}
-	if _, err := HashPIN("12"); err == nil {
-		t.Error("HashPIN accepted a 2-digit PIN")
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/tillpos/till/app/pinhash"
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
 )
@@ -31,7 +32,7 @@ type DB struct {
 	mu         sync.Mutex // guards registerID and clock
 	registerID string
 	clock      register.Clock // for the PIN lockout; nil: the wall clock
-	pinParams  pinParams      // argon2id cost of new PIN hashes; zero: defaultPINParams
+	pinParams  pinhash.Params // argon2id cost of new PIN hashes; zero: pinhash.Default
 
 	stmts statements
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tillpos/till/app/pinhash"
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/assets"
 )
 
@@ -31,37 +33,9 @@ func checkDigit(t *testing.T, code string) bool {
 	return int(code[12]-'0') == (10-sum%10)%10
 }
 
-func TestEAN13CheckDigit(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		code string
-		ok   bool
-	}{
-		{"4006381333931", true}, // printed on a real Stabilo pen
-		{"5901234123457", true}, // the GS1 example
-		{"4000000000006", true},
-		{"0000000000000", true},
-		{"4006381333932", false},
-		{"400638133393", false},
-		{"40063813339310", false},
-		{"400638133393X", false},
-		{"A006381333931", false},
-	}
-	for _, tt := range tests {
-		if got := validEAN13(tt.code); got != tt.ok {
-			t.Errorf("validEAN13(%s) = %v, want %v", tt.code, got, tt.ok)
-		}
-		if len(tt.code) == 13 && allDigits(tt.code) {
-			if got := checkDigit(t, tt.code); got != tt.ok {
-				t.Errorf("independent check of %s = %v, want %v", tt.code, got, tt.ok)
-			}
-		}
-	}
-}
-
-func demoCatalog(t *testing.T) CatalogFile {
+func demoCatalog(t *testing.T) catalogfile.File {
 	t.Helper()
-	f, err := decodeCatalog(bytes.NewReader(assets.DemoCatalog))
+	f, err := catalogfile.Decode(bytes.NewReader(assets.DemoCatalog))
 	if err != nil {
 		t.Fatalf("demo catalog: %v", err)
 	}
@@ -91,7 +65,7 @@ func TestDemoCatalogBarcodesAreValidEAN13(t *testing.T) {
 func TestDemoCatalogShape(t *testing.T) {
 	t.Parallel()
 	f := demoCatalog(t)
-	if problems := f.validate(); len(problems) > 0 {
+	if problems := f.Problems(pinhash.Valid); len(problems) > 0 {
 		t.Fatalf("demo catalog problems: %v", problems)
 	}
 	rates := map[string]int64{}
@@ -156,7 +130,7 @@ func TestGenerateCatalog(t *testing.T) {
 	if len(a.Products) != 2000 {
 		t.Fatalf("%d products, want 2000", len(a.Products))
 	}
-	if problems := a.validate(); len(problems) > 0 {
+	if problems := a.Problems(pinhash.Valid); len(problems) > 0 {
 		t.Fatalf("generated catalog problems: %v", problems[:min(5, len(problems))])
 	}
 	for _, p := range a.Products {

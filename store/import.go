@@ -4,67 +4,20 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"strings"
 
-	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/pinhash"
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/assets"
 )
 
-// CatalogFile is the JSON catalog format ImportCatalog reads (see
-// assets/demo_catalog.json). Prices are integer minor units in the store's
-// tax mode; a product sold by weight is priced per kg.
-type CatalogFile struct {
-	Version    int               `json:"version"` // 1
-	Settings   map[string]string `json:"settings,omitempty"`
-	TaxRates   []CatalogTaxRate  `json:"tax_rates"`
-	Categories []CatalogCategory `json:"categories"`
-	Products   []CatalogProduct  `json:"products"`
-	Employees  []CatalogEmployee `json:"employees,omitempty"`
-}
-
-// CatalogTaxRate is a tax rate in a CatalogFile.
-type CatalogTaxRate struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	BasisPoints int64  `json:"basis_points"` // 1900 = 19%
-}
-
-// CatalogCategory is a category in a CatalogFile.
-type CatalogCategory struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Color string `json:"color,omitempty"` // "#RRGGBB"
-	Sort  int    `json:"sort,omitempty"`
-}
-
-// CatalogProduct is a product in a CatalogFile.
-type CatalogProduct struct {
-	ID           string   `json:"id"`
-	SKU          string   `json:"sku,omitempty"`
-	Name         string   `json:"name"`
-	Price        int64    `json:"price"`
-	TaxRate      string   `json:"tax_rate"`
-	Category     string   `json:"category,omitempty"`
-	Barcodes     []string `json:"barcodes,omitempty"`
-	SoldByWeight bool     `json:"sold_by_weight,omitempty"`
-	QuickKey     bool     `json:"quick_key,omitempty"`
-	Sort         int      `json:"sort,omitempty"`
-}
-
-// CatalogVersion is the CatalogFile version this package reads.
-const CatalogVersion = 1
-
-// ImportCatalog reads a JSON CatalogFile and upserts its settings, tax rates,
+// ImportCatalog reads a JSON catalog file (app/pos/catalogfile) and upserts its settings, tax rates,
 // categories and products in one transaction: on any error nothing is
 // imported. An imported product's barcodes replace the ones it had. Problems
 // with the file are reported as one EInvalid error listing them.
 func (db *DB) ImportCatalog(ctx context.Context, r io.Reader) error {
-	f, err := decodeCatalog(r)
+	f, err := catalogfile.Decode(r)
 	if err != nil {
 		return err
 	}
@@ -75,7 +28,7 @@ func (db *DB) ImportCatalog(ctx context.Context, r io.Reader) error {
 // SeedDemoIfEmpty imports the demo catalog (assets/demo_catalog.json) when the
 // catalog has no products, so a fresh install can sell at once.
 func (db *DB) SeedDemoIfEmpty(ctx context.Context) error {
-	f, err := decodeCatalog(bytes.NewReader(assets.DemoCatalog))
+	f, err := catalogfile.Decode(bytes.NewReader(assets.DemoCatalog))
 	if err != nil {
 		return fmt.Errorf("store: demo catalog: %w", err)
 	}
@@ -83,209 +36,12 @@ func (db *DB) SeedDemoIfEmpty(ctx context.Context) error {
 	return err
 }
 
-// DecodeCatalog reads a CatalogFile strictly (unknown fields are errors)
-// without checking it; Problems does that. The head office reads the same
-// files with it.
-func DecodeCatalog(r io.Reader) (CatalogFile, error) { return decodeCatalog(r) }
-
-// Problems lists what is wrong with f that needs no database (an empty list
-// when nothing is); importing reports the same problems.
-func (f *CatalogFile) Problems() []string { return f.validate() }
-
-// InvalidCatalog wraps problems in the *ImportError ImportCatalog returns.
-func InvalidCatalog(problems []string) error { return importErr(problems, nil) }
-
-func decodeCatalog(r io.Reader) (CatalogFile, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields() // a misspelt field would otherwise vanish silently
-	var f CatalogFile
-	if err := dec.Decode(&f); err != nil {
-		return CatalogFile{}, importErr([]string{"it is not valid catalog JSON: " + jsonProblem(err)}, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return CatalogFile{}, importErr([]string{"it has data after the catalog object"}, nil)
-	}
-	return f, nil
-}
-
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("%v (at byte %d)", syn, syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q must be %s, not %s (at byte %d)", typ.Field, jsonKind(typ.Type), typ.Value, typ.Offset)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "the file is empty or cut short"
-	}
-	return err.Error()
-}
-
-func jsonKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int64:
-		return "a whole number (minor units: 1,99 € is 199)"
-	case reflect.String:
-		return "text"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Slice:
-		return "a list"
-	}
-	return "an object"
-}
-
-// ImportError lists what is wrong with a catalog; it unwraps to an EInvalid
-// *pos.Error whose message is fit to show the person importing.
-type ImportError struct {
-	Problems []string
-	Cause    error // a decoding error, if any
-	msg      *pos.Error
-}
-
-func importErr(problems []string, cause error) *ImportError {
-	const show = 10
-	msg := strings.Join(problems[:min(len(problems), show)], "; ")
-	if len(problems) > show {
-		msg += fmt.Sprintf("; and %d more", len(problems)-show)
-	}
-	return &ImportError{Problems: problems, Cause: cause,
-		msg: pos.Errorf(pos.EInvalid, "The catalog was not imported: %s.", msg)}
-}
-
-func (e *ImportError) Error() string { return e.msg.Message }
-
-// Unwrap returns the *pos.Error (code EInvalid) and the decoding cause.
-func (e *ImportError) Unwrap() []error {
-	if e.Cause != nil {
-		return []error{e.msg, e.Cause}
-	}
-	return []error{e.msg}
-}
-
-// validate checks everything that needs no database and returns the problems.
-func (f *CatalogFile) validate() []string {
-	var p []string
-	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
-	if f.Version != CatalogVersion {
-		add("version is %d, want %d", f.Version, CatalogVersion)
-	}
-	for k := range f.Settings {
-		if k == "" {
-			add("a setting has an empty name")
-		}
-	}
-	rates := map[string]bool{}
-	for i, t := range f.TaxRates {
-		switch {
-		case t.ID == "":
-			add("tax rate #%d has no id", i+1)
-		case rates[t.ID]:
-			add("tax rate %q appears twice", t.ID)
-		}
-		rates[t.ID] = true
-		if t.Name == "" {
-			add("tax rate %q has no name", t.ID)
-		}
-		if t.BasisPoints < 0 || t.BasisPoints > 10000 {
-			add("tax rate %q: %d basis points is outside 0..10000", t.ID, t.BasisPoints)
-		}
-	}
-	cats := map[string]bool{}
-	for i, c := range f.Categories {
-		switch {
-		case c.ID == "":
-			add("category #%d has no id", i+1)
-		case cats[c.ID]:
-			add("category %q appears twice", c.ID)
-		}
-		cats[c.ID] = true
-		if c.Name == "" {
-			add("category %q has no name", c.ID)
-		}
-		if c.Color != "" && !validColor(c.Color) {
-			add("category %q: colour %q is not #RRGGBB", c.ID, c.Color)
-		}
-	}
-	p = append(p, validateEmployees(f.Employees)...)
-	products := map[string]bool{}
-	codes := map[string]string{} // barcode -> product id
-	for i, pr := range f.Products {
-		name := fmt.Sprintf("product %q", pr.ID)
-		switch {
-		case pr.ID == "":
-			name = fmt.Sprintf("product #%d (%s)", i+1, pr.Name)
-			add("%s has no id", name)
-		case products[pr.ID]:
-			add("%s appears twice", name)
-		}
-		products[pr.ID] = true
-		if strings.TrimSpace(pr.Name) == "" {
-			add("%s has no name", name)
-		}
-		if pr.Price < 0 || pr.Price > pos.MaxAmount {
-			add("%s: price %d is out of range", name, pr.Price)
-		}
-		if pr.TaxRate == "" {
-			add("%s has no tax rate", name)
-		}
-		for _, code := range pr.Barcodes {
-			if problem := barcodeProblem(code); problem != "" {
-				add("%s: barcode %q %s", name, code, problem)
-				continue
-			}
-			if other, dup := codes[code]; dup {
-				if other == pr.ID {
-					add("%s lists barcode %s twice", name, code)
-				} else {
-					add("barcode %s is on both product %q and product %q", code, other, pr.ID)
-				}
-				continue
-			}
-			codes[code] = pr.ID
-		}
-	}
-	return p
-}
-
-func validColor(s string) bool {
-	if len(s) != 7 || s[0] != '#' {
-		return false
-	}
-	for i := 1; i < 7; i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
-// barcodeProblem says what is wrong with a barcode, or "". A 13-digit code
-// must carry a correct EAN-13 check digit: a scanner always sends one, so a
-// wrong digit is a typing error and the product could never be scanned.
-func barcodeProblem(code string) string {
-	switch {
-	case code == "":
-		return "is empty"
-	case len(code) > 64:
-		return "is longer than 64 characters"
-	case strings.ContainsFunc(code, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-		return "contains spaces or control characters"
-	case len(code) == 13 && allDigits(code) && !validEAN13(code):
-		d, _ := ean13CheckDigit(code[:12])
-		return fmt.Sprintf("has a wrong EAN-13 check digit (should end in %c)", d)
-	}
-	return ""
-}
-
 // importCatalog writes f in one transaction. With onlyIfEmpty it does nothing
 // (and reports false) when products exist, checked inside the transaction so
 // two processes cannot both seed.
-func (db *DB) importCatalog(ctx context.Context, f CatalogFile, onlyIfEmpty bool) (bool, error) {
-	if problems := f.validate(); len(problems) > 0 {
-		return false, importErr(problems, nil)
+func (db *DB) importCatalog(ctx context.Context, f catalogfile.File, onlyIfEmpty bool) (bool, error) {
+	if problems := f.Problems(pinhash.Valid); len(problems) > 0 {
+		return false, catalogfile.Invalid(problems)
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -301,15 +57,15 @@ func (db *DB) importCatalog(ctx context.Context, f CatalogFile, onlyIfEmpty bool
 			return false, nil
 		}
 	}
-	if problems, err := f.checkReferences(ctx, tx); err != nil {
+	if problems, err := checkReferences(ctx, tx, f); err != nil {
 		return false, fmt.Errorf("store: import catalog: %w", err)
 	} else if len(problems) > 0 {
-		return false, importErr(problems, nil)
+		return false, catalogfile.Invalid(problems)
 	}
-	if problems, err := f.write(ctx, tx, db.pinCost()); err != nil {
+	if problems, err := writeCatalog(ctx, tx, f, db.pinCost()); err != nil {
 		return false, fmt.Errorf("store: import catalog: %w", err)
 	} else if len(problems) > 0 {
-		return false, importErr(problems, nil)
+		return false, catalogfile.Invalid(problems)
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("store: import catalog: commit: %w", err)
@@ -319,7 +75,7 @@ func (db *DB) importCatalog(ctx context.Context, f CatalogFile, onlyIfEmpty bool
 
 // checkReferences reports tax rates and categories that are neither in the
 // file nor already in the database.
-func (f *CatalogFile) checkReferences(ctx context.Context, tx *sql.Tx) ([]string, error) {
+func checkReferences(ctx context.Context, tx *sql.Tx, f catalogfile.File) ([]string, error) {
 	known := func(table string, inFile map[string]bool) (func(string) (bool, error), error) {
 		st, err := tx.PrepareContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`)
 		if err != nil {
@@ -375,9 +131,9 @@ func (f *CatalogFile) checkReferences(ctx context.Context, tx *sql.Tx) ([]string
 	return problems, nil
 }
 
-// write upserts everything. Barcodes that belong to a product outside the
+// writeCatalog upserts everything. Barcodes that belong to a product outside the
 // file are reported as problems (the caller rolls back).
-func (f *CatalogFile) write(ctx context.Context, tx *sql.Tx, pin pinParams) ([]string, error) {
+func writeCatalog(ctx context.Context, tx *sql.Tx, f catalogfile.File, pin pinhash.Params) ([]string, error) {
 	for k, v := range f.Settings {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {

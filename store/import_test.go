@@ -10,22 +10,23 @@ import (
 	"testing"
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/pos/catalogfile"
 )
 
-func smallCatalog() CatalogFile {
-	return CatalogFile{
-		Version:    CatalogVersion,
+func smallCatalog() catalogfile.File {
+	return catalogfile.File{
+		Version:    catalogfile.Version,
 		Settings:   map[string]string{SettingCurrency: "EUR"},
-		TaxRates:   []CatalogTaxRate{{ID: "std", Name: "MwSt 19 %", BasisPoints: 1900}, {ID: "red", Name: "MwSt 7 %", BasisPoints: 700}},
-		Categories: []CatalogCategory{{ID: "bakery", Name: "Bakery", Color: "#C8893B"}},
-		Products: []CatalogProduct{
+		TaxRates:   []catalogfile.TaxRate{{ID: "std", Name: "MwSt 19 %", BasisPoints: 1900}, {ID: "red", Name: "MwSt 7 %", BasisPoints: 700}},
+		Categories: []catalogfile.Category{{ID: "bakery", Name: "Bakery", Color: "#C8893B"}},
+		Products: []catalogfile.Product{
 			{ID: "p1", Name: "Käsebrötchen", Price: 189, TaxRate: "red", Category: "bakery", Barcodes: []string{"4006381333931"}},
 			{ID: "p2", Name: "Apfelsaft naturtrüb", Price: 199, TaxRate: "std", Barcodes: []string{"4000000000006"}},
 		},
 	}
 }
 
-func catalogJSON(t testing.TB, f CatalogFile) []byte {
+func catalogJSON(t testing.TB, f catalogfile.File) []byte {
 	t.Helper()
 	b, err := json.Marshal(f)
 	if err != nil {
@@ -64,9 +65,9 @@ func fingerprint(t *testing.T, db *DB) string {
 
 func TestImportCatalogRejectsBadInput(t *testing.T) {
 	t.Parallel()
-	mod := func(f func(*CatalogFile)) []byte {
+	mod := func(f func(*catalogfile.File)) []byte {
 		c := smallCatalog()
-		c.Products = append(c.Products, CatalogProduct{ID: "p3", Name: "Laugenbrezel", Price: 95, TaxRate: "red", Barcodes: []string{"4012345678901"}})
+		c.Products = append(c.Products, catalogfile.Product{ID: "p3", Name: "Laugenbrezel", Price: 95, TaxRate: "red", Barcodes: []string{"4012345678901"}})
 		f(&c)
 		b, _ := json.Marshal(c)
 		return b
@@ -82,19 +83,19 @@ func TestImportCatalogRejectsBadInput(t *testing.T) {
 		{"wrong type", []byte(`{"version": 1, "products": [{"id": "x", "price": "1,99"}]}`), `"products.price" must be a whole number`},
 		{"unknown field", []byte(`{"version": 1, "prodcts": []}`), "prodcts"},
 		{"trailing data", append(catalogJSON(t, smallCatalog()), []byte(`{}`)...), "data after"},
-		{"wrong version", mod(func(c *CatalogFile) { c.Version = 2 }), "version is 2"},
-		{"unknown tax rate", mod(func(c *CatalogFile) { c.Products[1].TaxRate = "vat19" }), `product "p2": unknown tax rate "vat19"`},
-		{"unknown category", mod(func(c *CatalogFile) { c.Products[1].Category = "deli" }), `unknown category "deli"`},
-		{"barcode on two products", mod(func(c *CatalogFile) { c.Products[2].Barcodes = []string{"4006381333931"} }),
+		{"wrong version", mod(func(c *catalogfile.File) { c.Version = 2 }), "version is 2"},
+		{"unknown tax rate", mod(func(c *catalogfile.File) { c.Products[1].TaxRate = "vat19" }), `product "p2": unknown tax rate "vat19"`},
+		{"unknown category", mod(func(c *catalogfile.File) { c.Products[1].Category = "deli" }), `unknown category "deli"`},
+		{"barcode on two products", mod(func(c *catalogfile.File) { c.Products[2].Barcodes = []string{"4006381333931"} }),
 			`barcode 4006381333931 is on both product "p1" and product "p3"`},
-		{"barcode twice on one product", mod(func(c *CatalogFile) { c.Products[0].Barcodes = append(c.Products[0].Barcodes, "4006381333931") }), "twice"},
-		{"bad check digit", mod(func(c *CatalogFile) { c.Products[2].Barcodes = []string{"4012345678902"} }), "should end in 1"},
-		{"barcode with space", mod(func(c *CatalogFile) { c.Products[2].Barcodes = []string{"40 12"} }), "spaces"},
-		{"negative price", mod(func(c *CatalogFile) { c.Products[0].Price = -1 }), "price -1"},
-		{"no name", mod(func(c *CatalogFile) { c.Products[0].Name = " " }), "has no name"},
-		{"duplicate product", mod(func(c *CatalogFile) { c.Products[2].ID = "p1"; c.Products[2].Barcodes = nil }), `"p1" appears twice`},
-		{"bad colour", mod(func(c *CatalogFile) { c.Categories[0].Color = "brown" }), "#RRGGBB"},
-		{"tax out of range", mod(func(c *CatalogFile) { c.TaxRates[0].BasisPoints = 19000 }), "outside 0..10000"},
+		{"barcode twice on one product", mod(func(c *catalogfile.File) { c.Products[0].Barcodes = append(c.Products[0].Barcodes, "4006381333931") }), "twice"},
+		{"bad check digit", mod(func(c *catalogfile.File) { c.Products[2].Barcodes = []string{"4012345678902"} }), "should end in 1"},
+		{"barcode with space", mod(func(c *catalogfile.File) { c.Products[2].Barcodes = []string{"40 12"} }), "spaces"},
+		{"negative price", mod(func(c *catalogfile.File) { c.Products[0].Price = -1 }), "price -1"},
+		{"no name", mod(func(c *catalogfile.File) { c.Products[0].Name = " " }), "has no name"},
+		{"duplicate product", mod(func(c *catalogfile.File) { c.Products[2].ID = "p1"; c.Products[2].Barcodes = nil }), `"p1" appears twice`},
+		{"bad colour", mod(func(c *catalogfile.File) { c.Categories[0].Color = "brown" }), "#RRGGBB"},
+		{"tax out of range", mod(func(c *catalogfile.File) { c.TaxRates[0].BasisPoints = 19000 }), "outside 0..10000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,9 +112,9 @@ func TestImportCatalogRejectsBadInput(t *testing.T) {
 			if !strings.Contains(pos.ErrorMessage(err), tt.want) {
 				t.Errorf("message %q does not mention %q", pos.ErrorMessage(err), tt.want)
 			}
-			var ie *ImportError
+			var ie *catalogfile.ImportError
 			if !errors.As(err, &ie) || len(ie.Problems) == 0 {
-				t.Errorf("error %T is not an *ImportError with problems", err)
+				t.Errorf("error %T is not an *catalogfile.ImportError with problems", err)
 			}
 			if after := fingerprint(t, db); after != before {
 				t.Errorf("a failed import changed the catalog:\nbefore:\n%s\nafter:\n%s", before, after)
@@ -149,10 +150,10 @@ func TestImportCatalogUpserts(t *testing.T) {
 	}
 	// Second import: new price, p1's code moves to p2, p1 gets a new one,
 	// a rate is renamed; products not in the file are kept.
-	c2 := CatalogFile{
-		Version:  CatalogVersion,
-		TaxRates: []CatalogTaxRate{{ID: "red", Name: "ermäßigt", BasisPoints: 700}},
-		Products: []CatalogProduct{
+	c2 := catalogfile.File{
+		Version:  catalogfile.Version,
+		TaxRates: []catalogfile.TaxRate{{ID: "red", Name: "ermäßigt", BasisPoints: 700}},
+		Products: []catalogfile.Product{
 			{ID: "p1", Name: "Käsebrötchen groß", Price: 229, TaxRate: "red", Category: "bakery", Barcodes: []string{"4012345678901"}},
 			{ID: "p2", Name: "Apfelsaft naturtrüb", Price: 199, TaxRate: "std", Barcodes: []string{"4006381333931", "4000000000006"}},
 		},

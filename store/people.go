@@ -2,17 +2,15 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
 	"time"
 
-	"golang.org/x/crypto/argon2"
-
+	"github.com/tillpos/till/app/pinhash"
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/app/register"
 )
 
@@ -27,86 +25,13 @@ const (
 	PINLockout     = 5 * time.Minute
 )
 
-// pinParams are argon2id's cost parameters. 64 MiB, 3 passes, 2 lanes took
-// 60-90 ms on the 2-core target machine: slow enough that the 10^4..10^6
-// PINs of a stolen database cost hours per employee, fast enough for a login.
-type pinParams struct {
-	Time    uint32
-	Memory  uint32 // KiB
-	Threads uint8
-}
-
-var defaultPINParams = pinParams{Time: 3, Memory: 64 * 1024, Threads: 2}
-
-func (p pinParams) String() string {
-	return fmt.Sprintf("argon2id$v=%d$m=%d,t=%d,p=%d", argon2.Version, p.Memory, p.Time, p.Threads)
-}
-
-// Ceilings of readable PIN hash parameters: a hash from a bad catalog must
-// not take the register's memory, nor seconds per try (VerifyPIN may try
-// every employee). Four times defaultPINParams' memory, five its passes.
-const (
-	maxPINMemory = 256 * 1024 // KiB
-	maxPINTime   = 15
-)
-
-// parsePINParams reads parameters as pinParams.String writes them, in the
-// range argon2 takes without panicking (at least one pass and lane, 8 KiB a
-// lane) and under the ceilings; lanes above 255 must not wrap to 0.
-func parsePINParams(s string) (pinParams, error) {
-	var p pinParams
-	var v int
-	var threads uint32
-	if _, err := fmt.Sscanf(s, "argon2id$v=%d$m=%d,t=%d,p=%d", &v, &p.Memory, &p.Time, &threads); err != nil || v != argon2.Version {
-		return pinParams{}, fmt.Errorf("store: unknown PIN hash parameters %q", s)
-	}
-	if p.Time < 1 || p.Time > maxPINTime || threads < 1 || threads > 255 || p.Memory < 8*threads || p.Memory > maxPINMemory {
-		return pinParams{}, fmt.Errorf("store: PIN hash parameters %q out of range", s)
-	}
-	p.Threads = uint8(threads)
-	if p.String() != s {
-		return pinParams{}, fmt.Errorf("store: unknown PIN hash parameters %q", s)
-	}
-	return p, nil
-}
-
-// costsAtLeast reports whether guessing PINs against p costs at least what
-// it does against min: memory and passes (the lanes only split the work).
-func (p pinParams) costsAtLeast(min pinParams) bool {
-	return p.Memory >= min.Memory && p.Time >= min.Time
-}
-
-func (p pinParams) hash(pin string, salt []byte) []byte {
-	return argon2.IDKey([]byte(pin), salt, p.Time, p.Memory, p.Threads, 32)
-}
-
-// validPIN: 4 to 6 digits.
-func validPIN(pin string) bool {
-	if len(pin) < 4 || len(pin) > 6 {
-		return false
-	}
-	for _, c := range pin {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// hashPIN returns a fresh salt and the hash of pin.
-func hashPIN(p pinParams, pin string) (hash, salt []byte) {
-	salt = make([]byte, 16)
-	rand.Read(salt) // never fails (crypto/rand, Go 1.24+)
-	return p.hash(pin, salt), salt
-}
-
-// pinCost is the argon2id cost for new hashes: defaultPINParams unless a
-// test lowered it (setPINCost) to keep hundreds of imports fast.
-func (db *DB) pinCost() pinParams {
+// pinCost is the argon2id cost for new hashes: pinhash.Default unless a
+// test lowered it (UseCheapPINHashes) to keep hundreds of imports fast.
+func (db *DB) pinCost() pinhash.Params {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if db.pinParams == (pinParams{}) {
-		return defaultPINParams
+	if db.pinParams == (pinhash.Params{}) {
+		return pinhash.Default
 	}
 	return db.pinParams
 }
@@ -119,7 +44,7 @@ func (db *DB) pinCost() pinParams {
 func (db *DB) UseCheapPINHashes() {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	db.pinParams = pinParams{Time: 1, Memory: 64, Threads: 1}
+	db.pinParams = pinhash.Cheap
 }
 
 // SetClock sets the clock the lockout uses (tests move it); nil is the wall clock.
@@ -161,21 +86,21 @@ func (db *DB) SetEmployee(ctx context.Context, e register.Employee, pin string) 
 		return fmt.Errorf("store: set employee: %w", err)
 	}
 	defer tx.Rollback()
-	if err := upsertEmployee(ctx, tx, CatalogEmployee{ID: e.ID, Name: e.Name, Role: string(e.Role), PIN: pin}, db.pinCost()); err != nil {
+	if err := upsertEmployee(ctx, tx, catalogfile.Employee{ID: e.ID, Name: e.Name, Role: string(e.Role), PIN: pin}, db.pinCost()); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-func upsertEmployee(ctx context.Context, tx *sql.Tx, e CatalogEmployee, p pinParams) error {
+func upsertEmployee(ctx context.Context, tx *sql.Tx, e catalogfile.Employee, p pinhash.Params) error {
 	var hash, salt []byte
 	params := p.String()
 	switch {
-	case validPIN(e.PIN):
-		hash, salt = hashPIN(p, e.PIN)
+	case pos.ValidPIN(e.PIN):
+		hash, salt = pinhash.New(p, e.PIN)
 	case e.PIN == "" && e.PINHash != "":
 		var err error
-		if params, salt, hash, err = decodePINHash(e.PINHash); err != nil {
+		if params, salt, hash, err = pinhash.Decode(e.PINHash); err != nil {
 			return pos.Errorf(pos.EInvalid, "Employee %s has an unreadable PIN hash.", e.ID)
 		}
 	default:
@@ -204,13 +129,7 @@ type pinRow struct {
 
 // matches: parameters out of range (stored before they were checked) are no
 // match, never an argon2 panic in the middle of an override.
-func (r pinRow) matches(pin string) bool {
-	p, err := parsePINParams(r.params)
-	if err != nil {
-		return false
-	}
-	return subtle.ConstantTimeCompare(p.hash(pin, r.salt), r.hash) == 1
-}
+func (r pinRow) matches(pin string) bool { return pinhash.Match(r.params, r.salt, r.hash, pin) }
 
 const pinColumns = `id, name, role, pin_hash, pin_salt, pin_params, failed_attempts, locked_until`
 
@@ -247,7 +166,7 @@ func (db *DB) VerifyEmployeePIN(ctx context.Context, employeeID, pin string) (re
 	if until := time.UnixMilli(r.lockedUntilMS); now.Before(until) {
 		return register.Employee{}, errLocked(r.emp.Name, until, now)
 	}
-	if validPIN(pin) && r.matches(pin) {
+	if pos.ValidPIN(pin) && r.matches(pin) {
 		if r.failed != 0 || r.lockedUntilMS != 0 {
 			if _, err := db.w.ExecContext(ctx, `UPDATE employees SET failed_attempts = 0, locked_until = 0 WHERE id = ?`, r.emp.ID); err != nil {
 				return register.Employee{}, fmt.Errorf("store: verify PIN: %w", err)
@@ -301,7 +220,7 @@ func (db *DB) VerifyPIN(ctx context.Context, pin string) (register.Employee, err
 	}
 	rank := map[register.Role]int{register.RoleOwner: 0, register.RoleManager: 1, register.RoleSupervisor: 2, register.RoleCashier: 3}
 	sort.SliceStable(cands, func(i, j int) bool { return rank[cands[i].emp.Role] < rank[cands[j].emp.Role] })
-	if validPIN(pin) {
+	if pos.ValidPIN(pin) {
 		for _, r := range cands {
 			if r.matches(pin) {
 				if _, err := db.w.ExecContext(ctx, `UPDATE pin_guard SET failed_attempts = 0 WHERE id = 1`); err != nil {
@@ -319,47 +238,4 @@ func (db *DB) VerifyPIN(ctx context.Context, pin string) (register.Employee, err
 		return register.Employee{}, errLocked("PIN entry", now.Add(PINLockout), now)
 	}
 	return register.Employee{}, ErrWrongPIN
-}
-
-// CatalogEmployee is an employee in a CatalogFile. PIN is plain in the file
-// (the file is the shop's own setup, like a password reset) and hashed with
-// argon2id on import; only the hash is stored.
-type CatalogEmployee struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	Role string `json:"role"`          // cashier, supervisor, manager, owner
-	PIN  string `json:"pin,omitempty"` // 4-6 digits
-	// PINHash replaces PIN where a PIN must not travel (the head office's
-	// catalog feed): HashPIN's encoding. The PIN wins when both are set.
-	PINHash string `json:"pin_hash,omitempty"`
-	Active  *bool  `json:"active,omitempty"`
-	Sort    int    `json:"sort,omitempty"`
-}
-
-func validateEmployees(es []CatalogEmployee) []string {
-	var p []string
-	seen := map[string]bool{}
-	for i, e := range es {
-		name := fmt.Sprintf("employee %q", e.ID)
-		switch {
-		case e.ID == "":
-			name = fmt.Sprintf("employee #%d (%s)", i+1, e.Name)
-			p = append(p, name+" has no id")
-		case seen[e.ID]:
-			p = append(p, name+" appears twice")
-		}
-		seen[e.ID] = true
-		if e.Name == "" {
-			p = append(p, name+" has no name")
-		}
-		switch register.Role(e.Role) {
-		case register.RoleCashier, register.RoleSupervisor, register.RoleManager, register.RoleOwner:
-		default:
-			p = append(p, fmt.Sprintf("%s: role %q is not cashier, supervisor, manager or owner", name, e.Role))
-		}
-		if !validPIN(e.PIN) && (e.PIN != "" || !ValidPINHash(e.PINHash)) {
-			p = append(p, name+": the PIN must be 4 to 6 digits")
-		}
-	}
-	return p
 }

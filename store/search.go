@@ -68,3 +68,12 @@ func ftsQuery(q string) string {
 func (db *DB) queryProducts(ctx context.Context, query string, args ...any) ([]pos.Product, error) {
 	return queryAll(ctx, db.r, scanProduct, query, args...)
 }
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

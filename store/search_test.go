@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/app/register"
 )
 
@@ -63,7 +64,7 @@ func TestSearchProducts(t *testing.T) {
 	}
 	// A renamed product is found by its new name (the FTS index follows).
 	f.Products[0].Name = "Quittengelee 450 g"
-	if err := db.importFile(ctx, CatalogFile{Version: CatalogVersion, TaxRates: f.TaxRates, Categories: f.Categories,
+	if err := db.importFile(ctx, catalogfile.File{Version: catalogfile.Version, TaxRates: f.TaxRates, Categories: f.Categories,
 		Products: f.Products[:1]}); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestSearchProducts(t *testing.T) {
 	}
 }
 
-func (db *DB) importFile(ctx context.Context, f CatalogFile) error {
+func (db *DB) importFile(ctx context.Context, f catalogfile.File) error {
 	_, err := db.importCatalog(ctx, f, false)
 	return err
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tillpos/till/store"
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/store/hqstore"
 )
 
@@ -96,7 +96,7 @@ func catalogAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			}
 			*pin = line
 		}
-		e := store.CatalogEmployee{ID: *id, Name: *name, Role: *role, PIN: *pin}
+		e := catalogfile.Employee{ID: *id, Name: *name, Role: *role, PIN: *pin}
 		if cursor, err = hqstore.SetEmployee(ctx, st, e); err != nil {
 			return fail(err)
 		}

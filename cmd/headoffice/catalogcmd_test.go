@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tillpos/till/store"
+	"github.com/tillpos/till/app/pos/catalogfile"
 )
 
 func TestParseMinor(t *testing.T) {
@@ -82,13 +82,13 @@ func TestCatalogCommands(t *testing.T) {
 	for _, c := range page.Changes {
 		kinds = append(kinds, c.Kind)
 		switch c.Kind {
-		case store.KindProduct:
-			var p store.CatalogProduct
+		case catalogfile.KindProduct:
+			var p catalogfile.Product
 			json.Unmarshal(c.Data, &p)
 			if p.Price != 99 {
 				t.Errorf("S01's cola costs %d, want 99", p.Price)
 			}
-		case store.KindEmployee:
+		case catalogfile.KindEmployee:
 			if strings.Contains(string(c.Data), "4711") || !strings.Contains(string(c.Data), "pin_hash") {
 				t.Errorf("employee travels as %s", c.Data)
 			}

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/headoffice"
-	"github.com/tillpos/till/store"
+	"github.com/tillpos/till/app/pinhash"
+	"github.com/tillpos/till/app/pos/catalogfile"
 )
 
 // Catalog is the head office's catalog administration and the change feed
-// registers pull. Records are kept in the register's CatalogFile JSON
-// (package store), so one format is validated once and travels unchanged.
+// registers pull. Records are kept in the shared catalog format
+// (app/pos/catalogfile), so one format is validated once and travels unchanged.
 type Catalog interface {
 	// ApplyCatalog writes a batch in one transaction and appends one change
 	// per record and per price. A batch that refers to an unknown tax rate,
@@ -40,13 +41,14 @@ type Catalog interface {
 	RegisterHealth(ctx context.Context) ([]RegisterHealth, error)
 }
 
-// Record kinds: the record types of the register's CatalogFile.
+// Record kinds: the record types of a catalogfile.File, named here too for
+// the head office's callers.
 const (
-	KindSetting  = store.KindSetting
-	KindTaxRate  = store.KindTaxRate
-	KindCategory = store.KindCategory
-	KindProduct  = store.KindProduct
-	KindEmployee = store.KindEmployee
+	KindSetting  = catalogfile.KindSetting
+	KindTaxRate  = catalogfile.KindTaxRate
+	KindCategory = catalogfile.KindCategory
+	KindProduct  = catalogfile.KindProduct
+	KindEmployee = catalogfile.KindEmployee
 )
 
 // The catalog's value types are app/headoffice's.
@@ -72,12 +74,12 @@ const (
 var ErrCursorGone = headoffice.ErrCursorGone
 
 // BatchFromCatalogFile checks a catalog file as the register would and turns
-// it into a batch: PINs are hashed here (store.HashPIN) so the head office
-// keeps and ships only hashes. Problems come back as a *store.ImportError,
+// it into a batch: PINs are hashed here (pinhash.Encode) so the head office
+// keeps and ships only hashes. Problems come back as a *catalogfile.ImportError,
 // worded as the register words them.
-func BatchFromCatalogFile(f store.CatalogFile) (CatalogBatch, error) {
-	if p := f.Problems(); len(p) > 0 {
-		return CatalogBatch{}, store.InvalidCatalog(p)
+func BatchFromCatalogFile(f catalogfile.File) (CatalogBatch, error) {
+	if p := f.Problems(pinhash.Valid); len(p) > 0 {
+		return CatalogBatch{}, catalogfile.Invalid(p)
 	}
 	var b CatalogBatch
 	add := func(kind, id string, v any) error {
@@ -103,7 +105,7 @@ func BatchFromCatalogFile(f store.CatalogFile) (CatalogBatch, error) {
 	}
 	for _, e := range f.Employees {
 		if e.PIN != "" {
-			h, err := store.HashPIN(e.PIN)
+			h, err := pinhash.Encode(e.PIN)
 			if err != nil {
 				return CatalogBatch{}, &CatalogError{Problems: []string{fmt.Sprintf("employee %q: %v", e.ID, err)}}
 			}
@@ -233,7 +235,7 @@ func applyCatalog(ctx context.Context, tx catalogTx, b CatalogBatch, now time.Ti
 
 // productProblems checks a product's references and claims its barcodes.
 func productProblems(ctx context.Context, tx catalogTx, r CatalogRecord, item func(kind, id string) (bool, error)) ([]string, error) {
-	var p store.CatalogProduct
+	var p catalogfile.Product
 	if err := json.Unmarshal(r.Data, &p); err != nil {
 		return []string{fmt.Sprintf("product %q is not a product record", r.ID)}, nil
 	}
@@ -435,11 +437,11 @@ func readHealth(ctx context.Context, tx catalogTx) ([]RegisterHealth, error) {
 	return out, rows.Err()
 }
 
-// ImportCatalog reads a catalog file in the register's format (strict JSON,
-// store.DecodeCatalog), checks it as the register would and applies it as
-// one batch. Problems come back as a *store.ImportError or *CatalogError.
+// ImportCatalog reads a catalog file in the shared format (strict JSON,
+// catalogfile.Decode), checks it as the register would and applies it as
+// one batch. Problems come back as a *catalogfile.ImportError or *CatalogError.
 func ImportCatalog(ctx context.Context, c Catalog, r io.Reader) (int64, error) {
-	f, err := store.DecodeCatalog(r)
+	f, err := catalogfile.Decode(r)
 	if err != nil {
 		return 0, err
 	}
@@ -452,8 +454,8 @@ func ImportCatalog(ctx context.Context, c Catalog, r io.Reader) (int64, error) {
 
 // SetEmployee adds or changes one employee; e.PIN (hashed here) or
 // e.PINHash must be set.
-func SetEmployee(ctx context.Context, c Catalog, e store.CatalogEmployee) (int64, error) {
-	b, err := BatchFromCatalogFile(store.CatalogFile{Version: store.CatalogVersion, Employees: []store.CatalogEmployee{e}})
+func SetEmployee(ctx context.Context, c Catalog, e catalogfile.Employee) (int64, error) {
+	b, err := BatchFromCatalogFile(catalogfile.File{Version: catalogfile.Version, Employees: []catalogfile.Employee{e}})
 	if err != nil {
 		return 0, err
 	}

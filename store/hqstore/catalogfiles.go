@@ -8,7 +8,7 @@ import (
 	"io"
 
 	"github.com/tillpos/till/app/pos"
-	"github.com/tillpos/till/store"
+	"github.com/tillpos/till/app/pos/catalogfile"
 )
 
 // CatalogFiles is app/headoffice's CatalogFiles port over a Catalog: the
@@ -25,7 +25,7 @@ func (c CatalogFiles) ImportCatalog(ctx context.Context, r io.Reader) (int64, er
 // SetEmployee implements headoffice.CatalogFiles: employeeJSON is one
 // catalog-file employee, read strictly (no unknown fields, nothing after it).
 func (c CatalogFiles) SetEmployee(ctx context.Context, id string, employeeJSON []byte) (int64, error) {
-	var e store.CatalogEmployee
+	var e catalogfile.Employee
 	dec := json.NewDecoder(bytes.NewReader(employeeJSON))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&e)
@@ -42,9 +42,9 @@ func (c CatalogFiles) SetEmployee(ctx context.Context, id string, employeeJSON [
 	return cursor, invalidFile(err)
 }
 
-// invalidFile turns the register's *store.ImportError into pos.EInvalid.
+// invalidFile turns a *catalogfile.ImportError into pos.EInvalid.
 func invalidFile(err error) error {
-	var ie *store.ImportError
+	var ie *catalogfile.ImportError
 	if errors.As(err, &ie) {
 		return &pos.Error{Code: pos.EInvalid, Message: ie.Error()}
 	}

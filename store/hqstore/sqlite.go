@@ -13,8 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tillpos/till/app/pos"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", pure Go
+
+	"github.com/tillpos/till/app/pos"
 )
 
 //go:embed migrations/sqlite/*.sql

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tillpos/till/store"
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/sync/syncproto"
 )
 
@@ -18,8 +18,8 @@ import (
 // one transaction.
 type CatalogStore interface {
 	CatalogCursor(ctx context.Context) (int64, error)
-	ApplyCatalogPage(ctx context.Context, items []store.CatalogItem, cursor int64) error
-	ApplyCatalogSnapshot(ctx context.Context, items []store.CatalogItem, cursor int64) error
+	ApplyCatalogPage(ctx context.Context, items []catalogfile.Item, cursor int64) error
+	ApplyCatalogSnapshot(ctx context.Context, items []catalogfile.Item, cursor int64) error
 }
 
 // afterPass runs what Run does after every push pass: pull the catalog and
@@ -43,10 +43,10 @@ func (s *Syncer) afterPass(ctx context.Context, passErr error) {
 	}
 }
 
-func toItems(cs []syncproto.CatalogChange) []store.CatalogItem {
-	out := make([]store.CatalogItem, len(cs))
+func toItems(cs []syncproto.CatalogChange) []catalogfile.Item {
+	out := make([]catalogfile.Item, len(cs))
 	for i, c := range cs {
-		out[i] = store.CatalogItem{Kind: c.Kind, ID: c.ID, Data: c.Data, Deleted: len(c.Data) == 0}
+		out[i] = catalogfile.Item{Kind: c.Kind, ID: c.ID, Data: c.Data, Deleted: len(c.Data) == 0}
 	}
 	return out
 }

@@ -18,8 +18,8 @@ const (
 	CodeInvalid    = "invalid"
 )
 
-// CatalogChange is one catalog record, as the register's catalog file
-// writes it (kind "product": store.CatalogProduct JSON, priced for the
+// CatalogChange is one catalog record in the catalog file's JSON
+// (app/pos/catalogfile; kind "product": catalogfile.Product, priced for the
 // asking store; "tax_rate", "category", "employee" with a PIN hash only,
 // "setting": a JSON string). Data is absent when the record was deleted.
 type CatalogChange struct {

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tillpos/till/store"
+	"github.com/tillpos/till/app/pinhash"
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncproto"
 	"github.com/tillpos/till/sync/syncserver"
@@ -105,14 +106,14 @@ func TestAdminCatalogReachesTheStoreFeed(t *testing.T) {
 		out := map[string]int64{}
 		for _, c := range resp.Changes {
 			switch c.Kind {
-			case store.KindProduct:
-				var p store.CatalogProduct
+			case catalogfile.KindProduct:
+				var p catalogfile.Product
 				json.Unmarshal(c.Data, &p)
 				out[c.ID] = p.Price
-			case store.KindEmployee:
-				var e store.CatalogEmployee
+			case catalogfile.KindEmployee:
+				var e catalogfile.Employee
 				json.Unmarshal(c.Data, &e)
-				if e.PIN != "" || !store.ValidPINHash(e.PINHash) {
+				if e.PIN != "" || !pinhash.Valid(e.PINHash) {
 					t.Errorf("employee %s travels as %s", c.ID, c.Data)
 				}
 			}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tillpos/till/store"
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/store/hqstore"
 )
 
@@ -24,7 +24,7 @@ func record(t *testing.T, kind, id string, v any) hqstore.CatalogRecord {
 // priceIn decodes the price of a product change.
 func priceIn(t *testing.T, c hqstore.Change) int64 {
 	t.Helper()
-	var p store.CatalogProduct
+	var p catalogfile.Product
 	if err := json.Unmarshal(c.Data, &p); err != nil {
 		t.Fatalf("change %d: %v", c.Cursor, err)
 	}
@@ -52,9 +52,9 @@ func testCatalog(t *testing.T, open func(t *testing.T) hqstore.Store) {
 		t.Fatalf("empty feed = %+v", p)
 	}
 	base, err := st.ApplyCatalog(ctx, hqstore.CatalogBatch{Records: []hqstore.CatalogRecord{
-		record(t, hqstore.KindTaxRate, "std", store.CatalogTaxRate{ID: "std", Name: "Standard", BasisPoints: 1900}),
-		record(t, hqstore.KindCategory, "drinks", store.CatalogCategory{ID: "drinks", Name: "Drinks"}),
-		record(t, hqstore.KindProduct, "cola", store.CatalogProduct{ID: "cola", Name: "Cola", Price: 129, TaxRate: "std",
+		record(t, hqstore.KindTaxRate, "std", catalogfile.TaxRate{ID: "std", Name: "Standard", BasisPoints: 1900}),
+		record(t, hqstore.KindCategory, "drinks", catalogfile.Category{ID: "drinks", Name: "Drinks"}),
+		record(t, hqstore.KindProduct, "cola", catalogfile.Product{ID: "cola", Name: "Cola", Price: 129, TaxRate: "std",
 			Category: "drinks", Barcodes: []string{"4000000000006"}}),
 		record(t, hqstore.KindSetting, "currency", "EUR"),
 	}})
@@ -80,9 +80,9 @@ func testCatalog(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	// Refused batches change nothing and append nothing.
 	for name, b := range map[string]hqstore.CatalogBatch{
 		"unknown tax rate": {Records: []hqstore.CatalogRecord{record(t, hqstore.KindProduct, "x",
-			store.CatalogProduct{ID: "x", Name: "X", Price: 1, TaxRate: "nope"})}},
+			catalogfile.Product{ID: "x", Name: "X", Price: 1, TaxRate: "nope"})}},
 		"barcode taken": {Records: []hqstore.CatalogRecord{record(t, hqstore.KindProduct, "y",
-			store.CatalogProduct{ID: "y", Name: "Y", Price: 1, TaxRate: "std", Barcodes: []string{"4000000000006"}})}},
+			catalogfile.Product{ID: "y", Name: "Y", Price: 1, TaxRate: "std", Barcodes: []string{"4000000000006"}})}},
 		"price of unknown product": {Prices: []hqstore.StorePrice{{StoreID: "S01", ProductID: "nope", Price: 1}}},
 		"price in unknown store":   {Prices: []hqstore.StorePrice{{StoreID: "S99", ProductID: "cola", Price: 1}}},
 	} {
@@ -107,7 +107,7 @@ func testCatalog(t *testing.T, open func(t *testing.T) hqstore.Store) {
 		t.Fatalf("S02 saw S01's price: %+v", p)
 	}
 	c2, err := st.ApplyCatalog(ctx, hqstore.CatalogBatch{Records: []hqstore.CatalogRecord{
-		record(t, hqstore.KindProduct, "cola", store.CatalogProduct{ID: "cola", Name: "Cola", Price: 149, TaxRate: "std",
+		record(t, hqstore.KindProduct, "cola", catalogfile.Product{ID: "cola", Name: "Cola", Price: 149, TaxRate: "std",
 			Barcodes: []string{"4000000000006"}})}})
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,9 @@
-package store
+package catalogfile
 
-// ean13CheckDigit returns the check digit for the first 12 digits of an
+// EAN13CheckDigit returns the check digit for the first 12 digits of an
 // EAN-13: weights 3 and 1 alternate from the rightmost data digit (which
 // weighs 3), and the digit brings the weighted sum to a multiple of 10.
-func ean13CheckDigit(first12 string) (byte, bool) {
+func EAN13CheckDigit(first12 string) (byte, bool) {
 	if len(first12) != 12 {
 		return 0, false
 	}
@@ -27,7 +27,7 @@ func validEAN13(code string) bool {
 	if len(code) != 13 {
 		return false
 	}
-	d, ok := ean13CheckDigit(code[:12])
+	d, ok := EAN13CheckDigit(code[:12])
 	return ok && code[12] == d
 }
 
