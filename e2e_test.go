@@ -15,8 +15,8 @@ import (
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/hardware/devices"
 	"github.com/tillpos/till/hardware/devicesim"
-	"github.com/tillpos/till/hardware/escpos"
 	"github.com/tillpos/till/store"
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncclient"
@@ -26,7 +26,8 @@ import (
 
 // TestFirstSaleEndToEnd is issue 3's acceptance 2: three demo items (one
 // weighed) paid in cash are committed with their outbox row, print on the
-// ESC/POS simulator over TCP, and reach the head office exactly once, even
+// ESC/POS simulator over TCP through the device manager's printer (as
+// cmd/register wires a network printer), and reach the head office exactly once, even
 // when the same batch is pushed again.
 func TestFirstSaleEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -67,11 +68,26 @@ func TestFirstSaleEndToEnd(t *testing.T) {
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 
+	// The printer as cmd/register wires printer.kind "escpos-tcp": a device
+	// manager with one TCP printer, polled while the register runs.
+	mgr, err := devices.New([]devices.Config{{Name: "printer", Kind: devices.KindPrinter, Transport: devices.TransportTCP,
+		Address: sim.Addr(), Options: map[string]string{"profile": "80mm"}}}, devices.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgrDone := make(chan error, 1)
+	go func() { mgrDone <- mgr.Run(ctx) }()
+	defer func() { cancel(); <-mgrDone }()
+	printer := mgr.Printer("")
+	if printer == nil {
+		t.Fatal("the device manager has no printer")
+	}
+
 	// The register.
 	cfg := register.Config{RegisterID: registerID, RegisterCode: "S01R01", StoreID: "S01", StoreName: "Till Markt",
 		StoreLines: []string{"Hauptstraße 1, 10115 Berlin"}, Currency: pos.MustCurrency("EUR"), TaxMode: pos.TaxInclusive}
 	reg := register.New(cfg, register.Deps{Catalog: db, Journal: db,
-		Printer: escpos.NewNetPrinter(sim.Addr(), escpos.Profile80mm)})
+		Printer: printer})
 	reg.SetCashier(register.Cashier{ID: "e1", Name: "Zoë"})
 	go reg.Run(ctx)
 

@@ -1,8 +1,9 @@
 // Package escpos owns the bytes Till sends to ESC/POS receipt printers
 // (Epson TM series, Star in ESC/POS mode and most 80/58 mm clones): an
 // Encoder for single commands, Render to lay out a pos.Doc for a printer
-// Profile, the DLE EOT status parser with typed errors the UI can explain,
-// and NetPrinter for TCP port 9100 printers.
+// Profile, and the DLE EOT status read and parser with typed errors the UI
+// can explain. Transports (TCP port 9100, serial, USB) and the print session
+// are hardware/devices.Printer's.
 //
 // We write our own small encoder instead of using github.com/hennedo/escpos:
 // that library pulls github.com/qiniu/iconv (cgo, so no CGO_ENABLED=0 or easy

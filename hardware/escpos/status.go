@@ -3,6 +3,8 @@ package escpos
 import (
 	"errors"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/tillpos/till/app/pos"
 )
@@ -128,4 +130,25 @@ func (s Status) String() string {
 		return "ready"
 	}
 	return string(out)
+}
+
+// DefaultTimeout bounds the dial and the exchange with a printer.
+const DefaultTimeout = 5 * time.Second
+
+// ReadStatus sends DLE EOT 1, 2 and 4 on rw and reads the one-byte replies.
+// It is the transport-independent core shared by TCP, serial and USB
+// printers; the caller sets deadlines on rw.
+func ReadStatus(rw io.ReadWriter) (Status, error) {
+	var e Encoder
+	for _, k := range statusKinds {
+		e.StatusRequest(k)
+	}
+	if _, err := rw.Write(e.Bytes()); err != nil {
+		return Status{}, fmt.Errorf("send status request: %w", err)
+	}
+	replies := make([]byte, len(statusKinds))
+	if _, err := io.ReadFull(rw, replies); err != nil {
+		return Status{}, fmt.Errorf("read status reply: %w", err)
+	}
+	return ParseStatus(statusKinds, replies)
 }

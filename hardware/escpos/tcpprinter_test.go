@@ -1,7 +1,6 @@
 package escpos_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -12,12 +11,19 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/hardware/devices"
 	"github.com/tillpos/till/hardware/devicesim"
 	"github.com/tillpos/till/hardware/escpos"
 )
 
-// startSim runs a printer simulator on a free loopback port until the test ends.
-func startSim(t *testing.T) (*devicesim.PrinterSim, *escpos.NetPrinter) {
+// These tests print through the register's own printer path, a
+// devices.Printer on a TCP link as cmd/register wires a network printer,
+// onto the simulator that decodes the ESC/POS bytes.
+
+// startSim runs a printer simulator on a free loopback port until the test
+// ends, and the printer that prints on it.
+func startSim(t *testing.T) (*devicesim.PrinterSim, *devices.Printer) {
 	t.Helper()
 	sim := devicesim.NewPrinterSim(t.TempDir())
 	if err := sim.Listen("127.0.0.1:0"); err != nil {
@@ -31,12 +37,14 @@ func startSim(t *testing.T) (*devicesim.PrinterSim, *escpos.NetPrinter) {
 			t.Errorf("Run: %v", err)
 		}
 	})
-	p := escpos.NewNetPrinter(sim.Addr(), escpos.Profile80mm)
-	p.Timeout = 2 * time.Second
-	return sim, p
+	return sim, tcpPrinter(sim.Addr(), 2*time.Second)
 }
 
-func TestNetPrinterPrintsOnSimulator(t *testing.T) {
+func tcpPrinter(addr string, timeout time.Duration) *devices.Printer {
+	return devices.NewPrinter("printer", devices.TCPLink{Addr: addr}, escpos.Profile80mm, timeout)
+}
+
+func TestTCPPrinterPrintsOnSimulator(t *testing.T) {
 	t.Parallel()
 	sim, p := startSim(t)
 	ctx := context.Background()
@@ -102,7 +110,7 @@ func TestNetPrinterPrintsOnSimulator(t *testing.T) {
 	}
 }
 
-func TestNetPrinterRefusesFaultedPrinter(t *testing.T) {
+func TestTCPPrinterRefusesFaultedPrinter(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -146,7 +154,7 @@ func TestNetPrinterRefusesFaultedPrinter(t *testing.T) {
 	}
 }
 
-func TestNetPrinterStatusAndDrawer(t *testing.T) {
+func TestTCPPrinterStatusAndDrawer(t *testing.T) {
 	t.Parallel()
 	sim, p := startSim(t)
 	ctx := context.Background()
@@ -201,7 +209,7 @@ func fakePrinter(t *testing.T, serve func(net.Conn)) string {
 	return ln.Addr().String()
 }
 
-func TestNetPrinterUnreachable(t *testing.T) {
+func TestTCPPrinterUnreachable(t *testing.T) {
 	t.Parallel()
 	closed := func() string {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -227,7 +235,7 @@ func TestNetPrinterUnreachable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := &escpos.NetPrinter{Addr: tt.addr, Timeout: 200 * time.Millisecond}
+			p := tcpPrinter(tt.addr, 200*time.Millisecond)
 			start := time.Now()
 			err := p.Print(context.Background(), sampleReceipt(false))
 			if !errors.Is(err, escpos.ErrUnreachable) || pos.ErrorMessage(err) != "Printer not answering" {
@@ -243,52 +251,20 @@ func TestNetPrinterUnreachable(t *testing.T) {
 	}
 }
 
-func TestNetPrinterContextCancel(t *testing.T) {
+// A cancelled context ends the exchange at once (the printer's timeout is a
+// minute): the job is reported as not printed, the printer as unreachable.
+func TestTCPPrinterContextCancel(t *testing.T) {
 	t.Parallel()
 	addr := fakePrinter(t, func(c net.Conn) { _, _ = c.Read(make([]byte, 64)); time.Sleep(300 * time.Millisecond) })
-	p := &escpos.NetPrinter{Addr: addr, Timeout: time.Minute}
+	p := tcpPrinter(addr, time.Minute)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	err := p.Print(ctx, sampleReceipt(false))
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, escpos.ErrUnreachable) {
+	if !errors.Is(err, escpos.ErrUnreachable) || !errors.Is(err, register.ErrNothingPrinted) {
 		t.Errorf("err = %v", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("cancel took %s", d)
-	}
-}
-
-// scripted is an io.ReadWriter that records writes and reads canned replies,
-// standing in for a serial port.
-type scripted struct {
-	written bytes.Buffer
-	replies *bytes.Reader
-}
-
-func (s *scripted) Write(p []byte) (int, error) { return s.written.Write(p) }
-func (s *scripted) Read(p []byte) (int, error)  { return s.replies.Read(p) }
-
-func TestPrintJobBytes(t *testing.T) {
-	t.Parallel()
-	rw := &scripted{replies: bytes.NewReader([]byte{0x12, 0x12, 0x12, 0x12, 0x12, 0x72})}
-	job := []byte{0x1B, 0x40, 'h', 'i', 0x0A}
-	err := escpos.PrintJob(rw, job)
-	want := append([]byte{0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 4}, job...)
-	want = append(want, 0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 4)
-	if !bytes.Equal(rw.written.Bytes(), want) {
-		t.Errorf("wrote % x\nwant  % x", rw.written.Bytes(), want)
-	}
-	// Paper ran out during the job: the caller must hear about it.
-	if !errors.Is(err, escpos.ErrPaperOut) {
-		t.Errorf("err = %v, want ErrPaperOut after the job", err)
-	}
-
-	rw = &scripted{replies: bytes.NewReader([]byte{0x12, 0x16, 0x12})}
-	if err := escpos.PrintJob(rw, job); !errors.Is(err, escpos.ErrCoverOpen) {
-		t.Errorf("cover open: %v", err)
-	}
-	if rw.written.Len() != 9 {
-		t.Errorf("wrote %d bytes to a printer with its cover open", rw.written.Len())
 	}
 }
