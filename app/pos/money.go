@@ -1,7 +1,6 @@
 package pos
 
 import (
-	"fmt"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -49,23 +48,6 @@ const MaxAmount int64 = 1_000_000_000_000_000
 
 // ErrAmountTooLarge is returned when a price, line or total exceeds MaxAmount.
 var ErrAmountTooLarge = Errorf(EInvalid, "amount is too large")
-
-// Money is an amount of minor units (cents) in one currency. Never a float.
-type Money struct {
-	Amount   int64
-	Currency Currency
-}
-
-// M makes Money from minor units.
-func M(amount int64, c Currency) Money { return Money{Amount: amount, Currency: c} }
-
-// Format renders the amount for display in a locale: "en" gives €1,234.56,
-// "de" gives 1.234,56 €.
-func (m Money) Format(locale string) string {
-	return FormatMinor(m.Amount, m.Currency, locale)
-}
-
-func (m Money) String() string { return m.Format("en") }
 
 // FormatMinor formats minor units of a currency for a locale ("en", "de", ...).
 func FormatMinor(amount int64, c Currency, locale string) string {
@@ -204,5 +186,3 @@ func abs64(v int64) uint64 {
 
 // String for Currency is its code.
 func (c Currency) String() string { return c.Code }
-
-var _ fmt.Stringer = Money{}

@@ -130,13 +130,6 @@ func (s *ZVTSim) SetMode(m ZVTMode) {
 	s.mu.Unlock()
 }
 
-// Mode is the current mode.
-func (s *ZVTSim) Mode() ZVTMode {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.mode
-}
-
 // Authorisations counts the 06 01 (payment) requests received.
 func (s *ZVTSim) Authorisations() int {
 	s.mu.Lock()
