@@ -61,7 +61,7 @@ func TestFirstSaleEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hq.Close()
-	api, err := syncserver.New(syncserver.Config{Store: hq})
+	api, err := syncserver.New(syncserver.Config{AllowUnenrolled: true, Store: hq})
 	if err != nil {
 		t.Fatal(err)
 	}

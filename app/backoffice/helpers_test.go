@@ -35,7 +35,7 @@ func openStore(t *testing.T) *hqstore.SQLite {
 // API trusts every caller (no enrollment): these tests are about the pages.
 func headOffice(t *testing.T, st hqstore.Store, now func() time.Time, adminToken string) http.Handler {
 	t.Helper()
-	api, err := syncserver.New(syncserver.Config{Store: st, Now: now})
+	api, err := syncserver.New(syncserver.Config{AllowUnenrolled: true, Store: st, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

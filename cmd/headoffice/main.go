@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 // wire builds the head office on one mux: the register-facing API and the
 // back office over the same use cases and store.
 func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken string) (http.Handler, error) {
-	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, RequireEnrollment: true, CertFingerprint: fingerprint})
+	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, CertFingerprint: fingerprint})
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func tlsHeadOffice(t *testing.T) (ts *httptest.Server, st *hqstore.SQLite, code 
 	ts = httptest.NewUnstartedServer(nil)
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
-	srv, err := syncserver.New(syncserver.Config{Store: st, RequireEnrollment: true,
+	srv, err := syncserver.New(syncserver.Config{Store: st,
 		CertFingerprint: syncproto.Fingerprint(ts.Certificate().Raw)})
 	if err != nil {
 		t.Fatal(err)

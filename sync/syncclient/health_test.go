@@ -163,7 +163,7 @@ func TestHeartbeatMeasuresClockOffsetAndReportsHealth(t *testing.T) {
 	}
 	defer st.Close()
 	// The head office's clock is 10 s behind the register's.
-	srv, err := syncserver.New(syncserver.Config{Store: st, Now: func() time.Time { return time.Now().Add(-10 * time.Second) }})
+	srv, err := syncserver.New(syncserver.Config{AllowUnenrolled: true, Store: st, Now: func() time.Time { return time.Now().Add(-10 * time.Second) }})
 	if err != nil {
 		t.Fatal(err)
 	}

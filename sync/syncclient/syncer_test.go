@@ -76,7 +76,7 @@ func newHeadOffice(t *testing.T) *headOffice {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv, err := syncserver.New(syncserver.Config{Store: st})
+	srv, err := syncserver.New(syncserver.Config{AllowUnenrolled: true, Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}

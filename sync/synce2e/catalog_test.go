@@ -83,7 +83,7 @@ func TestPriceChangeReachesRunningRegisterForNextSale(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer hqs.Close()
-			api, err := syncserver.New(syncserver.Config{Store: hqs, RequireEnrollment: true})
+			api, err := syncserver.New(syncserver.Config{Store: hqs})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -59,7 +59,7 @@ type headOffice struct {
 
 func startHeadOffice(tb testing.TB, open func() (hqstore.Store, error)) *headOffice {
 	tb.Helper()
-	h := &headOffice{tb: tb, open: open}
+	h := &headOffice{tb: tb, open: open, cfg: syncserver.Config{AllowUnenrolled: true}}
 	if err := h.start(); err != nil {
 		tb.Fatal(err)
 	}

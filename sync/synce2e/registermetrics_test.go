@@ -62,7 +62,7 @@ func TestRegisterMetricsReachHeadOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hqs.Close()
-	srv, err := syncserver.New(syncserver.Config{Store: hqs})
+	srv, err := syncserver.New(syncserver.Config{AllowUnenrolled: true, Store: hqs})
 	if err != nil {
 		t.Fatal(err)
 	}

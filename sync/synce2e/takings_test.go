@@ -178,7 +178,7 @@ func TestHeadOfficeTakingsEqualZReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hqs.Close()
-	api, err := syncserver.New(syncserver.Config{Store: hqs})
+	api, err := syncserver.New(syncserver.Config{AllowUnenrolled: true, Store: hqs})
 	if err != nil {
 		t.Fatal(err)
 	}

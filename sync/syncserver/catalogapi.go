@@ -32,7 +32,7 @@ func (s *Server) storeAPI(next func(http.ResponseWriter, *http.Request, string))
 		if !s.versionOK(w, r, false) {
 			return
 		}
-		if s.cfg.RequireEnrollment {
+		if !s.cfg.AllowUnenrolled {
 			acct, err := s.authenticateToken(r, rid)
 			if err != nil {
 				s.log.WarnContext(r.Context(), "register not authenticated", "register", rid, "store", sid, "err", err, "remote", r.RemoteAddr)

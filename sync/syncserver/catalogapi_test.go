@@ -30,7 +30,7 @@ const testCatalog = `{"version": 1,
 func adminHQ(t *testing.T) *hq {
 	t.Helper()
 	h := newHQ(t)
-	api := newServer(t, syncserver.Config{Store: h.st, RequireEnrollment: true, Now: func() time.Time { return h.now }})
+	api := newServer(t, syncserver.Config{Store: h.st, Now: func() time.Time { return h.now }})
 	h.srv = withBackOffice(t, api, h.st, adminToken, func() time.Time { return h.now })
 	return h
 }
@@ -61,7 +61,7 @@ func TestAdminAPIRequiresItsToken(t *testing.T) {
 		}
 	}
 	off := newHQ(t) // no AdminToken: no admin API at all
-	off.srv = withBackOffice(t, newServer(t, syncserver.Config{Store: off.st}), off.st, "", nil)
+	off.srv = withBackOffice(t, newServer(t, syncserver.Config{AllowUnenrolled: true, Store: off.st}), off.st, "", nil)
 	if code, _ := off.admin("POST", "/v1/admin/catalog", testCatalog); code != http.StatusNotFound {
 		t.Errorf("admin API without a configured token: %d, want 404", code)
 	}

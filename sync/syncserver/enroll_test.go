@@ -29,7 +29,7 @@ type hq struct {
 func newHQ(t *testing.T) *hq {
 	t.Helper()
 	h := &hq{t: t, st: openStore(t), now: hqstoretest.Epoch}
-	h.srv = newServer(t, syncserver.Config{Store: h.st, RequireEnrollment: true, CertFingerprint: strings.Repeat("ab", 32),
+	h.srv = newServer(t, syncserver.Config{Store: h.st, CertFingerprint: strings.Repeat("ab", 32),
 		Now: func() time.Time { return h.now }})
 	for _, id := range []string{"S1", "S2"} {
 		if err := h.st.AddStore(context.Background(), hqstore.StoreInfo{ID: id, Name: "Store " + id}); err != nil {
@@ -285,7 +285,7 @@ func TestAlteredEntryIsRejected(t *testing.T) {
 func TestOlderProtocolVersionKeepsWorking(t *testing.T) {
 	t.Parallel()
 	// A head office upgraded to a hypothetical version 2 that still serves 1.
-	srv := newServer(t, syncserver.Config{Versions: []int{1, 2}})
+	srv := newServer(t, syncserver.Config{AllowUnenrolled: true, Versions: []int{1, 2}})
 	for _, tt := range []struct {
 		version string
 		status  int
@@ -307,7 +307,7 @@ func TestStatusPageShowsPendingCodesByHint(t *testing.T) {
 	code := h.addRegister("R-pending", "S1")
 	h.enroll("R-done", "S1")
 	// The page is the back office's, over the same store.
-	pages := withBackOffice(t, newServer(t, syncserver.Config{Store: h.st}), h.st, "", func() time.Time { return h.now })
+	pages := withBackOffice(t, newServer(t, syncserver.Config{AllowUnenrolled: true, Store: h.st}), h.st, "", func() time.Time { return h.now })
 	w := request{method: "GET", path: "/"}.do(pages)
 	body := w.Body.String()
 	if w.Code != 200 || !strings.Contains(body, "R-pending") || !strings.Contains(body, code[:4]+"-…") {

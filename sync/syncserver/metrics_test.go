@@ -51,7 +51,7 @@ func TestMetricsSuccessRateDropsWhenASaleFails(t *testing.T) {
 	t.Parallel()
 	now := hqstoretest.Epoch.Add(8 * time.Hour)
 	clock := func() time.Time { return now }
-	srv := newServer(t, syncserver.Config{Now: clock})
+	srv := newServer(t, syncserver.Config{AllowUnenrolled: true, Now: clock})
 	ts := httptest.NewServer(withMetrics(srv))
 	defer ts.Close()
 
@@ -151,9 +151,9 @@ func heartbeat(t *testing.T, base, rid string, hb syncproto.HeartbeatRequest) {
 
 func TestMetricsRegistryPerServer(t *testing.T) {
 	t.Parallel()
-	a := httptest.NewServer(withMetrics(newServer(t, syncserver.Config{})))
+	a := httptest.NewServer(withMetrics(newServer(t, syncserver.Config{AllowUnenrolled: true})))
 	defer a.Close()
-	b := httptest.NewServer(withMetrics(newServer(t, syncserver.Config{})))
+	b := httptest.NewServer(withMetrics(newServer(t, syncserver.Config{AllowUnenrolled: true})))
 	defer b.Close()
 	req, _ := http.NewRequest("POST", a.URL+batchPath, strings.NewReader(batchBody(t, hqstoretest.NewChain("R1").Sales(2))))
 	req.Header.Set("Content-Type", "application/json")

@@ -32,12 +32,13 @@ type Config struct {
 	// signature checks here.
 	AuthenticateRegister func(r *http.Request, registerID string) error
 
-	// RequireEnrollment turns on protocol v1's trust model (enroll.go):
-	// every /v1/registers/{rid}/ request must carry the bearer token the
-	// register got at enrollment, and every pushed entry a valid signature
-	// by its key and only its own store id. Off, the API trusts every
-	// caller (tests of other concerns, loopback demos).
-	RequireEnrollment bool
+	// AllowUnenrolled turns off protocol v1's trust model (enroll.go), under
+	// which every /v1/registers/{rid}/ request must carry the bearer token
+	// the register got at enrollment, and every pushed entry a valid
+	// signature by its key and only its own store id. With it the API
+	// trusts every caller: only for tests of other concerns and loopback
+	// demos. The zero value is the safe one.
+	AllowUnenrolled bool
 	// CertFingerprint is the hex SHA-256 of the TLS certificate, handed to
 	// registers at enrollment for pinning.
 	CertFingerprint string
@@ -148,7 +149,7 @@ func (s *Server) registerAPI(write bool, next func(http.ResponseWriter, *http.Re
 		if !s.versionOK(w, r, write) {
 			return
 		}
-		if s.cfg.RequireEnrollment {
+		if !s.cfg.AllowUnenrolled {
 			acct, err := s.authenticateToken(r, rid)
 			if err != nil {
 				s.log.WarnContext(r.Context(), "register not authenticated", "register", rid, "err", err, "remote", r.RemoteAddr)

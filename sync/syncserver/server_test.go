@@ -145,7 +145,7 @@ func TestAPIInputHandling(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newServer(t, syncserver.Config{MaxBodyBytes: tt.maxBody})
+			srv := newServer(t, syncserver.Config{AllowUnenrolled: true, MaxBodyBytes: tt.maxBody})
 			w := tt.req.do(srv)
 			if w.Code != tt.status {
 				t.Fatalf("status %d, want %d; body %s", w.Code, tt.status, w.Body)
@@ -168,7 +168,7 @@ func TestAPIInputHandling(t *testing.T) {
 
 func TestPushBatchResults(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, syncserver.Config{})
+	srv := newServer(t, syncserver.Config{AllowUnenrolled: true})
 	c := hqstoretest.NewChain("R1")
 	entries := c.Sales(3)
 	entries[2].Payload = bytes.Replace(entries[2].Payload, []byte("Bread"), []byte("Cake!"), 1)
@@ -244,16 +244,16 @@ func TestFailuresAndAuthHook(t *testing.T) {
 		code   string
 	}{
 		{"not ready when the store fails", func(st hqstore.Store) syncserver.Config {
-			return syncserver.Config{Store: brokenStore{Store: st, pingErr: errors.New("disk gone")}}
+			return syncserver.Config{AllowUnenrolled: true, Store: brokenStore{Store: st, pingErr: errors.New("disk gone")}}
 		}, request{method: "GET", path: "/readyz"}, 503, syncproto.CodeUnavailable},
 		{"panic becomes 500", func(st hqstore.Store) syncserver.Config {
-			return syncserver.Config{Store: brokenStore{Store: st, panics: true}}
+			return syncserver.Config{AllowUnenrolled: true, Store: brokenStore{Store: st, panics: true}}
 		}, request{method: "GET", path: "/v1/registers/R1/sync-state"}, 500, syncproto.CodeInternal},
 		{"auth hook refuses", func(st hqstore.Store) syncserver.Config {
-			return syncserver.Config{Store: st, AuthenticateRegister: func(r *http.Request, rid string) error { return denied }}
+			return syncserver.Config{AllowUnenrolled: true, Store: st, AuthenticateRegister: func(r *http.Request, rid string) error { return denied }}
 		}, request{method: "GET", path: "/v1/registers/R1/sync-state"}, 401, syncproto.CodeUnauthorized},
 		{"auth hook sees the register", func(st hqstore.Store) syncserver.Config {
-			return syncserver.Config{Store: st, AuthenticateRegister: func(r *http.Request, rid string) error {
+			return syncserver.Config{AllowUnenrolled: true, Store: st, AuthenticateRegister: func(r *http.Request, rid string) error {
 				if rid != "R1" {
 					return denied
 				}
@@ -293,5 +293,27 @@ func postV1(t *testing.T, url string, body io.Reader) {
 	res.Body.Close()
 	if res.StatusCode != 200 {
 		t.Fatalf("POST %s: %d", url, res.StatusCode)
+	}
+}
+
+// The zero-value Config is the safe one: without AllowUnenrolled a register
+// that has not enrolled can neither push, beat nor pull the catalog, and
+// nothing it sent is stored.
+func TestZeroConfigRequiresEnrollment(t *testing.T) {
+	t.Parallel()
+	st := openStore(t)
+	srv := newServer(t, syncserver.Config{Store: st})
+	hdr := map[string]string{syncproto.HeaderProtocol: "1", "Content-Type": "application/json", syncproto.HeaderRegister: "R1"}
+	for _, rq := range []request{
+		{method: "POST", path: batchPath, body: batchBody(t, hqstoretest.NewChain("R1").Sales(1))},
+		{method: "POST", path: "/v1/registers/R1/heartbeat", body: `{}`},
+		{method: "GET", path: "/v1/stores/S01/changes?cursor=0", header: hdr},
+	} {
+		if w := rq.do(srv); w.Code != http.StatusUnauthorized {
+			t.Errorf("%s %s without enrollment: status %d, want 401: %s", rq.method, rq.path, w.Code, w.Body)
+		}
+	}
+	if n, err := st.SalesCount(context.Background(), "R1"); err != nil || n != 0 {
+		t.Errorf("sales stored = %d, %v; want none", n, err)
 	}
 }
