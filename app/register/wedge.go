@@ -13,7 +13,9 @@ type WedgeDetector struct {
 	last time.Time
 }
 
-// NewWedgeDetector uses the thresholds of shared/HARDWARE.md.
+// NewWedgeDetector: a scan is at least 3 characters, each within 50 ms of the
+// one before (scanners send a character every few ms; typing is far slower);
+// docs/DEVICES.md describes the keyboard wedge.
 func NewWedgeDetector() *WedgeDetector {
 	return &WedgeDetector{MinLen: 3, MaxGap: 50 * time.Millisecond}
 }
