@@ -200,7 +200,9 @@ func runAndKill(dir string, waitReady bool, delay time.Duration) (map[string]int
 	}
 	killAt := time.After(delay)
 	if waitReady {
-		timeout := time.After(20 * time.Second)
+		// No wall-clock limit on start-up: a loaded machine may take long to
+		// start the child; a child that dies is seen as a closed pipe, and a
+		// hang is caught by go test's own -timeout.
 	ready:
 		for {
 			select {
@@ -214,10 +216,6 @@ func runAndKill(dir string, waitReady bool, delay time.Duration) (map[string]int
 					break ready
 				}
 				handle(line)
-			case <-timeout:
-				cmd.Process.Kill()
-				cmd.Wait()
-				return nil, fmt.Errorf("child not ready after 20s: %s", stderr.String())
 			}
 		}
 	}
