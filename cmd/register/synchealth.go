@@ -39,10 +39,11 @@ func appVersion() string {
 }
 
 // timedJournal counts sales and times their commit for the heartbeat. It
-// embeds *store.DB so that every other port the register looks for on its
-// Journal (JournalReader, JournalLookup) is still there.
+// wraps the whole register.Journal port (embedded as that interface, not as
+// the store), so whatever the port declares must be supplied where the
+// wrapper is built: nothing can go missing at run time.
 type timedJournal struct {
-	*store.DB
+	register.Journal
 	m *syncclient.Metrics
 }
 
@@ -54,7 +55,7 @@ var _ register.Metrics = (*syncclient.Metrics)(nil)
 // Append implements register.Journal.
 func (j timedJournal) Append(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload) (pos.Entry, error) {
 	start := time.Now()
-	e, err := j.DB.Append(ctx, kind, id, at, build)
+	e, err := j.Journal.Append(ctx, kind, id, at, build)
 	if kind == pos.EntrySale {
 		if err != nil {
 			j.m.SaleFailed()
