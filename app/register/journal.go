@@ -33,6 +33,7 @@ type buildRecord func(seq int64) (any, error)
 // record build returns and keeps it, decoded, with the entry.
 func (r *Register) appendRecord(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build buildRecord) (Committed, error) {
 	var rec any
+	start := time.Now() // monotonic: the commit's latency, for the heartbeat
 	e, err := r.deps.Journal.Append(ctx, kind, id, at, func(seq int64) ([]byte, error) {
 		v, err := build(seq)
 		if err != nil {
@@ -41,6 +42,13 @@ func (r *Register) appendRecord(ctx context.Context, kind pos.EntryKind, id stri
 		rec = v
 		return json.Marshal(v)
 	})
+	if kind == pos.EntrySale {
+		if err != nil {
+			r.deps.Metrics.SaleFailed()
+		} else {
+			r.deps.Metrics.SaleCommitted(time.Since(start))
+		}
+	}
 	if err != nil {
 		return Committed{}, err
 	}

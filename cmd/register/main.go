@@ -138,8 +138,7 @@ func run(args []string, log *slog.Logger) error {
 	deps.OnCommitted = drawer.Committed
 	if syncing {
 		metrics := wireSyncHealth(&sc, cfg.Store.ID, db, mgr) // catalog pull, heartbeat (synchealth.go)
-		deps.Journal = timedJournal{Journal: db, m: metrics}
-		deps.Metrics = metrics // card outcomes, print failures, scan-to-line
+		deps.Metrics = metrics                                // sales and commit time, card outcomes, print failures, scan-to-line
 		syncer = syncclient.New(sc, db)
 		deps.OnCommitted = func(c register.Committed) { drawer.Committed(c); syncer.Kick() }
 	}
