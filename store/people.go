@@ -14,10 +14,7 @@ import (
 	"github.com/tillpos/till/app/register"
 )
 
-var (
-	_ register.Staff          = (*DB)(nil)
-	_ register.StaffDirectory = (*DB)(nil)
-)
+var _ register.Staff = (*DB)(nil)
 
 // Lockout rule: MaxPINAttempts wrong PINs in a row lock for PINLockout.
 const (

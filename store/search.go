@@ -10,7 +10,7 @@ import (
 	"github.com/tillpos/till/app/register"
 )
 
-var _ register.Searcher = (*DB)(nil)
+var _ register.Catalog = (*DB)(nil) // SearchProducts is part of the catalog port
 
 // SearchProducts finds up to limit products for what the cashier typed: a
 // barcode exactly, a SKU by prefix (for digits), and products whose name has

@@ -80,6 +80,10 @@ type PaymentJournal interface {
 	// UnsettledCardPayments lists payments left in intent or unknown (e.g.
 	// by a crash), oldest first.
 	UnsettledCardPayments(ctx context.Context) ([]CardPayment, error)
+	// RecordTerminalRef keeps the numbers of a terminal transaction that is
+	// not a payment of its own (a reversal); CardPaymentByTerminalRef then
+	// finds them too, so card recovery never takes them for a lost payment.
+	RecordTerminalRef(ctx context.Context, ref TerminalRef) error
 }
 
 // TerminalRef is a terminal transaction that is not a payment of its own (a
@@ -90,12 +94,6 @@ type TerminalRef struct {
 	TerminalID          string
 	Trace, ReceiptNo    string
 	At                  time.Time
-}
-
-// TerminalRefRecorder is a PaymentJournal that keeps TerminalRefs, which
-// CardPaymentByTerminalRef then finds too (store implements it); optional.
-type TerminalRefRecorder interface {
-	RecordTerminalRef(ctx context.Context, ref TerminalRef) error
 }
 
 // ErrCardNeedsDecision: the terminal could not tell whether the customer was
@@ -371,7 +369,7 @@ func (r *Register) addCardTender(ctx context.Context, p CardPayment, lines []str
 	t := pos.Tender{Kind: pos.TenderCard, Amount: signedAmount(p.Kind, p.Amount), MaskedPAN: p.MaskedPAN, Brand: p.Brand,
 		AuthCode: p.AuthCode, Reference: ref, TerminalID: p.TerminalID, TerminalReceipt: lines}
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	if r.sale.ID != p.SaleID || r.sale.PaymentLock != p.ID {
 		// A payment from before a restart: the decision is journaled, the
 		// sale it belonged to is gone.
@@ -466,7 +464,8 @@ type CardSettlement struct {
 	ResultCode   string
 }
 
-// CardSettler is a PaymentTerminal that can settle its batch; optional.
+// CardSettler settles a card terminal's batch (Deps.CardSettler; the ZVT
+// terminal is one).
 type CardSettler interface {
 	EndOfDay(ctx context.Context, prompt func(string)) (CardSettlement, error)
 }
@@ -474,8 +473,8 @@ type CardSettler interface {
 // CardEndOfDay settles the card terminal's batch (a Z-report-level action)
 // and prints the terminal's report.
 func (r *Register) CardEndOfDay(ctx context.Context, ov *Override, prompt func(string)) (CardSettlement, error) {
-	s, ok := r.deps.PaymentTerminal.(CardSettler)
-	if !ok {
+	s := r.deps.CardSettler
+	if s == nil {
 		return CardSettlement{}, pos.Errorf(pos.EUnavailable, "This card terminal has no end of day.")
 	}
 	if _, err := r.Authorize(ctx, ActionZReport, ov, "card terminal end of day"); err != nil {
@@ -571,8 +570,7 @@ func (r *Register) journalReversal(ctx context.Context, saleID string, t pos.Ten
 			}
 		}
 	}
-	rec, ok := pj.(TerminalRefRecorder)
-	if !ok || (res.Trace == "" && res.ReceiptNo == "") {
+	if res.Trace == "" && res.ReceiptNo == "" {
 		return
 	}
 	tid := res.TerminalID
@@ -581,7 +579,7 @@ func (r *Register) journalReversal(ctx context.Context, saleID string, t pos.Ten
 	}
 	ref := TerminalRef{ID: newID(), PaymentID: paymentID, What: "reversal", Amount: abs64(t.Amount), TerminalID: tid,
 		Trace: res.Trace, ReceiptNo: res.ReceiptNo, At: r.deps.Clock.Now()}
-	if err := rec.RecordTerminalRef(ctx, ref); err != nil {
+	if err := pj.RecordTerminalRef(ctx, ref); err != nil {
 		r.deps.Log.Error("card reversal numbers not journaled", "receipt", t.Reference, "trace", res.Trace, "err", err)
 	}
 }

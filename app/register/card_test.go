@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +57,7 @@ func (f *fakeTerminal) LastTransaction(context.Context) (CardResult, error) { re
 type fakePayments struct {
 	mu   sync.Mutex
 	rows map[string]CardPayment
+	refs []TerminalRef
 }
 
 func newFakePayments() *fakePayments { return &fakePayments{rows: map[string]CardPayment{}} }
@@ -110,7 +112,25 @@ func (f *fakePayments) CardPaymentByTerminalRef(_ context.Context, tid, trace, r
 			return p, nil
 		}
 	}
+	// As the store: a reversal's numbers name the payment it reversed.
+	for i := len(f.refs) - 1; i >= 0; i-- {
+		ref := f.refs[i]
+		if ref.TerminalID == tid && ((trace != "" && ref.Trace == trace) || (receipt != "" && ref.ReceiptNo == receipt)) {
+			if p, ok := f.rows[ref.PaymentID]; ok {
+				return p, nil
+			}
+			return CardPayment{ID: ref.ID, Kind: CardSale, Amount: ref.Amount, State: CardReversed, TerminalID: tid,
+				Trace: trace, ReceiptNo: receipt, Note: ref.What, CreatedAt: ref.At, UpdatedAt: ref.At}, nil
+		}
+	}
 	return CardPayment{}, pos.Errorf(pos.ENotFound, "no payment")
+}
+
+func (f *fakePayments) RecordTerminalRef(_ context.Context, ref TerminalRef) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refs = append(f.refs, ref)
+	return nil
 }
 
 func (f *fakePayments) UnsettledCardPayments(context.Context) ([]CardPayment, error) {
@@ -130,6 +150,23 @@ type fakeStaff map[string]Employee
 func (s fakeStaff) VerifyPIN(_ context.Context, pin string) (Employee, error) {
 	e, ok := s[pin]
 	if !ok {
+		return Employee{}, pos.Errorf(pos.EUnauthorized, "Wrong PIN.")
+	}
+	return e, nil
+}
+
+func (s fakeStaff) Employees(context.Context) ([]Employee, error) {
+	var out []Employee
+	for _, e := range s {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Employee) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func (s fakeStaff) VerifyEmployeePIN(ctx context.Context, id, pin string) (Employee, error) {
+	e, err := s.VerifyPIN(ctx, pin)
+	if err != nil || e.ID != id {
 		return Employee{}, pos.Errorf(pos.EUnauthorized, "Wrong PIN.")
 	}
 	return e, nil
@@ -423,10 +460,7 @@ func TestRefundCard(t *testing.T) {
 	}
 }
 
-type fakeSettler struct {
-	*fakeTerminal
-	total int64
-}
+type fakeSettler struct{ total int64 }
 
 func (f fakeSettler) EndOfDay(context.Context, func(string)) (CardSettlement, error) {
 	return CardSettlement{Total: f.total, ReceiptLines: []string{"KASSENSCHNITT", "Karte 4111111111111111"}, ResultCode: "00"}, nil
@@ -436,7 +470,7 @@ func TestCardEndOfDay(t *testing.T) {
 	t.Parallel()
 	p := newFakePrinter()
 	r := New(testCfg, Deps{Catalog: newFakeCatalog(), Journal: &fakeJournal{}, Printer: p,
-		PaymentTerminal: fakeSettler{&fakeTerminal{}, 12345}, Payments: newFakePayments()})
+		PaymentTerminal: &fakeTerminal{}, CardSettler: fakeSettler{12345}, Payments: newFakePayments()})
 	r.SetEmployee(Employee{ID: "e1", Name: "Anna", Role: RoleCashier})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -2,7 +2,6 @@ package register
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -123,7 +122,7 @@ type CancelRecord struct {
 // lines is journaled as an EntryCancel first; an empty one just restarts.
 func (r *Register) CancelSale(ctx context.Context, reason string) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	if r.sale.PaymentLock != "" {
 		return pos.ErrPaymentPending
 	}
@@ -134,14 +133,8 @@ func (r *Register) CancelSale(ctx context.Context, reason string) error {
 		t, _ := r.sale.Totals()
 		rec := CancelRecord{SaleID: r.sale.ID, CashierID: r.sale.CashierID, Cashier: r.sale.Cashier,
 			Lines: r.sale.Lines, Gross: t.Gross, Currency: r.cfg.Currency.Code, Reason: reason}
-		entry, err := r.deps.Journal.Append(ctx, pos.EntryCancel, r.sale.ID, r.deps.Clock.Now(), func(int64) ([]byte, error) {
-			return json.Marshal(rec)
-		})
-		if err != nil {
+		if _, err := r.commitLocked(ctx, pos.EntryCancel, r.sale.ID, r.deps.Clock.Now(), value(rec)); err != nil {
 			return fmt.Errorf("%w: %w", pos.Errorf(pos.EInternal, "The sale could not be cancelled. Try again."), err)
-		}
-		if f := r.deps.OnCommitted; f != nil {
-			f(entry)
 		}
 	}
 	r.sale = r.newSale()

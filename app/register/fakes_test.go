@@ -2,7 +2,10 @@ package register
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,29 +63,49 @@ func (c *fakeCatalog) Categories(context.Context) ([]pos.Category, error) { retu
 
 func (c *fakeCatalog) QuickKeys(context.Context, string) ([]pos.Product, error) { return nil, nil }
 
+// SearchProducts finds products whose name contains the query (no test
+// here depends on the store's ranking).
+func (c *fakeCatalog) SearchProducts(_ context.Context, query string, limit int) ([]pos.Product, error) {
+	var out []pos.Product
+	for _, p := range c.products {
+		if len(out) < limit && query != "" && strings.Contains(strings.ToLower(p.Name), strings.ToLower(query)) {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b pos.Product) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
 // fakeJournal keeps a real sealed chain in memory; failNext makes the next
-// Append fail like a full disk would.
+// Append fail like a full disk would. One Append runs at a time (wmu), and
+// its build may read the journal (mu), as the store's transaction allows.
 type fakeJournal struct {
+	wmu      sync.Mutex
 	mu       sync.Mutex
 	entries  []pos.Entry
 	failNext error
 }
 
 func (j *fakeJournal) Append(_ context.Context, kind pos.EntryKind, id string, at time.Time, build BuildPayload) (pos.Entry, error) {
+	j.wmu.Lock()
+	defer j.wmu.Unlock()
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	if err := j.failNext; err != nil {
-		j.failNext = nil
+	err := j.failNext
+	j.failNext = nil
+	seq := int64(len(j.entries) + 1)
+	j.mu.Unlock()
+	if err != nil {
 		return pos.Entry{}, err
 	}
-	prev := pos.GenesisHash
-	if n := len(j.entries); n > 0 {
-		prev = j.entries[n-1].Hash
-	}
-	seq := int64(len(j.entries) + 1)
 	payload, err := build(seq)
 	if err != nil {
 		return pos.Entry{}, err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	prev := pos.GenesisHash
+	if n := len(j.entries); n > 0 {
+		prev = j.entries[n-1].Hash
 	}
 	e := pos.Entry{Seq: seq, ID: id, RegisterID: "r1", Kind: kind, CreatedAt: at, Payload: payload}
 	e.Seal(prev)
@@ -99,6 +122,70 @@ func (j *fakeJournal) EntryByID(_ context.Context, id string) (pos.Entry, error)
 		}
 	}
 	return pos.Entry{}, pos.Errorf(pos.ENotFound, "no entry %s", id)
+}
+
+func (j *fakeJournal) EntryBySeq(_ context.Context, seq int64) (pos.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if seq < 1 || seq > int64(len(j.entries)) {
+		return pos.Entry{}, pos.Errorf(pos.ENotFound, "no entry %d", seq)
+	}
+	return j.entries[seq-1], nil
+}
+
+// EntriesReferringTo finds voids and returns whose record names saleID in
+// refers_to, as the store's query does.
+func (j *fakeJournal) EntriesReferringTo(_ context.Context, saleID string) ([]pos.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []pos.Entry
+	for _, e := range j.entries {
+		if e.Kind != pos.EntryVoid && e.Kind != pos.EntryReturn {
+			continue
+		}
+		var ref struct {
+			RefersTo string `json:"refers_to"`
+		}
+		if json.Unmarshal(e.Payload, &ref) == nil && ref.RefersTo == saleID {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (j *fakeJournal) EntriesOfKind(_ context.Context, afterSeq int64, kinds ...pos.EntryKind) ([]pos.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []pos.Entry
+	for _, e := range j.entries {
+		if e.Seq > afterSeq && slices.Contains(kinds, e.Kind) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (j *fakeJournal) LastOfKind(_ context.Context, kinds ...pos.EntryKind) (pos.Entry, bool, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := len(j.entries) - 1; i >= 0; i-- {
+		if slices.Contains(kinds, j.entries[i].Kind) {
+			return j.entries[i], true, nil
+		}
+	}
+	return pos.Entry{}, false, nil
+}
+
+func (j *fakeJournal) Entries(_ context.Context, afterSeq int64, limit int) ([]pos.Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []pos.Entry
+	for _, e := range j.entries {
+		if e.Seq > afterSeq && len(out) < limit {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 type fakePrinter struct {

@@ -9,16 +9,6 @@ import (
 	"github.com/tillpos/till/app/pos"
 )
 
-// StaffDirectory is a Staff that also lists the employees for the login
-// screen's tiles and checks the PIN of one chosen employee. Choosing first
-// (as Square and Lightspeed do) costs one PIN hash per try instead of one per
-// employee, and lets a wrong PIN count against that employee's lockout.
-type StaffDirectory interface {
-	Staff
-	Employees(ctx context.Context) ([]Employee, error)
-	VerifyEmployeePIN(ctx context.Context, employeeID, pin string) (Employee, error)
-}
-
 // ClockRecord is the journal payload of a clock in or out.
 type ClockRecord struct {
 	EmployeeID string    `json:"employee_id"`
@@ -27,18 +17,12 @@ type ClockRecord struct {
 	At         time.Time `json:"at"`
 }
 
-func (r *Register) directory() (StaffDirectory, bool) {
-	d, ok := r.deps.Staff.(StaffDirectory)
-	return d, ok
-}
-
 // Employees lists who can log in; none when the register has no staff set up.
 func (r *Register) Employees(ctx context.Context) ([]Employee, error) {
-	d, ok := r.directory()
-	if !ok {
+	if r.deps.Staff == nil {
 		return nil, nil
 	}
-	return d.Employees(ctx)
+	return r.deps.Staff.Employees(ctx)
 }
 
 // Current is who is logged in; ok is false when the register is locked.
@@ -52,11 +36,10 @@ func (r *Register) Current() (e Employee, ok bool) {
 // sale (if any) stays and carries on under their name. An employee not
 // clocked in is clocked in (journaled). It reports whether it clocked them in.
 func (r *Register) Login(ctx context.Context, employeeID, pin string) (Employee, bool, error) {
-	d, ok := r.directory()
-	if !ok {
+	if r.deps.Staff == nil {
 		return Employee{}, false, pos.Errorf(pos.EUnavailable, "No employees are set up on this register.")
 	}
-	e, err := d.VerifyEmployeePIN(ctx, employeeID, pin)
+	e, err := r.deps.Staff.VerifyEmployeePIN(ctx, employeeID, pin)
 	if err != nil {
 		return Employee{}, false, err
 	}
@@ -99,23 +82,15 @@ func (r *Register) ClockOut(ctx context.Context) error {
 func (r *Register) clock(ctx context.Context, e Employee, in bool) error {
 	now := r.deps.Clock.Now().UTC().Truncate(time.Millisecond)
 	rec := ClockRecord{EmployeeID: e.ID, Employee: e.Name, In: in, At: now}
-	entry, err := r.deps.Journal.Append(ctx, pos.EntryClockInOut, newID(), now, func(int64) ([]byte, error) {
-		return json.Marshal(rec)
-	})
-	if err != nil {
+	if _, err := r.commit(ctx, pos.EntryClockInOut, newID(), now, value(rec)); err != nil {
 		return fmt.Errorf("journal clock: %w", err)
 	}
-	r.committed(entry)
 	return nil
 }
 
 // ClockedIn returns who is clocked in and since when, read from the journal.
 func (r *Register) ClockedIn(ctx context.Context) (map[string]time.Time, error) {
-	jr, ok := r.deps.Journal.(JournalReader)
-	if !ok {
-		return map[string]time.Time{}, nil
-	}
-	entries, err := jr.EntriesOfKind(ctx, 0, pos.EntryClockInOut)
+	entries, err := r.deps.Journal.EntriesOfKind(ctx, 0, pos.EntryClockInOut)
 	if err != nil {
 		return nil, fmt.Errorf("clocked in: %w", err)
 	}
@@ -132,10 +107,4 @@ func (r *Register) ClockedIn(ctx context.Context) (map[string]time.Time, error) 
 		}
 	}
 	return in, nil
-}
-
-func (r *Register) committed(e pos.Entry) {
-	if f := r.deps.OnCommitted; f != nil {
-		f(e)
-	}
 }

@@ -14,6 +14,10 @@ type Metrics interface {
 	PrintFailed()
 	// ScanToLine records the time from a scan to its line in the sale.
 	ScanToLine(d time.Duration)
+	// SaleCommitted counts a sale the journal took, with how long its
+	// durable commit took; SaleFailed one it refused.
+	SaleCommitted(d time.Duration)
+	SaleFailed()
 }
 
 // The card outcomes Metrics.CardOutcome is called with.
@@ -26,6 +30,8 @@ const (
 // noMetrics is Metrics when none is wired.
 type noMetrics struct{}
 
-func (noMetrics) CardOutcome(string)       {}
-func (noMetrics) PrintFailed()             {}
-func (noMetrics) ScanToLine(time.Duration) {}
+func (noMetrics) CardOutcome(string)          {}
+func (noMetrics) PrintFailed()                {}
+func (noMetrics) ScanToLine(time.Duration)    {}
+func (noMetrics) SaleCommitted(time.Duration) {}
+func (noMetrics) SaleFailed()                 {}

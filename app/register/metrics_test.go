@@ -17,6 +17,20 @@ type fakeMetrics struct {
 	cards      []string
 	printFails int
 	scans      []time.Duration
+	sales      int // committed
+	saleFails  int
+}
+
+func (m *fakeMetrics) SaleCommitted(time.Duration) {
+	m.mu.Lock()
+	m.sales++
+	m.mu.Unlock()
+}
+
+func (m *fakeMetrics) SaleFailed() {
+	m.mu.Lock()
+	m.saleFails++
+	m.mu.Unlock()
 }
 
 func (m *fakeMetrics) CardOutcome(kind string) {
@@ -126,5 +140,38 @@ func TestNilMetricsRecordsNothing(t *testing.T) {
 	r, _, _ := newTestRegister(t) // no Metrics: must not panic
 	if _, err := r.Scan(context.Background(), "4006381333931"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Sales are counted (and their commit timed) where they are journaled; other
+// entries are not sales, and a refused commit counts as a failure.
+func TestMetricsCountSales(t *testing.T) {
+	t.Parallel()
+	m := &fakeMetrics{}
+	j := &fakeJournal{}
+	r := New(testCfg, Deps{Catalog: newFakeCatalog(), Journal: j, Metrics: m})
+	ctx := context.Background()
+	for _, fail := range []error{nil, errDiskFull} {
+		j.mu.Lock()
+		j.failNext = fail
+		j.mu.Unlock()
+		if _, err := r.Scan(ctx, "4006381333931"); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = r.TenderExact(ctx)
+	}
+	if _, err := r.Complete(ctx); err != nil { // the retry of the refused one
+		t.Fatal(err)
+	}
+	if _, err := r.Scan(ctx, "4006381333931"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.CancelSale(ctx, "test"); err != nil { // an EntryCancel: not a sale
+		t.Fatal(err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sales != 2 || m.saleFails != 1 || len(j.entries) != 3 {
+		t.Fatalf("sales %d, failed %d, entries %d; want 2, 1 and 3", m.sales, m.saleFails, len(j.entries))
 	}
 }

@@ -2,7 +2,6 @@ package register
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/tillpos/till/app/pos"
@@ -62,11 +61,19 @@ type Employee struct {
 	Role Role
 }
 
-// Staff checks PINs. VerifyPIN returns pos.EUnauthorized for a wrong PIN and
-// for a locked employee (after 5 wrong PINs, for 5 minutes), with a message
-// fit for the screen.
+// Staff checks PINs and lists the employees. VerifyPIN (an override: any
+// employee's PIN) and VerifyEmployeePIN return pos.EUnauthorized for a wrong
+// PIN and for a locked employee (after 5 wrong PINs, for 5 minutes), with a
+// message fit for the screen.
+//
+// The login screen lists the employees as tiles and checks the PIN of the
+// one chosen: choosing first (as Square and Lightspeed do) costs one PIN hash
+// per try instead of one per employee, and lets a wrong PIN count against
+// that employee's lockout.
 type Staff interface {
 	VerifyPIN(ctx context.Context, pin string) (Employee, error)
+	Employees(ctx context.Context) ([]Employee, error)
+	VerifyEmployeePIN(ctx context.Context, employeeID, pin string) (Employee, error)
 }
 
 // Override is a manager's approval of a guarded action.
@@ -121,10 +128,8 @@ func (r *Register) Authorize(ctx context.Context, a Action, ov *Override, detail
 	}
 	rec := OverrideRecord{Action: a, CashierID: cashier.ID, Cashier: cashier.Name, ApproverID: approver.ID,
 		Approver: approver.Name, Reason: ov.Reason, SaleID: saleID, Detail: detail}
-	_, err = r.deps.Journal.Append(ctx, pos.EntryOverride, newID(), r.deps.Clock.Now(), func(int64) ([]byte, error) {
-		return json.Marshal(rec)
-	})
-	if err != nil {
+	// Committed like every entry: OnCommitted wakes the syncer for it too.
+	if _, err := r.commit(ctx, pos.EntryOverride, newID(), r.deps.Clock.Now(), value(rec)); err != nil {
 		return Employee{}, fmt.Errorf("journal override: %w", err)
 	}
 	return approver, nil

@@ -16,6 +16,9 @@ type Catalog interface {
 	Categories(ctx context.Context) ([]pos.Category, error)
 	// QuickKeys returns the quick-key products of a category, in display order.
 	QuickKeys(ctx context.Context, categoryID string) ([]pos.Product, error)
+	// SearchProducts finds products by name, SKU or barcode as the
+	// cashier types (search.go).
+	SearchProducts(ctx context.Context, query string, limit int) ([]pos.Product, error)
 }
 
 // BuildPayload makes an entry's payload once its sequence number is known
@@ -26,9 +29,37 @@ type BuildPayload func(seq int64) ([]byte, error)
 
 // Journal is the append-only, hash-chained record of everything the register
 // does. Append writes the entry and its outbox row in one durable transaction.
+// Every use case reads it through this one port: shifts, reports and clock
+// state (JournalReader), returns and voids (JournalLookup). A wrapper must
+// implement all of it, so none of those features can be switched off by a
+// forgotten method. registertest.RunJournalSuite checks an implementation.
 type Journal interface {
 	Append(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build BuildPayload) (pos.Entry, error)
+	// EntryByID returns an entry by id (pos.ENotFound if none).
 	EntryByID(ctx context.Context, id string) (pos.Entry, error)
+	JournalReader
+	JournalLookup
+}
+
+// JournalReader reads the journal back: shift state, reports and clock
+// state are computed from it, so they survive a restart and always agree
+// with the hash-chained record.
+type JournalReader interface {
+	// EntriesOfKind returns the entries of these kinds with seq > afterSeq, in order.
+	EntriesOfKind(ctx context.Context, afterSeq int64, kinds ...pos.EntryKind) ([]pos.Entry, error)
+	// LastOfKind returns the latest entry of one of these kinds; ok is false when there is none.
+	LastOfKind(ctx context.Context, kinds ...pos.EntryKind) (e pos.Entry, ok bool, err error)
+	// Entries returns up to limit entries with seq > afterSeq, in order.
+	Entries(ctx context.Context, afterSeq int64, limit int) ([]pos.Entry, error)
+}
+
+// JournalLookup finds completed entries for returns and voids.
+type JournalLookup interface {
+	// EntryBySeq returns an entry by sequence number (pos.ENotFound if none).
+	EntryBySeq(ctx context.Context, seq int64) (pos.Entry, error)
+	// EntriesReferringTo lists the void and return entries whose record
+	// refers to the sale id.
+	EntriesReferringTo(ctx context.Context, saleID string) ([]pos.Entry, error)
 }
 
 // Printer prints a document. It may fail (paper out, unplugged); the sale is

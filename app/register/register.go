@@ -50,9 +50,14 @@ type Deps struct {
 	// PaymentTerminal and Payments take card payments (card.go); nil: none.
 	PaymentTerminal PaymentTerminal
 	Payments        PaymentJournal
-	// OnCommitted is called after each journal commit, off the sale's lock,
-	// e.g. to wake the background syncer. It must not block.
-	OnCommitted func(pos.Entry)
+	// CardSettler is the terminal's end of day (CardEndOfDay); nil: the
+	// terminal has none.
+	CardSettler CardSettler
+	// OnCommitted is called after each journal commit, with the decoded
+	// record, once the register's lock is released (journal.go): it may call
+	// the Register. It wakes the background syncer and opens the cash
+	// drawer; it must not block.
+	OnCommitted func(Committed)
 	// PrintQueue persists print jobs so they survive faults and restarts;
 	// nil keeps them in memory.
 	PrintQueue PrintQueue
@@ -83,6 +88,9 @@ type Register struct {
 	cashier Cashier
 	role    Role
 	last    *pos.SaleRecord
+	// pending are entries committed while mu is held, for OnCommitted
+	// once it is released (unlock, journal.go).
+	pending []Committed
 	// voiding maps the ids of sales VoidSale is voiding, from its check to
 	// its commit, to their receipt numbers: no return of them opens
 	// meanwhile (void.go).
@@ -262,7 +270,7 @@ func (r *Register) TenderExact(ctx context.Context) (Payment, error) {
 
 func (r *Register) tender(ctx context.Context, t pos.Tender) (Payment, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	if err := r.loggedInLocked(); err != nil {
 		return Payment{}, err
 	}
@@ -296,7 +304,7 @@ func (r *Register) tenderLocked(ctx context.Context, t pos.Tender) (Payment, err
 // failed commit (the tenders are kept), and the way to finish a zero-total sale.
 func (r *Register) Complete(ctx context.Context) (pos.SaleRecord, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	if err := r.loggedInLocked(); err != nil {
 		return pos.SaleRecord{}, err
 	}
@@ -328,7 +336,7 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 	// The journal keeps milliseconds; the record must say the same instant.
 	now := r.deps.Clock.Now().UTC().Truncate(time.Millisecond)
 	var rec pos.SaleRecord
-	entry, err := r.deps.Journal.Append(ctx, r.sale.EntryKind(), r.sale.ID, now, func(seq int64) ([]byte, error) {
+	_, err := r.commitLocked(ctx, r.sale.EntryKind(), r.sale.ID, now, func(seq int64) (any, error) {
 		if err := r.checkReturnLocked(ctx); err != nil {
 			return nil, err // inside the append's transaction: see checkReturnLocked
 		}
@@ -338,7 +346,7 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 			return nil, err
 		}
 		rec.StoreID = r.cfg.StoreID
-		return json.Marshal(rec)
+		return rec, nil
 	})
 	if err != nil {
 		r.deps.Log.Error("commit sale", "sale", r.sale.ID, "err", err)
@@ -352,9 +360,6 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 	r.showPaid(rec)
 	r.sale = r.newSale()
 	r.spool.Enqueue(ReceiptDoc(r.cfg, rec, false))
-	if f := r.deps.OnCommitted; f != nil {
-		f(entry)
-	}
 	return rec, nil
 }
 

@@ -11,15 +11,6 @@ import (
 	"github.com/tillpos/till/app/pos"
 )
 
-// JournalLookup finds completed entries for returns and voids; the store's
-// journal offers it.
-type JournalLookup interface {
-	EntryBySeq(ctx context.Context, seq int64) (pos.Entry, error)
-	// EntriesReferringTo lists the void and return entries whose record
-	// refers to the sale id.
-	EntriesReferringTo(ctx context.Context, saleID string) ([]pos.Entry, error)
-}
-
 var receiptNoRe = regexp.MustCompile(`^([A-Za-z0-9]{1,16})-([0-9]{6,})$`)
 
 // ParseReceiptNo splits a receipt number ("S01R01-000123", as printed and as
@@ -46,14 +37,6 @@ type Returnable struct {
 	Voided   bool
 }
 
-func (r *Register) lookup() (JournalLookup, error) {
-	l, ok := r.deps.Journal.(JournalLookup)
-	if !ok {
-		return nil, pos.Errorf(pos.EUnavailable, "Receipts cannot be looked up on this register.")
-	}
-	return l, nil
-}
-
 // FindReceipt loads a sale of this register by its receipt number, with
 // what has been returned of it already (from the journal's return entries).
 func (r *Register) FindReceipt(ctx context.Context, receiptNo string) (Returnable, error) {
@@ -64,11 +47,7 @@ func (r *Register) FindReceipt(ctx context.Context, receiptNo string) (Returnabl
 	if !strings.EqualFold(code, r.cfg.RegisterCode) {
 		return Returnable{}, pos.Errorf(pos.ENotFound, "Receipt %s is from register %s: take the return there.", receiptNo, code)
 	}
-	l, err := r.lookup()
-	if err != nil {
-		return Returnable{}, err
-	}
-	e, err := l.EntryBySeq(ctx, seq)
+	e, err := r.deps.Journal.EntryBySeq(ctx, seq)
 	if err != nil {
 		if pos.ErrorCode(err) == pos.ENotFound {
 			return Returnable{}, pos.Errorf(pos.ENotFound, "There is no receipt %s.", receiptNo)
@@ -78,10 +57,10 @@ func (r *Register) FindReceipt(ctx context.Context, receiptNo string) (Returnabl
 	if e.Kind != pos.EntrySale {
 		return Returnable{}, pos.Errorf(pos.EInvalid, "%s is not a sale receipt.", receiptNo)
 	}
-	return r.returnable(ctx, l, e)
+	return r.returnable(ctx, e)
 }
 
-func (r *Register) returnable(ctx context.Context, l JournalLookup, e pos.Entry) (Returnable, error) {
+func (r *Register) returnable(ctx context.Context, e pos.Entry) (Returnable, error) {
 	var rec pos.SaleRecord
 	if err := json.Unmarshal(e.Payload, &rec); err != nil {
 		return Returnable{}, fmt.Errorf("decode sale %s: %w", e.ID, err)
@@ -90,7 +69,7 @@ func (r *Register) returnable(ctx context.Context, l JournalLookup, e pos.Entry)
 	for i, rl := range rec.Lines {
 		ret.Left[i] = rl.Qty
 	}
-	refs, err := l.EntriesReferringTo(ctx, rec.SaleID)
+	refs, err := r.deps.Journal.EntriesReferringTo(ctx, rec.SaleID)
 	if err != nil {
 		return Returnable{}, fmt.Errorf("returns of %s: %w", rec.SaleID, err)
 	}
@@ -191,15 +170,11 @@ func (r *Register) checkReturnLocked(ctx context.Context) error {
 	if no, busy := r.voiding[s.RefersTo]; busy {
 		return errBeingVoided(no)
 	}
-	l, err := r.lookup()
-	if err != nil {
-		return err
-	}
 	e, err := r.deps.Journal.EntryByID(ctx, s.RefersTo)
 	if err != nil {
 		return fmt.Errorf("check return of %s: %w", s.RefersTo, err)
 	}
-	orig, err := r.returnable(ctx, l, e)
+	orig, err := r.returnable(ctx, e)
 	if err != nil {
 		return err
 	}

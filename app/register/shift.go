@@ -15,18 +15,6 @@ type Drawer interface {
 	OpenDrawer(ctx context.Context) error
 }
 
-// JournalReader reads the journal back: shift state, reports and clock
-// state are computed from it, so they survive a restart and always agree
-// with the hash-chained record.
-type JournalReader interface {
-	// EntriesOfKind returns the entries of these kinds with seq > afterSeq, in order.
-	EntriesOfKind(ctx context.Context, afterSeq int64, kinds ...pos.EntryKind) ([]pos.Entry, error)
-	// LastOfKind returns the latest entry of one of these kinds; ok is false when there is none.
-	LastOfKind(ctx context.Context, kinds ...pos.EntryKind) (e pos.Entry, ok bool, err error)
-	// Entries returns up to limit entries with seq > afterSeq, in order.
-	Entries(ctx context.Context, afterSeq int64, limit int) ([]pos.Entry, error)
-}
-
 // DenomCount is how many of one note or coin were counted.
 type DenomCount struct {
 	Value int64 `json:"value"` // minor units: 2000 is a 20 € note
@@ -169,22 +157,10 @@ func (r ShiftReport) TenderAmount(k pos.TenderKind) int64 {
 // ErrNoShift means no shift is open.
 var ErrNoShift = pos.Errorf(pos.EConflict, "No shift is open. Open a shift and count the float first.")
 
-func (r *Register) reader() (JournalReader, error) {
-	jr, ok := r.deps.Journal.(JournalReader)
-	if !ok {
-		return nil, pos.Errorf(pos.EUnavailable, "This register cannot read its journal back.")
-	}
-	return jr, nil
-}
-
 // OpenShift returns the open shift's opening record; ok is false when no
 // shift is open. It reads the journal, so it holds after a restart.
 func (r *Register) OpenShift(ctx context.Context) (ShiftOpenRecord, pos.Entry, bool, error) {
-	jr, err := r.reader()
-	if err != nil {
-		return ShiftOpenRecord{}, pos.Entry{}, false, err
-	}
-	e, ok, err := jr.LastOfKind(ctx, pos.EntryShiftOpen, pos.EntryZReport)
+	e, ok, err := r.deps.Journal.LastOfKind(ctx, pos.EntryShiftOpen, pos.EntryZReport)
 	if err != nil || !ok || e.Kind != pos.EntryShiftOpen {
 		return ShiftOpenRecord{}, pos.Entry{}, false, err
 	}
@@ -230,11 +206,17 @@ func nonZero(counts []DenomCount) []DenomCount {
 }
 
 func (r *Register) appendJSON(ctx context.Context, kind pos.EntryKind, id string, at time.Time, v any) error {
-	entry, err := r.deps.Journal.Append(ctx, kind, id, at, func(int64) ([]byte, error) { return json.Marshal(v) })
-	if err != nil {
+	if _, err := r.commit(ctx, kind, id, at, value(v)); err != nil {
 		return fmt.Errorf("journal %s: %w", kind, err)
 	}
-	r.committed(entry)
+	return nil
+}
+
+// appendJSONLocked is appendJSON with r.mu held (released with r.unlock).
+func (r *Register) appendJSONLocked(ctx context.Context, kind pos.EntryKind, id string, at time.Time, v any) error {
+	if _, err := r.commitLocked(ctx, kind, id, at, value(v)); err != nil {
+		return fmt.Errorf("journal %s: %w", kind, err)
+	}
 	return nil
 }
 
@@ -324,14 +306,10 @@ func (r *Register) XReport(ctx context.Context) (ShiftReport, error) {
 }
 
 func (r *Register) shiftReport(ctx context.Context, shift ShiftOpenRecord, open pos.Entry) (ShiftReport, error) {
-	jr, err := r.reader()
-	if err != nil {
-		return ShiftReport{}, err
-	}
 	var entries []pos.Entry
 	after := open.Seq
 	for {
-		page, err := jr.Entries(ctx, after, 1000)
+		page, err := r.deps.Journal.Entries(ctx, after, 1000)
 		if err != nil {
 			return ShiftReport{}, fmt.Errorf("shift report: %w", err)
 		}
@@ -483,7 +461,7 @@ func (r *Register) CloseShift(ctx context.Context, counts []DenomCount, ov *Over
 	// From the check to the Z entry no sale can start paying or commit: a
 	// sale committed between the report and the Z would be in no Z.
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
 	if err := r.saleOpenLocked(); err != nil {
 		return ShiftReport{}, err
 	}
@@ -495,7 +473,7 @@ func (r *Register) CloseShift(ctx context.Context, counts []DenomCount, ov *Over
 	now := r.deps.Clock.Now().UTC().Truncate(time.Millisecond)
 	rep.Z, rep.Closed, rep.ClosedByID, rep.ClosedBy = true, now, approver.ID, approver.Name
 	rep.Counted, rep.Counts, rep.OverShort = counted, nonZero(counts), counted-rep.ExpectedCash
-	if err := r.appendJSON(ctx, pos.EntryZReport, newID(), now, rep); err != nil {
+	if err := r.appendJSONLocked(ctx, pos.EntryZReport, newID(), now, rep); err != nil {
 		return ShiftReport{}, err
 	}
 	r.spool.Enqueue(ReportDoc(r.cfg, rep, "Z-"+rep.ShiftID))
@@ -514,11 +492,7 @@ func (r *Register) PrintXReport(ctx context.Context) (ShiftReport, error) {
 
 // LastZReport returns the most recent Z report; ok is false when there is none.
 func (r *Register) LastZReport(ctx context.Context) (ShiftReport, bool, error) {
-	jr, err := r.reader()
-	if err != nil {
-		return ShiftReport{}, false, err
-	}
-	e, ok, err := jr.LastOfKind(ctx, pos.EntryZReport)
+	e, ok, err := r.deps.Journal.LastOfKind(ctx, pos.EntryZReport)
 	if err != nil || !ok {
 		return ShiftReport{}, false, err
 	}

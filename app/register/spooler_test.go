@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tillpos/till/app/pos"
@@ -232,28 +233,37 @@ func (q *failingDoneQueue) UpdatePrintJob(ctx context.Context, j PrintJob) error
 
 func TestSpoolerDoneMarkIsDurableBeforeNextJob(t *testing.T) {
 	t.Parallel()
-	q := &failingDoneQueue{MemPrintQueue: NewMemPrintQueue(), failDone: 1}
-	p := &funcPrinter{}
-	s := NewSpooler(p, spoolLog()).WithQueue(q)
-	s.RetryInterval = time.Hour
-	s.Enqueue(spoolDoc("s1"))
-	s.Enqueue(spoolDoc("s2"))
-	startSpooler(t, s)
-	spoolWait(t, "first print", func() bool { return len(p.Docs()) == 1 })
-	spoolWait(t, "mark failure reported", func() bool { return s.Status().Err != nil })
-	time.Sleep(20 * time.Millisecond)
-	if n := len(p.Docs()); n != 1 {
-		t.Fatalf("%d prints while the done mark was not durable", n)
-	}
-	s.Retry()
-	spoolWait(t, "second print", func() bool { return s.Status().Printed == 2 && len(p.Docs()) == 2 })
-	docs := p.Docs()
-	if docs[0].ID != "s1" || docs[1].ID != "s2" || docs[1].Copy {
-		t.Fatalf("printed %+v: s1 must not print twice", docs)
-	}
-	if left, _ := q.UnfinishedPrintJobs(context.Background()); len(left) != 0 {
-		t.Fatalf("unfinished: %+v", left)
-	}
+	// In a synctest bubble: synctest.Wait returns once the spooler is idle,
+	// so "no second print" is proven, not hoped for after a sleep.
+	synctest.Test(t, func(t *testing.T) {
+		q := &failingDoneQueue{MemPrintQueue: NewMemPrintQueue(), failDone: 1}
+		p := &funcPrinter{}
+		s := NewSpooler(p, spoolLog()).WithQueue(q)
+		s.RetryInterval = time.Hour
+		s.Enqueue(spoolDoc("s1"))
+		s.Enqueue(spoolDoc("s2"))
+		startSpooler(t, s)
+		synctest.Wait()
+		if len(p.Docs()) != 1 || s.Status().Err == nil {
+			t.Fatalf("first print: %d docs, status %+v", len(p.Docs()), s.Status())
+		}
+		synctest.Wait() // the spooler is blocked on its retry: nothing more will print
+		if n := len(p.Docs()); n != 1 {
+			t.Fatalf("%d prints while the done mark was not durable", n)
+		}
+		s.Retry()
+		synctest.Wait()
+		if s.Status().Printed != 2 || len(p.Docs()) != 2 {
+			t.Fatalf("second print: %+v, %d docs", s.Status(), len(p.Docs()))
+		}
+		docs := p.Docs()
+		if docs[0].ID != "s1" || docs[1].ID != "s2" || docs[1].Copy {
+			t.Fatalf("printed %+v: s1 must not print twice", docs)
+		}
+		if left, _ := q.UnfinishedPrintJobs(context.Background()); len(left) != 0 {
+			t.Fatalf("unfinished: %+v", left)
+		}
+	})
 }
 
 func TestSpoolerReprintIsCopyNotResumed(t *testing.T) {

@@ -2,7 +2,6 @@ package register
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -19,10 +18,6 @@ import (
 // entry, or with no shift open) is returned instead: its money is already
 // counted in a Z report.
 func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Override) (pos.SaleRecord, error) {
-	l, err := r.lookup()
-	if err != nil {
-		return pos.SaleRecord{}, err
-	}
 	e, err := r.deps.Journal.EntryByID(ctx, saleID)
 	if err != nil {
 		return pos.SaleRecord{}, fmt.Errorf("void %s: %w", saleID, err)
@@ -30,7 +25,7 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 	if e.Kind != pos.EntrySale {
 		return pos.SaleRecord{}, pos.Errorf(pos.EInvalid, "Only a sale can be voided.")
 	}
-	orig, err := r.returnable(ctx, l, e)
+	orig, err := r.returnable(ctx, e)
 	if err != nil {
 		return pos.SaleRecord{}, err
 	}
@@ -87,7 +82,7 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 		}
 		// Checked again right before the money goes back: a return committed
 		// since the first check (or the override) is never paid back twice.
-		if err := voidConflict(ctx, r, l, e); err != nil {
+		if err := voidConflict(ctx, r, e); err != nil {
 			return pos.SaleRecord{}, err
 		}
 		res, err := r.deps.PaymentTerminal.Reverse(ctx, t.Reference, nil)
@@ -108,14 +103,14 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 	at := now.UTC().Truncate(time.Millisecond)
 	void.StartedAt, void.Completed = at, at
 	var conflict error
-	entry, err := r.deps.Journal.Append(ctx, pos.EntryVoid, void.SaleID, at, func(seq int64) ([]byte, error) {
+	_, err = r.commit(ctx, pos.EntryVoid, void.SaleID, at, func(seq int64) (any, error) {
 		// Checked again inside the append's transaction: a return of this
 		// sale committed since the check above must not be paid back twice.
-		if conflict = voidConflict(ctx, r, l, e); conflict != nil {
+		if conflict = voidConflict(ctx, r, e); conflict != nil {
 			return nil, conflict
 		}
 		void.ReceiptNo = ReceiptNo(r.cfg.RegisterCode, seq)
-		return json.Marshal(void)
+		return void, nil
 	})
 	if conflict != nil {
 		// After a reversal only a register sharing this journal gets here.
@@ -126,9 +121,6 @@ func (r *Register) VoidSale(ctx context.Context, saleID, reason string, ov *Over
 		return pos.SaleRecord{}, fmt.Errorf("%w: %w", pos.Errorf(pos.EInternal, "The void could not be saved. Try again."), err)
 	}
 	r.spool.Enqueue(ReceiptDoc(r.cfg, void, false))
-	if f := r.deps.OnCommitted; f != nil {
-		f(entry)
-	}
 	return void, nil
 }
 
@@ -140,8 +132,8 @@ func errBeingVoided(no string) error {
 
 // voidConflict is why the sale of entry e cannot be voided now: voided
 // already, or goods of it returned; nil when it can.
-func voidConflict(ctx context.Context, r *Register, l JournalLookup, e pos.Entry) error {
-	orig, err := r.returnable(ctx, l, e)
+func voidConflict(ctx context.Context, r *Register, e pos.Entry) error {
+	orig, err := r.returnable(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -94,6 +94,9 @@ func (f *fakePayments) CardPaymentByTerminalRef(context.Context, string, string,
 	return register.CardPayment{}, pos.Errorf(pos.ENotFound, "none")
 }
 
+// RecordTerminalRef keeps nothing: CardPaymentByTerminalRef finds none anyway.
+func (f *fakePayments) RecordTerminalRef(context.Context, register.TerminalRef) error { return nil }
+
 func (f *fakePayments) UnsettledCardPayments(context.Context) ([]register.CardPayment, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

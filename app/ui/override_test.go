@@ -30,6 +30,17 @@ func (s *fakeStaff) VerifyPIN(_ context.Context, pin string) (register.Employee,
 	return register.Employee{}, pos.Errorf(pos.EUnauthorized, "Wrong PIN.")
 }
 
+// Employees lists none: fakeStaff checks override PINs only, so the login
+// screen has no tiles (fakeDirectory has them).
+func (s *fakeStaff) Employees(context.Context) ([]register.Employee, error) { return nil, nil }
+
+func (s *fakeStaff) VerifyEmployeePIN(ctx context.Context, id, pin string) (register.Employee, error) {
+	if e, err := s.VerifyPIN(ctx, pin); err == nil && e.ID == id {
+		return e, nil
+	}
+	return register.Employee{}, pos.Errorf(pos.EUnauthorized, "Wrong PIN.")
+}
+
 func (j *fakeJournal) overrides(t *testing.T) []register.OverrideRecord {
 	t.Helper()
 	j.mu.Lock()

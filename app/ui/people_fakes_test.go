@@ -62,7 +62,7 @@ func (d fakeDirectory) VerifyEmployeePIN(_ context.Context, id, pin string) (reg
 	return register.Employee{}, pos.Errorf(pos.EUnauthorized, "Wrong PIN. Try again.")
 }
 
-// The fake journal reads back like the store does (register.JournalReader).
+// The fake journal reads back like the store does (register.Journal).
 
 func (j *fakeJournal) EntriesOfKind(_ context.Context, afterSeq int64, kinds ...pos.EntryKind) ([]pos.Entry, error) {
 	j.mu.Lock()

@@ -14,7 +14,7 @@ import (
 	"github.com/tillpos/till/app/register"
 )
 
-// SearchProducts makes the fake catalog a register.Searcher: a word of the
+// SearchProducts is the catalog port's search: a word of the
 // name starting with the query, or the barcode.
 func (c *fakeCatalog) SearchProducts(_ context.Context, q string, limit int) ([]pos.Product, error) {
 	q = strings.ToLower(strings.TrimSpace(q))

@@ -49,11 +49,11 @@ func validateDevices(c *Config) []error {
 
 // newDeviceManager builds the device manager; USB is opened only when a
 // device needs it, and a register built without cgo says so per device.
-// Card terminals are watched by terminalWatch (peripherals.go), returned
+// Card terminals are watched by register.TerminalHealth (peripherals.go), returned
 // by name for their drivers.
-func newDeviceManager(c Config, log *slog.Logger) (*devices.Manager, map[string]*terminalWatch, error) {
+func newDeviceManager(c Config, log *slog.Logger) (*devices.Manager, map[string]*terminalDevice, error) {
 	var cfgs []devices.Config
-	watches := map[string]*terminalWatch{}
+	watches := map[string]*terminalDevice{}
 	for _, d := range deviceConfigs(c) {
 		if d.Kind == devices.KindTerminal {
 			w := newTerminalWatch(d)
@@ -134,7 +134,7 @@ func wirePeripherals(p *peripherals, cfg Config, payments register.PaymentJourna
 		deps.Scale = p.scale
 	}
 	if p.terminal != nil {
-		deps.PaymentTerminal, deps.Payments = p.terminal, payments
+		deps.PaymentTerminal, deps.Payments, deps.CardSettler = p.terminal, payments, p.settler
 		log.Info("card payments through the terminal", "device", terminalAddress(cfg))
 	} else {
 		log.Info("card payments disabled: no card terminal in the devices list (docs/DEVICES.md)")
@@ -161,7 +161,7 @@ func drawerPolicy(cfg Config) devices.DrawerPolicy {
 }
 
 // sensorOf is the drawer sensor of the receipt printer, or nil.
-func sensorOf(m *devices.Manager) drawerSensor {
+func sensorOf(m *devices.Manager) register.DrawerSensor {
 	if d := m.Drawer(""); d != nil {
 		return d
 	}

@@ -134,3 +134,20 @@ func TestConfigDevicesBadInput(t *testing.T) {
 		t.Fatalf("unknown device field: %v", err)
 	}
 }
+
+// The strip shows the drawer's note beside the devices and the head office.
+func TestStripStatusShowsTheDrawerNote(t *testing.T) {
+	m, err := devices.New(nil, devices.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var note error
+	status := stripStatus(func() error { return note }, m, func() *ui.HeadOffice { return nil })
+	if got := status(); len(got.Notes) != 0 {
+		t.Fatalf("notes %v", got.Notes)
+	}
+	note = register.ErrCloseDrawer
+	if got := status(); len(got.Notes) != 1 || got.Notes[0] != register.ErrCloseDrawer {
+		t.Fatalf("notes %v", got.Notes)
+	}
+}

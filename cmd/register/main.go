@@ -134,14 +134,13 @@ func run(args []string, log *slog.Logger) error {
 	deps.Barcodes = barcode.Parser{Rules: cfg.Barcodes.variableRules()}
 	per := newPeripherals(mgr, watches, cfg, log)
 	wirePeripherals(per, cfg, db, &deps, log)
-	drawer := newCashDrawer(drawerPolicy(cfg), deps.Drawer, sensorOf(mgr), log.With("part", "drawer"))
-	deps.OnCommitted = drawer.committed
+	drawer := register.NewCashDrawer(deps.Drawer, sensorOf(mgr), drawerPolicy(cfg) == devices.DrawerWait, log.With("part", "drawer"))
+	deps.OnCommitted = drawer.Committed
 	if syncing {
 		metrics := wireSyncHealth(&sc, cfg.Store.ID, db, mgr) // catalog pull, heartbeat (synchealth.go)
-		deps.Journal = timedJournal{DB: db, m: metrics}
-		deps.Metrics = metrics // card outcomes, print failures, scan-to-line
+		deps.Metrics = metrics                                // sales and commit time, card outcomes, print failures, scan-to-line
 		syncer = syncclient.New(sc, db)
-		deps.OnCommitted = func(e pos.Entry) { drawer.committed(e); syncer.Kick() }
+		deps.OnCommitted = func(c register.Committed) { drawer.Committed(c); syncer.Kick() }
 	}
 	reg := register.New(registerConfig(cfg), deps)
 	retryWhenPrinterBack(mgr, reg)
@@ -150,7 +149,7 @@ func run(args []string, log *slog.Logger) error {
 	status := stripStatus(drawer.Note, mgr, syncStatus(syncer))
 	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: status})
 	per.onCode(u.Scan) // serial scanners go where a keyboard-wedge scan goes
-	drawer.onChange = func() { fyne.Do(u.RefreshStatus) }
+	drawer.OnChange(func() { fyne.Do(u.RefreshStatus) })
 	mgr.OnEvent(func(devices.Event) { fyne.Do(u.RefreshStatus) })
 
 	g, gctx := errgroup.WithContext(ctx)

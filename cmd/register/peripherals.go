@@ -119,6 +119,7 @@ type peripherals struct {
 	display  register.CustomerDisplay
 	scale    register.Scale
 	terminal register.PaymentTerminal
+	settler  register.CardSettler // the terminal's end of day
 
 	// usbScanners are HID scanners the device manager opens, reads and
 	// reopens (hardware/devices.USBScanner, gousb in this binary).
@@ -127,7 +128,7 @@ type peripherals struct {
 
 // newPeripherals builds the drivers; scanned codes go to onCode (set
 // before Run).
-func newPeripherals(m *devices.Manager, watches map[string]*terminalWatch, cfg Config, log *slog.Logger) *peripherals {
+func newPeripherals(m *devices.Manager, watches map[string]*terminalDevice, cfg Config, log *slog.Logger) *peripherals {
 	p := &peripherals{usbScanners: m.USBScanners()}
 	for _, d := range cfg.Devices {
 		name := d.Name
@@ -165,7 +166,11 @@ func newPeripherals(m *devices.Manager, watches map[string]*terminalWatch, cfg C
 				zc.Addr, zc.Serial = "", true
 				zc.Dial = func(context.Context) (io.ReadWriteCloser, error) { return serialport.Open(path, mode) }
 			}
-			p.terminal = &watchedTerminal{Terminal: zvt.New(zc), watch: watches[name], report: report}
+			zt := zvt.New(zc)
+			p.terminal, p.settler = zt, zt
+			if w := watches[name]; w != nil {
+				p.terminal = w.Watch(zt, report)
+			}
 		}
 	}
 	return p
@@ -226,29 +231,18 @@ func (r reportingScale) Weight(ctx context.Context) (pos.Qty, error) {
 	return w, err
 }
 
-// terminalWatch is the manager's view of a card terminal. A ZVT terminal
-// serves one connection at a time, so the manager probes it (TCP connect
-// or port node) only while no payment runs and until a payment has shown
-// that it answers; after a failure it probes again until it is back.
-type terminalWatch struct {
-	name  string
-	probe func(ctx context.Context) error
-
-	mu   sync.Mutex
-	busy int
-	ok   bool  // the last payment reached the terminal
-	last error // what the driver last said
-}
-
-func newTerminalWatch(d devices.Config) *terminalWatch {
+// newTerminalWatch watches a configured card terminal (the use case is
+// register.TerminalHealth); the probe is its transport's: a TCP connect,
+// or the serial port node.
+func newTerminalWatch(d devices.Config) *terminalDevice {
 	name := d.Name
 	if name == "" {
 		name = string(d.Kind)
 	}
-	w := &terminalWatch{name: name}
+	var probe func(ctx context.Context) error
 	switch d.Transport {
 	case devices.TransportSerial:
-		w.probe = func(context.Context) error {
+		probe = func(context.Context) error {
 			if serialport.Exists(d.Address) {
 				return nil
 			}
@@ -256,7 +250,7 @@ func newTerminalWatch(d devices.Config) *terminalWatch {
 		}
 	default:
 		addr := d.Address
-		w.probe = func(ctx context.Context) error {
+		probe = func(ctx context.Context) error {
 			ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 			defer cancel()
 			var dl net.Dialer
@@ -267,89 +261,11 @@ func newTerminalWatch(d devices.Config) *terminalWatch {
 			return c.Close()
 		}
 	}
-	return w
+	return &terminalDevice{register.NewTerminalHealth(name, probe, devices.ErrTerminalUnreachable)}
 }
 
-func (w *terminalWatch) Name() string       { return w.name }
-func (w *terminalWatch) Kind() devices.Kind { return devices.KindTerminal }
-func (w *terminalWatch) Close() error       { return nil }
+// terminalDevice is the terminal's health as a device of the manager.
+type terminalDevice struct{ *register.TerminalHealth }
 
-// Check answers from the last payment while one runs or after one worked.
-func (w *terminalWatch) Check(ctx context.Context) error {
-	w.mu.Lock()
-	if w.busy > 0 || w.ok {
-		err := w.last
-		w.mu.Unlock()
-		return err
-	}
-	w.mu.Unlock()
-	return w.probe(ctx)
-}
-
-func (w *terminalWatch) begin() {
-	w.mu.Lock()
-	w.busy++
-	w.mu.Unlock()
-}
-
-// end records a payment's outcome as the terminal's state: not reached,
-// or answering (a decline is an answer).
-func (w *terminalWatch) end(err error) error {
-	var state error
-	if errors.Is(err, zvt.ErrNotReachable) || (err != nil && pos.ErrorCode(err) == pos.EUnavailable) {
-		state = fmt.Errorf("%w: %w", devices.ErrTerminalUnreachable, err)
-	}
-	w.mu.Lock()
-	w.busy--
-	w.ok, w.last = state == nil, state
-	w.mu.Unlock()
-	return state
-}
-
-// watchedTerminal is the ZVT terminal with every payment's outcome
-// reported to the device manager.
-type watchedTerminal struct {
-	*zvt.Terminal
-	watch  *terminalWatch
-	report func(error)
-}
-
-func (t *watchedTerminal) track(err error) {
-	if t.watch != nil {
-		t.report(t.watch.end(err))
-	}
-}
-
-func (t *watchedTerminal) start() {
-	if t.watch != nil {
-		t.watch.begin()
-	}
-}
-
-func (t *watchedTerminal) Authorize(ctx context.Context, req register.CardRequest, prompt func(string)) (register.CardResult, error) {
-	t.start()
-	res, err := t.Terminal.Authorize(ctx, req, prompt)
-	t.track(err)
-	return res, err
-}
-
-func (t *watchedTerminal) Refund(ctx context.Context, req register.CardRequest, prompt func(string)) (register.CardResult, error) {
-	t.start()
-	res, err := t.Terminal.Refund(ctx, req, prompt)
-	t.track(err)
-	return res, err
-}
-
-func (t *watchedTerminal) Reverse(ctx context.Context, receiptNo string, prompt func(string)) (register.CardResult, error) {
-	t.start()
-	res, err := t.Terminal.Reverse(ctx, receiptNo, prompt)
-	t.track(err)
-	return res, err
-}
-
-func (t *watchedTerminal) LastTransaction(ctx context.Context) (register.CardResult, error) {
-	t.start()
-	res, err := t.Terminal.LastTransaction(ctx)
-	t.track(err)
-	return res, err
-}
+func (terminalDevice) Kind() devices.Kind { return devices.KindTerminal }
+func (terminalDevice) Close() error       { return nil }

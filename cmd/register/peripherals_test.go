@@ -13,7 +13,6 @@ import (
 	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/hardware/devices"
 	"github.com/tillpos/till/hardware/usbdev"
-	"github.com/tillpos/till/hardware/zvt"
 )
 
 func TestConfigPeripheralsWired(t *testing.T) {
@@ -42,8 +41,8 @@ func TestConfigPeripheralsWired(t *testing.T) {
 	if len(p.scanners) != 1 || p.scanners[0].Suffix != "CRLF" || deps.Display == nil || deps.Scale == nil || deps.PaymentTerminal == nil {
 		t.Fatalf("peripherals %+v, deps %+v", p, deps)
 	}
-	if _, ok := deps.PaymentTerminal.(register.CardSettler); !ok {
-		t.Fatal("terminal lost EndOfDay")
+	if deps.CardSettler == nil {
+		t.Fatal("terminal's end of day not wired")
 	}
 	var got []string
 	p.onCode(func(c string) { got = append(got, c) })
@@ -89,14 +88,14 @@ func TestConfigPeripheralsBadInput(t *testing.T) {
 	}
 }
 
-// The terminal is probed only while no payment runs and until one reached
-// it; a payment that cannot reach it shows at once and probing resumes.
-func TestTerminalWatch(t *testing.T) {
+// A configured terminal's health probe reaches it over TCP (the watch
+// itself is register.TerminalHealth, tested there).
+func TestTerminalProbe(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	addr := ln.Addr().String()
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -106,30 +105,16 @@ func TestTerminalWatch(t *testing.T) {
 			c.Close()
 		}
 	}()
-	w := newTerminalWatch(devices.Config{Kind: devices.KindTerminal, Transport: devices.TransportTCP, Address: ln.Addr().String()})
-	ctx := context.Background()
-	if err := w.Check(ctx); err != nil {
+	w := newTerminalWatch(devices.Config{Kind: devices.KindTerminal, Transport: devices.TransportTCP, Address: addr})
+	if err := w.Check(context.Background()); err != nil {
 		t.Fatalf("probe: %v", err)
 	}
-	w.begin()
-	w.probe = func(context.Context) error { t.Fatal("probed during a payment"); return nil }
-	if err := w.Check(ctx); err != nil {
-		t.Fatalf("during payment: %v", err)
+	ln.Close()
+	if err := w.Check(context.Background()); !errors.Is(err, devices.ErrTerminalUnreachable) {
+		t.Fatalf("probe of a closed port: %v", err)
 	}
-	if st := w.end(zvt.ErrNotReachable); !errors.Is(st, devices.ErrTerminalUnreachable) {
-		t.Fatalf("state after unreachable: %v", st)
-	}
-	probed := 0
-	w.probe = func(context.Context) error { probed++; return nil }
-	if err := w.Check(ctx); err != nil || probed != 1 {
-		t.Fatalf("after failure: %v, probed %d", err, probed)
-	}
-	w.begin()
-	if st := w.end(errors.New("declined")); st != nil {
-		t.Fatalf("a decline is an answer: %v", st)
-	}
-	if err := w.Check(ctx); err != nil || probed != 1 {
-		t.Fatalf("after an answer: %v, probed %d", err, probed)
+	if w.Kind() != devices.KindTerminal || w.Name() != "terminal" {
+		t.Fatalf("device %s %s", w.Kind(), w.Name())
 	}
 }
 

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"runtime/debug"
-	"time"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
@@ -38,33 +36,9 @@ func appVersion() string {
 	return "devel"
 }
 
-// timedJournal counts sales and times their commit for the heartbeat. It
-// embeds *store.DB so that every other port the register looks for on its
-// Journal (JournalReader, JournalLookup) is still there.
-type timedJournal struct {
-	*store.DB
-	m *syncclient.Metrics
-}
-
-var _ register.Journal = timedJournal{}
-
-// The heartbeat's recorder is the register's Metrics port as it is.
+// The heartbeat's recorder is the register's Metrics port as it is (it
+// counts sales and times their commit too).
 var _ register.Metrics = (*syncclient.Metrics)(nil)
-
-// Append implements register.Journal.
-func (j timedJournal) Append(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload) (pos.Entry, error) {
-	start := time.Now()
-	e, err := j.DB.Append(ctx, kind, id, at, build)
-	if kind == pos.EntrySale {
-		if err != nil {
-			j.m.SaleFailed()
-		} else {
-			j.m.SaleCompleted()
-			j.m.ObserveCommit(time.Since(start))
-		}
-	}
-	return e, err
-}
 
 // headOffice is the status strip's view of the syncer (the strip words it:
 // online, backlog, oldest unsynced, drain progress, stuck).

@@ -33,6 +33,13 @@ func (m *Metrics) SaleCompleted() {
 	}
 }
 
+// SaleCommitted counts a completed sale and records its commit latency
+// (the register's Metrics port).
+func (m *Metrics) SaleCommitted(d time.Duration) {
+	m.SaleCompleted()
+	m.ObserveCommit(d)
+}
+
 // SaleFailed counts a sale that could not be committed.
 func (m *Metrics) SaleFailed() {
 	if m != nil {

@@ -138,7 +138,7 @@ func TestPriceChangeReachesRunningRegisterForNextSale(t *testing.T) {
 			}
 
 			reg := appregister.New(appregister.Config{RegisterID: enr.RegisterID, RegisterCode: "K1", Currency: pos.MustCurrency("EUR")},
-				appregister.Deps{Catalog: db, Journal: db, OnCommitted: func(pos.Entry) { metrics.SaleCompleted(); syncer.Kick() }})
+				appregister.Deps{Catalog: db, Journal: db, OnCommitted: func(appregister.Committed) { metrics.SaleCompleted(); syncer.Kick() }})
 			if _, err := reg.Scan(ctx, "4000000000006"); err != nil {
 				t.Fatal(err)
 			}
