@@ -156,11 +156,35 @@ func TestCrashRecovery(t *testing.T) {
 		time.Since(start).Round(time.Millisecond), len(committed))
 }
 
-// runAndKill starts the child, kills it after delay (counted from its READY
-// line when waitReady) and returns the sales it reported committed.
+// runAndKill starts TestCrashChild, kills it after delay (counted from its
+// READY line when waitReady) and returns the sales it reported committed.
 func runAndKill(dir string, waitReady bool, delay time.Duration) (map[string]int64, error) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
+	lines, err := killChild("TestCrashChild", crashDirEnv+"="+dir, waitReady, delay)
+	if err != nil {
+		return nil, err
+	}
+	reported := map[string]int64{}
+	for _, line := range lines {
+		f := strings.Fields(line)
+		if len(f) != 3 || f[0] != "OK" {
+			return nil, fmt.Errorf("bad line %q", line)
+		}
+		seq, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad line %q", line)
+		}
+		reported[f[2]] = seq
+	}
+	return reported, nil
+}
+
+// killChild re-runs this test binary as the child test (with env set), kills
+// it with SIGKILL after delay (counted from its READY line when waitReady)
+// and returns the lines it printed (each one only after what it reports was
+// committed), without READY. A line "ERR ..." fails it.
+func killChild(test, env string, waitReady bool, delay time.Duration) ([]string, error) {
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -182,20 +206,16 @@ func runAndKill(dir string, waitReady bool, delay time.Duration) (map[string]int
 			lines <- strings.TrimSuffix(line, "\n")
 		}
 	}()
-	reported := map[string]int64{}
+	var reported []string
 	var childErr string
 	handle := func(line string) {
 		switch {
-		case strings.HasPrefix(line, "OK "):
-			f := strings.Fields(line)
-			seq, err := strconv.ParseInt(f[1], 10, 64)
-			if len(f) != 3 || err != nil {
-				childErr = "bad line " + line
-				return
-			}
-			reported[f[2]] = seq
 		case strings.HasPrefix(line, "ERR "):
 			childErr = line
+		case line == "READY", line == "PASS", line == "FAIL", line == "", strings.HasPrefix(line, "---"),
+			strings.HasPrefix(line, "==="), strings.HasPrefix(line, "ok "):
+		default:
+			reported = append(reported, line)
 		}
 	}
 	killAt := time.After(delay)
