@@ -547,3 +547,35 @@ func (h *handle) Flush(ctx context.Context) syscall.Errno { return 0 }
 func (h *handle) Release(ctx context.Context) syscall.Errno {
 	return fs.ToErrno(h.fd.Close())
 }
+
+// CopyDisk copies what the disk holds (the backing directory, one level) to
+// dst, which must exist. Tests check the copy, never the mount: the process
+// serving a FUSE mount deadlocks if it touches a file it memory-maps from that
+// mount (SQLite's -shm) while the Go runtime stops the world for a GC, since
+// the page fault needs the very goroutines that are stopped. The original
+// stays as the cut left it, so the next start recovers it through the mount.
+func (f *FS) CopyDisk(dst string) error {
+	f.mu.Lock()
+	mounted := f.server != nil
+	f.mu.Unlock()
+	if mounted {
+		return errors.New("powercut: copy while mounted: unmount first")
+	}
+	entries, err := os.ReadDir(f.backing)
+	if err != nil {
+		return fmt.Errorf("powercut: %w", err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(f.backing, e.Name()))
+		if err != nil {
+			return fmt.Errorf("powercut: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			return fmt.Errorf("powercut: %w", err)
+		}
+	}
+	return nil
+}
