@@ -16,6 +16,7 @@ import (
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/internal/testseed"
 	"github.com/tillpos/till/store/powercut"
 )
 
@@ -125,9 +126,7 @@ func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		kills = 20
 	}
-	seed := time.Now().UnixNano()
-	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(uint64(seed), 1))
+	rng := testseed.Rand(testseed.For(t), 1)
 	dir := t.TempDir()
 	committed := map[string]int64{} // id -> seq, as reported by children
 	start := time.Now()

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tillpos/till/internal/testseed"
 	"github.com/tillpos/till/sync/faultproxy"
 )
 
@@ -128,7 +129,8 @@ func TestScheduleIsSeededAndRated(t *testing.T) {
 		}
 		return p.Counts()
 	}
-	a, b := run(7), run(7)
+	seed := testseed.For(t)
+	a, b := run(seed), run(seed)
 	if a[faultproxy.None]+a[faultproxy.ServerError]+a[faultproxy.Delay] != 200 {
 		t.Fatalf("counts %v do not add up to 200", a)
 	}
