@@ -131,6 +131,8 @@ var rules = []rule{
 		exactly("net/http"), true},
 	{"app/* never depends on Fyne, except app/ui", allOf(under("app"), not(under("app/ui"))),
 		prefix("fyne.io"), false},
+	{"test support (power cuts, seeds) is linked into no binary or adapter", anyOf(under("cmd"), under("app"), under("hardware"), under("sync"), exactly(mod+"/store"), under("store/hqstore")),
+		anyOf(under("store/powercut"), under("internal/testseed"), prefix("github.com/hanwen/go-fuse")), false},
 }
 
 // broken lists the rules a package breaks with these direct imports and
@@ -212,6 +214,10 @@ func TestRulesBite(t *testing.T) {
 		{mod + "/app/headoffice", "fyne.io/fyne/v2/widget", false, true},
 		{mod + "/app/backoffice", "fyne.io/fyne/v2", true, true},
 		{mod + "/app/ui", "fyne.io/fyne/v2/widget", true, false},
+		// test support is linked into no binary
+		{mod + "/cmd/register", mod + "/store/powercut", false, true},
+		{mod + "/store", mod + "/internal/testseed", true, true},
+		{mod + "/cmd/headoffice", "github.com/hanwen/go-fuse/v2/fs", false, true},
 	}
 	for _, c := range cases {
 		imports, deps := []string{c.dep}, []string(nil)
