@@ -13,7 +13,8 @@ import (
 // bytes go to a private temporary file first and are hard-linked into place,
 // so a reader never sees a half-written file and, of several processes
 // starting at once (make run starts the server and its CLI together), exactly
-// one wins. It reports whether this call created the file.
+// one wins. Data and name are fsynced: the file survives a power cut whole.
+// It reports whether this call created the file.
 func createOnce(path string, data []byte, mode fs.FileMode) (bool, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -40,7 +41,17 @@ func createOnce(path string, data []byte, mode fs.FileMode) (bool, error) {
 	} else if err != nil {
 		return false, err
 	}
-	return true, nil
+	// The new name must survive a power cut too: fsync the directory. (The
+	// temporary name's removal may be lost; a stray dot file is harmless.)
+	dir, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return true, err
+	}
+	err = dir.Sync()
+	if cerr := dir.Close(); err == nil {
+		err = cerr
+	}
+	return true, err
 }
 
 // waitForFile waits for another process to finish creating path.

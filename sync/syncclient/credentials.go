@@ -89,15 +89,46 @@ func EnrollAndSave(ctx context.Context, dir string, o EnrollOptions) (Credential
 	return c, nil
 }
 
+// writeFile0600 replaces path with data durably: a power cut leaves the old
+// file or the new one, never an empty one. The data is fsynced before the
+// rename (or the rename can reach the disk before the data), and the
+// directory after it (or the rename itself can be lost).
 func writeFile0600(path string, data []byte) error {
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
 		return fmt.Errorf("syncclient: write %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
 		return fmt.Errorf("syncclient: write %s: %w", path, err)
 	}
 	return nil
+}
+
+// syncDir makes a directory's entries (a created or renamed file) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // LoadCredentials reads the enrollment kept in dir; ErrNotEnrolled if none.
