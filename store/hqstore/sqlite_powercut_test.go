@@ -173,7 +173,16 @@ func checkHQAfterCut(t *testing.T, path string, acked map[string]int64, k int, m
 	t.Helper()
 	ctx := context.Background()
 	at := fmt.Sprintf("cut %d (%v)", k, mode)
-	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	s, err := hqstore.OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatalf("%s: reopen: %v", at, err)
+	}
+	defer s.Close()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("%s: ping: %v", at, err)
+	}
+	// A connection of the test's own, after OpenSQLite has recovered the WAL.
+	raw, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,14 +191,6 @@ func checkHQAfterCut(t *testing.T, path string, acked map[string]int64, k int, m
 	raw.Close()
 	if err != nil || ok != "ok" {
 		t.Fatalf("%s: quick_check: %q, %v", at, ok, err)
-	}
-	s, err := hqstore.OpenSQLite(ctx, path)
-	if err != nil {
-		t.Fatalf("%s: reopen: %v", at, err)
-	}
-	defer s.Close()
-	if err := s.Ping(ctx); err != nil {
-		t.Fatalf("%s: ping: %v", at, err)
 	}
 	for _, reg := range powerCutRegisters {
 		st, err := s.SyncState(ctx, reg)
