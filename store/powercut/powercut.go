@@ -9,9 +9,10 @@
 // of them reach the disk, or that prefix and part of the next write (a torn
 // write). What was synced is never lost.
 //
-// Namespace changes (create, rename, unlink) go to the backing directory at
-// once, as on a journaling file system that commits them in order; only file
-// data is held back.
+// Names are held back the same way: a file, directory or link created, or a
+// rename, since the last fsync of the directory it lands in is undone by a cut
+// (all of them, or all but a random prefix per directory). Unlinks and rmdirs
+// are final at once: a cut never brings a removed file back.
 //
 // It is test support: no binary links it (deps_test.go checks).
 package powercut
@@ -24,7 +25,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"syscall"
 
@@ -68,8 +71,19 @@ type FS struct {
 
 	mu     sync.Mutex
 	files  map[uint64]*file // by inode number: stable across renames
+	names  []nameOp         // namespace changes not yet made durable, in order
+	stash  string           // beside backing: links to files a rename replaced
+	stashN int
 	server *fuse.Server
 	stats  Stats
+}
+
+// nameOp is a namespace change that a cut may undo.
+type nameOp struct {
+	dir   uint64 // the directory whose fsync makes it durable
+	path  string // the new name, in the backing directory
+	from  string // a rename: the old name
+	stash string // a rename over a file: a link to the file it replaced
 }
 
 // Stats counts what the file system has seen since New.
@@ -79,6 +93,7 @@ type Stats struct {
 	LostWrites    int64 // unsynced writes dropped (wholly or torn) by cuts
 	LostBytes     int64 // their bytes that never reached the disk
 	TornWrites    int64 // writes that reached the disk in part
+	LostNames     int64 // creates and renames undone by cuts
 }
 
 // New returns a file system over the backing directory, which must exist.
@@ -90,7 +105,13 @@ func New(backing string) (*FS, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("powercut: %s is not a directory", backing)
 	}
-	return &FS{backing: backing, files: map[uint64]*file{}}, nil
+	// Replaced files are kept by hard links, so the stash must be on the
+	// same file system: beside the backing directory.
+	stash := filepath.Clean(backing) + ".powercut-stash"
+	if err := os.MkdirAll(stash, 0o700); err != nil {
+		return nil, fmt.Errorf("powercut: %w", err)
+	}
+	return &FS{backing: backing, stash: stash, files: map[uint64]*file{}}, nil
 }
 
 // Available says why powercut cannot mount here, or "" when it can: it
@@ -164,6 +185,7 @@ type CutReport struct {
 	Files       int   // files that had unsynced writes
 	KeptWrites  int   // unsynced writes that reached the disk anyway
 	LostWrites  int   // unsynced writes lost (a torn one counts here)
+	LostNames   int   // creates and renames undone
 	LostBytes   int64 // bytes of those writes that did not reach the disk
 	TornWrites  int   // writes that reached the disk in part
 	KeptPending int   // ops (writes and truncates) applied in total
@@ -196,11 +218,85 @@ func (f *FS) Cut(mode Mode, rng *rand.Rand) (CutReport, error) {
 		errs = append(errs, fl.fd.Close())
 	}
 	clear(f.files)
+	errs = append(errs, f.cutNames(mode, rng, &rep))
 	f.stats.Cuts++
 	f.stats.LostWrites += int64(rep.LostWrites)
 	f.stats.LostBytes += rep.LostBytes
 	f.stats.TornWrites += int64(rep.TornWrites)
+	f.stats.LostNames += int64(rep.LostNames)
 	return rep, errors.Join(errs...)
+}
+
+// cutNames undoes the namespace changes the cut loses, newest first: per
+// directory all of them (DropAll) or all after a random prefix.
+func (f *FS) cutNames(mode Mode, rng *rand.Rand, rep *CutReport) error {
+	perDir := map[uint64]int{}
+	for _, op := range f.names {
+		perDir[op.dir]++
+	}
+	dirs := make([]uint64, 0, len(perDir))
+	for d := range perDir {
+		dirs = append(dirs, d)
+	}
+	sort.Slice(dirs, func(i, j int) bool { return dirs[i] < dirs[j] })
+	keep := map[uint64]int{}
+	for _, d := range dirs {
+		if mode != DropAll {
+			keep[d] = rng.IntN(perDir[d] + 1)
+		}
+	}
+	kept := make([]bool, len(f.names))
+	seen := map[uint64]int{}
+	for i, op := range f.names {
+		kept[i] = seen[op.dir] < keep[op.dir]
+		seen[op.dir]++
+	}
+	var errs []error
+	for i := len(f.names) - 1; i >= 0; i-- {
+		op := f.names[i]
+		if kept[i] {
+			continue
+		}
+		rep.LostNames++
+		if op.from == "" {
+			// Best effort: a later rename may have moved it already.
+			if err := os.RemoveAll(op.path); err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		if _, err := os.Lstat(op.from); errors.Is(err, os.ErrNotExist) {
+			if err := os.Rename(op.path, op.from); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		if op.stash != "" {
+			if err := os.Link(op.stash, op.path); err != nil && !errors.Is(err, os.ErrExist) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for _, op := range f.names {
+		if op.stash != "" {
+			os.Remove(op.stash)
+		}
+	}
+	f.names = nil
+	return errors.Join(errs...)
+}
+
+// created records a new name in directory dir.
+func (f *FS) created(dir uint64, path string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.names = append(f.names, nameOp{dir: dir, path: path})
+}
+
+// dirSynced makes durable the namespace changes landing in directory dir.
+func (f *FS) dirSynced(dir uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.names = slices.DeleteFunc(f.names, func(op nameOp) bool { return op.dir == dir })
 }
 
 // Stats returns the counts so far.
@@ -364,6 +460,12 @@ type node struct {
 }
 
 var (
+	_ fs.NodeMknoder        = (*node)(nil)
+	_ fs.NodeMkdirer        = (*node)(nil)
+	_ fs.NodeSymlinker      = (*node)(nil)
+	_ fs.NodeLinker         = (*node)(nil)
+	_ fs.NodeRenamer        = (*node)(nil)
+	_ fs.NodeOpendirHandler = (*node)(nil)
 	_ fs.NodeWrapChilder    = (*node)(nil)
 	_ fs.NodeOpener         = (*node)(nil)
 	_ fs.NodeCreater        = (*node)(nil)
@@ -426,7 +528,104 @@ func (n *node) Create(ctx context.Context, name string, flags uint32, mode uint3
 		h.fl.truncate(0)
 	}
 	out.Size = uint64(h.fl.currentSize())
+	n.pc.created(n.StableAttr().Ino, filepath.Join(n.backingPath(), name))
 	return ch, h, 0, 0
+}
+
+func (n *node) Mknod(ctx context.Context, name string, mode, rdev uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	ch, errno := n.LoopbackNode.Mknod(ctx, name, mode, rdev, out)
+	if errno == 0 {
+		n.pc.created(n.StableAttr().Ino, filepath.Join(n.backingPath(), name))
+	}
+	return ch, errno
+}
+
+func (n *node) Mkdir(ctx context.Context, name string, mode uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	ch, errno := n.LoopbackNode.Mkdir(ctx, name, mode, out)
+	if errno == 0 {
+		n.pc.created(n.StableAttr().Ino, filepath.Join(n.backingPath(), name))
+	}
+	return ch, errno
+}
+
+func (n *node) Symlink(ctx context.Context, target, name string, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	ch, errno := n.LoopbackNode.Symlink(ctx, target, name, out)
+	if errno == 0 {
+		n.pc.created(n.StableAttr().Ino, filepath.Join(n.backingPath(), name))
+	}
+	return ch, errno
+}
+
+func (n *node) Link(ctx context.Context, target fs.InodeEmbedder, name string, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	if t, ok := target.(*node); ok {
+		target = t.LoopbackNode
+	}
+	ch, errno := n.LoopbackNode.Link(ctx, target, name, out)
+	if errno == 0 {
+		n.pc.created(n.StableAttr().Ino, filepath.Join(n.backingPath(), name))
+	}
+	return ch, errno
+}
+
+// Rename keeps a link to a file it replaces, so a cut can put it back.
+func (n *node) Rename(ctx context.Context, name string, newParent fs.InodeEmbedder, newName string, flags uint32) syscall.Errno {
+	np, ok := newParent.(*node)
+	if !ok {
+		return syscall.EXDEV
+	}
+	from, to := filepath.Join(n.backingPath(), name), filepath.Join(np.backingPath(), newName)
+	op := nameOp{dir: np.StableAttr().Ino, path: to, from: from}
+	if st, err := os.Lstat(to); err == nil && !st.IsDir() {
+		n.pc.mu.Lock()
+		n.pc.stashN++
+		op.stash = filepath.Join(n.pc.stash, strconv.Itoa(n.pc.stashN))
+		n.pc.mu.Unlock()
+		if err := os.Link(to, op.stash); err != nil {
+			return fs.ToErrno(err)
+		}
+	}
+	if errno := n.LoopbackNode.Rename(ctx, name, np.LoopbackNode, newName, flags); errno != 0 {
+		if op.stash != "" {
+			os.Remove(op.stash)
+		}
+		return errno
+	}
+	n.pc.mu.Lock()
+	n.pc.names = append(n.pc.names, op)
+	n.pc.mu.Unlock()
+	return 0
+}
+
+// OpendirHandle wraps the loopback directory stream to see fsyncs of the
+// directory.
+func (n *node) OpendirHandle(ctx context.Context, flags uint32) (fs.FileHandle, uint32, syscall.Errno) {
+	fh, fuseFlags, errno := n.LoopbackNode.OpendirHandle(ctx, flags)
+	if errno != 0 {
+		return nil, 0, errno
+	}
+	ds, ok := fh.(dirStream)
+	if !ok {
+		return fh, fuseFlags, 0
+	}
+	return &dirHandle{dirStream: ds, n: n}, fuseFlags, 0
+}
+
+type dirStream interface {
+	fs.FileReleasedirer
+	fs.FileSeekdirer
+	fs.FileFsyncdirer
+	fs.FileReaddirenter
+}
+
+// dirHandle is an open directory: an fsync of it makes its names durable.
+type dirHandle struct {
+	dirStream
+	n *node
+}
+
+func (d *dirHandle) Fsyncdir(ctx context.Context, flags uint32) syscall.Errno {
+	d.n.pc.dirSynced(d.n.StableAttr().Ino)
+	return d.dirStream.Fsyncdir(ctx, flags)
 }
 
 func (n *node) handle(fd *os.File) (*handle, syscall.Errno) {

@@ -2,6 +2,8 @@ package powercut_test
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -28,6 +30,19 @@ func mounted(t *testing.T) (pc *powercut.FS, mnt, backing string) {
 	}
 	t.Cleanup(func() { pc.Unmount() })
 	return pc, mnt, backing
+}
+
+// syncDir fsyncs a directory: the names created in it become durable.
+func syncDir(t *testing.T, dir string) {
+	t.Helper()
+	d, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // step is one thing done to the file "f" before the cut.
@@ -121,6 +136,7 @@ func TestCutLosesOnlyUnsynced(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				syncDir(t, mnt)
 				var all []byte
 				for _, s := range c.steps {
 					switch {
@@ -200,6 +216,7 @@ func TestModesReachEveryOutcome(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			syncDir(t, mnt)
 			for _, s := range steps {
 				if s.sync {
 					f.Sync()
@@ -257,6 +274,7 @@ func TestSameSeedSameCut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		syncDir(t, mnt)
 		rng := rand.New(rand.NewPCG(seed, 99))
 		for range 40 {
 			buf := make([]byte, 1+rng.IntN(300))
@@ -307,6 +325,7 @@ func TestRenameKeepsPageCache(t *testing.T) {
 	if err := os.Rename(filepath.Join(mnt, "b.tmp"), filepath.Join(mnt, "b")); err != nil {
 		t.Fatal(err)
 	}
+	syncDir(t, mnt) // the names are durable; only data is at stake below
 	// c: synced, then reopened with O_TRUNC and appended to, unsynced.
 	if err := os.WriteFile(filepath.Join(mnt, "c"), []byte("old content"), 0o644); err != nil {
 		t.Fatal(err)
@@ -315,6 +334,7 @@ func TestRenameKeepsPageCache(t *testing.T) {
 		f.Sync()
 		f.Close()
 	}
+	syncDir(t, mnt)
 	f, err = os.OpenFile(filepath.Join(mnt, "c"), os.O_WRONLY|os.O_TRUNC|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -344,5 +364,66 @@ func TestCutRefusedWhileMounted(t *testing.T) {
 	pc, _, _ := mounted(t)
 	if _, err := pc.Cut(powercut.DropAll, nil); err == nil {
 		t.Fatal("cut while mounted was accepted")
+	}
+}
+
+// TestNamesNeedDirectoryFsync: a name created or renamed into a directory
+// since its last fsync is undone by a cut, even if the file's data was
+// synced; a rename over a file brings the replaced file back.
+func TestNamesNeedDirectoryFsync(t *testing.T) {
+	seed := testseed.For(t)
+	write := func(t *testing.T, path, data string) {
+		t.Helper()
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(data)
+		if err := f.Sync(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	for _, dirSync := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dirsync=%v", dirSync), func(t *testing.T) {
+			pc, mnt, backing := mounted(t)
+			write(t, filepath.Join(mnt, "cfg"), "old")
+			if err := os.Mkdir(filepath.Join(mnt, "sub"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			syncDir(t, mnt)
+			write(t, filepath.Join(mnt, "new"), "synced data")
+			write(t, filepath.Join(mnt, "sub", "inner"), "synced data")
+			write(t, filepath.Join(mnt, "cfg.tmp"), "new")
+			if err := os.Rename(filepath.Join(mnt, "cfg.tmp"), filepath.Join(mnt, "cfg")); err != nil {
+				t.Fatal(err)
+			}
+			if dirSync {
+				syncDir(t, mnt)
+				syncDir(t, filepath.Join(mnt, "sub"))
+			}
+			if err := pc.Unmount(); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := pc.Cut(powercut.DropAll, testseed.Rand(seed, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"cfg": "old", "new": "", "sub/inner": "", "cfg.tmp": ""}
+			if dirSync {
+				want = map[string]string{"cfg": "new", "new": "synced data", "sub/inner": "synced data", "cfg.tmp": ""}
+			}
+			for name, w := range want {
+				got, err := os.ReadFile(filepath.Join(backing, name))
+				if w == "" && !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s after cut: %q, %v; want it gone", name, got, err)
+				} else if w != "" && string(got) != w {
+					t.Errorf("%s after cut: %q, %v; want %q", name, got, err, w)
+				}
+			}
+			if wantLost := map[bool]int{false: 4, true: 0}[dirSync]; rep.LostNames != wantLost {
+				t.Errorf("lost %d names, want %d", rep.LostNames, wantLost)
+			}
+		})
 	}
 }

@@ -12,7 +12,8 @@ import (
 
 // TestCredentialsSurvivePowerCut: once writeFile0600 returns, the file holds
 // the new bytes after a power cut, however the cut falls. Before the fsync
-// was added, the cut left enrollment.json empty: the register could not
+// and the directory fsync were added, a cut left enrollment.json empty or
+// missing: the register could not
 // start and had to be enrolled again.
 func TestCredentialsSurvivePowerCut(t *testing.T) {
 	if why := powercut.Available(); why != "" {
