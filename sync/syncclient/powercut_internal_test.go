@@ -13,8 +13,7 @@ import (
 // TestCredentialsSurvivePowerCut: once writeFile0600 returns, the file holds
 // the new bytes after a power cut, however the cut falls. Before the fsync
 // and the directory fsync were added, a cut left enrollment.json empty or
-// missing: the register could not
-// start and had to be enrolled again.
+// missing: the register could not start and had to be enrolled again.
 func TestCredentialsSurvivePowerCut(t *testing.T) {
 	if why := powercut.Available(); why != "" {
 		t.Skip("power cuts need FUSE as root: " + why)
