@@ -217,6 +217,7 @@ func TestPowerCut(t *testing.T) {
 		total.LostWrites += rep.LostWrites
 		total.TornWrites += rep.TornWrites
 		total.LostBytes += rep.LostBytes
+		total.LostNames += rep.LostNames
 		// Check a copy of the disk (see CopyDisk); the next child recovers
 		// the original through the mount.
 		disk := t.TempDir()
@@ -232,9 +233,9 @@ func TestPowerCut(t *testing.T) {
 		}
 	}
 	st := pc.Stats()
-	t.Logf("%d power cuts %v in %v: %d sales, %d print jobs, %d parked/resumed checked; the file system saw %d writes, %d fsyncs; cuts lost %d unsynced writes (%d bytes), tore %d",
+	t.Logf("%d power cuts %v in %v: %d sales, %d print jobs, %d parked/resumed checked; the file system saw %d writes, %d fsyncs; cuts lost %d unsynced writes (%d bytes), tore %d, undid %d names",
 		cuts, byMode, time.Since(start).Round(time.Millisecond), len(world.sales), len(world.jobs), len(world.parked),
-		st.Writes, st.Syncs, total.LostWrites, total.LostBytes, total.TornWrites)
+		st.Writes, st.Syncs, total.LostWrites, total.LostBytes, total.TornWrites, total.LostNames)
 }
 
 // check opens the database as the next start would (recovering the WAL) and

@@ -117,7 +117,7 @@ func TestSQLitePowerCut(t *testing.T) {
 	acked := map[string]int64{}
 	start := time.Now()
 	byMode := map[powercut.Mode]int{}
-	var lost, torn int
+	var lost, torn, names int
 	for k := range cuts {
 		mode := powercut.Modes[k%len(powercut.Modes)]
 		waitReady := rng.IntN(10) != 0
@@ -144,6 +144,7 @@ func TestSQLitePowerCut(t *testing.T) {
 		byMode[mode]++
 		lost += rep.LostWrites
 		torn += rep.TornWrites
+		names += rep.LostNames
 		// Check a copy of the disk (see CopyDisk); the next child recovers
 		// the original through the mount.
 		disk := t.TempDir()
@@ -163,8 +164,8 @@ func TestSQLitePowerCut(t *testing.T) {
 		total += n
 	}
 	st := pc.Stats()
-	t.Logf("%d power cuts %v in %v: %d acknowledged entries checked; the file system saw %d writes, %d fsyncs; cuts lost %d unsynced writes, tore %d",
-		cuts, byMode, time.Since(start).Round(time.Millisecond), total, st.Writes, st.Syncs, lost, torn)
+	t.Logf("%d power cuts %v in %v: %d acknowledged entries checked; the file system saw %d writes, %d fsyncs; cuts lost %d unsynced writes, tore %d, undid %d names",
+		cuts, byMode, time.Since(start).Round(time.Millisecond), total, st.Writes, st.Syncs, lost, torn, names)
 }
 
 // checkHQAfterCut opens the store as the restarted head office would and

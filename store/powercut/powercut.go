@@ -168,27 +168,14 @@ func (f *FS) Unmount() error {
 	return nil
 }
 
-// Sync writes every file's unsynced writes to the backing files, as a
-// clean shutdown would.
-func (f *FS) Sync() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var errs []error
-	for _, fl := range f.files {
-		errs = append(errs, fl.sync())
-	}
-	return errors.Join(errs...)
-}
-
 // CutReport says what one cut did.
 type CutReport struct {
-	Files       int   // files that had unsynced writes
-	KeptWrites  int   // unsynced writes that reached the disk anyway
-	LostWrites  int   // unsynced writes lost (a torn one counts here)
-	LostNames   int   // creates and renames undone
-	LostBytes   int64 // bytes of those writes that did not reach the disk
-	TornWrites  int   // writes that reached the disk in part
-	KeptPending int   // ops (writes and truncates) applied in total
+	Files      int   // files that had unsynced writes
+	KeptWrites int   // unsynced writes that reached the disk anyway
+	LostWrites int   // unsynced writes lost (a torn one counts here)
+	LostNames  int   // creates and renames undone
+	LostBytes  int64 // bytes of those writes that did not reach the disk
+	TornWrites int   // writes that reached the disk in part
 }
 
 // Cut cuts the power: for each file, what mode lets survive of its unsynced
