@@ -61,7 +61,9 @@ soak: deps-hq soak-powercut
 # store/powercut, a FUSE file system that keeps unsynced writes in memory and
 # cuts the power. test-go runs 60 + 60 cuts as ordinary tests (skipped only
 # without /dev/fuse or root); soak-powercut runs POWERCUT_CUTS of each
-# (1,000 + 1,000). Every run logs its seed; TILL_SEED=<seed> replays it.
+# (1,000 + 1,000; over half an hour on two shared cores, as each check reads
+# the whole grown database). Every run logs its seed; TILL_SEED=<seed>
+# replays its cut decisions.
 export TILL_SEED
 POWERCUT_CUTS ?= 1000
 .PHONY: test-powercut soak-powercut
