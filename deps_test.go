@@ -132,7 +132,7 @@ var rules = []rule{
 	{"app/* never depends on Fyne, except app/ui", allOf(under("app"), not(under("app/ui"))),
 		prefix("fyne.io"), false},
 	{"test support (power cuts, seeds) is linked into no binary or adapter", anyOf(under("cmd"), under("app"), under("hardware"), under("sync"), exactly(mod+"/store"), under("store/hqstore")),
-		anyOf(under("store/powercut"), under("internal/testseed"), prefix("github.com/hanwen/go-fuse")), false},
+		anyOf(under("store/powercut"), under("store/testseed"), prefix("github.com/hanwen/go-fuse")), false},
 }
 
 // broken lists the rules a package breaks with these direct imports and
@@ -216,7 +216,7 @@ func TestRulesBite(t *testing.T) {
 		{mod + "/app/ui", "fyne.io/fyne/v2/widget", true, false},
 		// test support is linked into no binary
 		{mod + "/cmd/register", mod + "/store/powercut", false, true},
-		{mod + "/store", mod + "/internal/testseed", true, true},
+		{mod + "/store", mod + "/store/testseed", true, true},
 		{mod + "/cmd/headoffice", "github.com/hanwen/go-fuse/v2/fs", false, true},
 	}
 	for _, c := range cases {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
-	"github.com/tillpos/till/internal/testseed"
+	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/store/powercut"
 )
 

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tillpos/till/internal/testseed"
+	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/store/powercut"
 )
 

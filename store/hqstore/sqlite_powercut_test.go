@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tillpos/till/internal/testseed"
+	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/store/hqstore/hqstoretest"
 	"github.com/tillpos/till/store/powercut"

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tillpos/till/internal/testseed"
+	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/sync/faultproxy"
 )
 
