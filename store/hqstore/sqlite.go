@@ -149,7 +149,7 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 		}
 	}
 
-	lookup, err := tx.PrepareContext(ctx, `SELECT hash FROM entries WHERE id = ?`)
+	lookup, err := tx.PrepareContext(ctx, `SELECT hash FROM entries WHERE register_id = ? AND id = ?`)
 	if err != nil {
 		return nil, 0, fmt.Errorf("hqstore: prepare: %w", err)
 	}
@@ -173,19 +173,20 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 	// repeat of one is found here too.
 	storedHash := func(id string) (string, bool, error) {
 		var hash string
-		err := lookup.QueryRowContext(ctx, id).Scan(&hash)
+		err := lookup.QueryRowContext(ctx, registerID, id).Scan(&hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", false, nil
 		}
 		return hash, err == nil, err
 	}
 
-	now := s.now().UnixMilli()
+	nowT := s.now()
+	now := nowT.UnixMilli()
 	results := make([]Outcome, len(entries))
 	stored, broken := 0, false
 	var project []pos.Entry // stored now: their money facts go in this transaction too
 	for i, e := range entries {
-		out, sale, err := judge(registerID, e, lastSeq, lastHash, broken, storedHash)
+		out, sale, err := judge(registerID, e, lastSeq, lastHash, broken, nowT, storedHash)
 		if err != nil {
 			return nil, 0, fmt.Errorf("hqstore: look up entry %s: %w", e.ID, err)
 		}
@@ -295,7 +296,7 @@ func (s *SQLite) Registers(ctx context.Context, since time.Time) ([]RegisterSumm
 	}
 	rows.Close()
 
-	totals, err := s.r.QueryContext(ctx, `SELECT register_id, currency, count(*), sum(total_gross) FROM sales
+	totals, err := s.r.QueryContext(ctx, `SELECT register_id, currency, count(*), `+grossSumColumns+` FROM sales
 		WHERE completed_at_ms >= ? GROUP BY register_id, currency ORDER BY register_id, currency`, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: sum sales: %w", err)
