@@ -23,7 +23,7 @@ func TestCheckCanonicalJSON(t *testing.T) {
 		`[{"a":1,"a":1}]`, `{"a":1}{"a":2}`, `{"a":1}x`, `{"a":01}`, `{"a":1e3}`, `{"a":1.0}`, `{"a":-0}`,
 		`{"a":1E3}`, `{"a":9223372036854775808}`, `{"a":-9223372036854775809}`, "{\"a\":\"\xff\"}",
 		`{"a":"\ud800"}`, `{"a":"\udc00"}`, `{"A":1}`, `{"Store_ID":"S02"}`, `{"a":"\x"}`, `{"a":1,}`,
-		`{"a"}`, `{"a":tru}`, ``, `{`, `"` , `{"":1}`,
+		`{"a"}`, `{"a":tru}`, ``, `{`, `"`, `{"":1}`,
 		strings.Repeat("[", MaxJSONDepth+1) + strings.Repeat("]", MaxJSONDepth+1),
 	}
 	for _, p := range bad {
@@ -55,26 +55,26 @@ func TestSaleRecordCheck(t *testing.T) {
 	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	ok := func() SaleRecord {
 		return SaleRecord{Completed: now, StartedAt: now.Add(-time.Minute), Totals: Totals{Gross: 100, Paid: 100},
-			Lines: []RecordLine{{Line: Line{Qty: 1000, UnitPrice: 100}, Amount: 100, Gross: 100}},
+			Lines:   []RecordLine{{Line: Line{Qty: 1000, UnitPrice: 100}, Amount: 100, Gross: 100}},
 			Tenders: []Tender{{Kind: "cash", Amount: 100}}}
 	}
 	if err := ok().Check(now); err != nil {
 		t.Fatalf("good record: %v", err)
 	}
 	cases := map[string]func(*SaleRecord){
-		"gross max int64":   func(r *SaleRecord) { r.Totals.Gross = 1<<63 - 1 },
-		"gross below -max":  func(r *SaleRecord) { r.Totals.Gross = -MaxAmount - 1 },
-		"line gross":        func(r *SaleRecord) { r.Lines[0].Gross = MaxAmount + 1 },
-		"line qty 0":        func(r *SaleRecord) { r.Lines[0].Qty = 0 },
-		"line qty huge":     func(r *SaleRecord) { r.Lines[0].Qty = MaxQty + 1 },
-		"tender":            func(r *SaleRecord) { r.Tenders[0].Amount = -1 << 63 },
-		"completed 2099":    func(r *SaleRecord) { r.Completed = time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC) },
-		"completed 1970":    func(r *SaleRecord) { r.Completed = time.Unix(0, 0) },
-		"completed zero":    func(r *SaleRecord) { r.Completed = time.Time{} },
-		"started 2300":      func(r *SaleRecord) { r.StartedAt = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC) },
-		"too many lines":    func(r *SaleRecord) { r.Lines = make([]RecordLine, MaxLines+1) },
-		"too many tenders":  func(r *SaleRecord) { r.Tenders = make([]Tender, MaxTenders+1) },
-		"tax line":          func(r *SaleRecord) { r.Totals.Taxes = []TaxLine{{Gross: MaxAmount + 1}} },
+		"gross max int64":  func(r *SaleRecord) { r.Totals.Gross = 1<<63 - 1 },
+		"gross below -max": func(r *SaleRecord) { r.Totals.Gross = -MaxAmount - 1 },
+		"line gross":       func(r *SaleRecord) { r.Lines[0].Gross = MaxAmount + 1 },
+		"line qty 0":       func(r *SaleRecord) { r.Lines[0].Qty = 0 },
+		"line qty huge":    func(r *SaleRecord) { r.Lines[0].Qty = MaxQty + 1 },
+		"tender":           func(r *SaleRecord) { r.Tenders[0].Amount = -1 << 63 },
+		"completed 2099":   func(r *SaleRecord) { r.Completed = time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"completed 1970":   func(r *SaleRecord) { r.Completed = time.Unix(0, 0) },
+		"completed zero":   func(r *SaleRecord) { r.Completed = time.Time{} },
+		"started 2300":     func(r *SaleRecord) { r.StartedAt = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"too many lines":   func(r *SaleRecord) { r.Lines = make([]RecordLine, MaxLines+1) },
+		"too many tenders": func(r *SaleRecord) { r.Tenders = make([]Tender, MaxTenders+1) },
+		"tax line":         func(r *SaleRecord) { r.Totals.Taxes = []TaxLine{{Gross: MaxAmount + 1}} },
 	}
 	for name, mut := range cases {
 		r := ok()

@@ -24,9 +24,9 @@ type Chain struct {
 	// IDPrefix starts every entry id; default RegisterID. Two chains with
 	// one prefix make the same ids, as a squatting register would.
 	IDPrefix string
-	seq        int64
-	last       string
-	at         time.Time
+	seq      int64
+	last     string
+	at       time.Time
 }
 
 // NewChain starts a register's journal at the genesis.

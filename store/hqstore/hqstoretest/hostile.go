@@ -78,7 +78,9 @@ func testRefusesOutOfBounds(t *testing.T, open func(t *testing.T) hqstore.Store)
 			return saleWith(t, c, func(r *pos.SaleRecord) { r.Lines[0].Qty = pos.MaxQty * 10 })
 		}, "qty"},
 		{"leading space", func(c *Chain, good []byte) pos.Entry { return c.Next(pos.EntrySale, append([]byte(" "), good...)) }, "canonical"},
-		{"trailing newline", func(c *Chain, good []byte) pos.Entry { return c.Next(pos.EntrySale, append(good[:len(good):len(good)], '\n')) }, "canonical"},
+		{"trailing newline", func(c *Chain, good []byte) pos.Entry {
+			return c.Next(pos.EntrySale, append(good[:len(good):len(good)], '\n'))
+		}, "canonical"},
 		{"byte-order mark", func(c *Chain, good []byte) pos.Entry { return c.Next(pos.EntrySale, append([]byte("\ufeff"), good...)) }, "canonical"},
 		{"duplicate store_id", func(c *Chain, good []byte) pos.Entry {
 			return c.Next(pos.EntrySale, []byte(strings.Replace(string(good), `{`, `{"store_id":"S02",`, 1)))
