@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -49,6 +50,9 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") {
 		return nil, fmt.Errorf("hqstore: %q is not a database file path", path)
 	}
+	if err := privateFiles(path); err != nil {
+		return nil, fmt.Errorf("hqstore: %w", err)
+	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: open %s: %w", path, err)
@@ -71,6 +75,26 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// privateFiles creates the database file owner-only (it holds takings and
+// the hashes of register tokens) before SQLite would create it with the
+// umask's 0644, and tightens an existing one. SQLite gives its -wal and -shm
+// files the database file's mode.
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o037 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // migrateSQLite applies the embedded migrations in name order; PRAGMA

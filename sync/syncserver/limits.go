@@ -77,11 +77,12 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// HTTPServer is an http.Server for s with the timeouts the API needs; Serve
-// it with ListenerFor so connections are capped too.
-func (s *Server) HTTPServer(errLog *slog.Logger) *http.Server {
+// HTTPServer is an http.Server for h (s, or a mux s shares with the back
+// office) with the timeouts the API needs; Serve it with ListenerFor so
+// connections are capped too.
+func (s *Server) HTTPServer(h http.Handler, errLog *slog.Logger) *http.Server {
 	srv := &http.Server{
-		Handler:           s,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       s.limits.BodyTimeout + 10*time.Second, // backstop; bodyDeadline is the real bound
 		WriteTimeout:      2 * time.Minute,
