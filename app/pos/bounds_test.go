@@ -106,3 +106,24 @@ func TestAddProductStopsAtMaxLines(t *testing.T) {
 		t.Fatalf("line %d accepted", MaxLines+1)
 	}
 }
+
+// TestRecordRefusesOutOfBounds: the register applies the same bounds as the
+// head office when it freezes a sale, so it never seals what ingest refuses.
+func TestRecordRefusesOutOfBounds(t *testing.T) {
+	t.Parallel()
+	s := NewSale("s", "r", MustCurrency("EUR"), TaxInclusive, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := s.AddProduct(Product{ID: "p", Price: 100}, 1000, 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddTender(Tender{Kind: TenderCash, Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Record("1", time.Date(2026, 1, 1, 0, 1, 0, 0, time.UTC)); err != nil {
+		t.Fatalf("good sale: %v", err)
+	}
+	for _, at := range []time.Time{time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if _, err := s.Record("1", at); !errors.Is(err, ErrTimeOutOfRange) {
+			t.Errorf("Record at %v: %v, want ErrTimeOutOfRange", at, err)
+		}
+	}
+}
