@@ -120,6 +120,12 @@ const (
 	grossSumColumnsPG = `sum(total_gross / 1000000000)::bigint, sum(total_gross % 1000000000)::bigint`
 )
 
+// splitSum is grossSumColumns for any integer column: its sum in halves,
+// each cast so both backends scan it as an int64.
+func splitSum(col string) string {
+	return "CAST(sum(" + col + " / 1000000000) AS BIGINT), CAST(sum(" + col + " % 1000000000) AS BIGINT)"
+}
+
 // joinGrossSum joins the halves of grossSumColumns, saturating at the ends
 // of int64: a figure no shop can reach is shown at its limit, not wrapped.
 func joinGrossSum(hi, lo int64) int64 {

@@ -84,8 +84,10 @@ func startHostile(t *testing.T, lim syncserver.Limits) *hostile {
 	g := &gatedStore{SQLite: sq}
 	h := &hostile{hq: &hq{t: t, st: sq, now: hqstoretest.Epoch}, path: path, store: g, logBuf: &lockedBuffer{}}
 	log := slogTo(h.logBuf)
-	h.srv = newServer(t, syncserver.Config{Store: g, RequireEnrollment: true, CertFingerprint: strings.Repeat("ab", 32),
-		Now: func() time.Time { return h.now }, Limits: lim, Log: log})
+	now := func() time.Time { return h.now }
+	api := newServer(t, syncserver.Config{Store: g, RequireEnrollment: true, CertFingerprint: strings.Repeat("ab", 32),
+		Now: now, Limits: lim, Log: log})
+	h.srv = withBackOffice(t, api, g, "", now) // the pages too, as cmd/headoffice serves them
 	for _, id := range []string{"S1", "S2"} {
 		if err := sq.AddStore(context.Background(), hqstore.StoreInfo{ID: id, Name: "Store " + id}); err != nil {
 			t.Fatal(err)
@@ -95,9 +97,9 @@ func startHostile(t *testing.T, lim syncserver.Limits) *hostile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := h.srv.HTTPServer(nil)
+	hs := api.HTTPServer(h.srv, nil)
 	done := make(chan struct{})
-	go func() { hs.Serve(h.srv.ListenerFor(ln)); close(done) }()
+	go func() { hs.Serve(api.ListenerFor(ln)); close(done) }()
 	t.Cleanup(func() { hs.Close(); <-done })
 	h.base = "http://" + ln.Addr().String()
 	h.client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -646,6 +648,10 @@ func TestHostileRowsCannotTakePagesDown(t *testing.T) {
 		}
 		if _, err := db.Exec(`INSERT INTO sales VALUES (?, 'R1', ?, ?, 'S1', 'X', 'EUR', ?, ?)`, x.ID, x.Seq, fmt.Sprint("bad", i),
 			int64(math.MaxInt64), hqstoretest.Epoch.Add(time.Hour).UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`INSERT INTO money_facts VALUES ('R1', ?, 0, ?, 'S1', '', 'sale', '', 'EUR', ?, ?, ?, ?)`, x.Seq, x.ID,
+			int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MinInt64), hqstoretest.Epoch.Add(time.Hour).UnixMilli()); err != nil {
 			t.Fatal(err)
 		}
 	}
