@@ -3,6 +3,7 @@ package hqstore_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,7 +31,7 @@ func migrationFiles(t *testing.T, dialect string) []string {
 	return names[:entryIDsVersion]
 }
 
-// oldRows are the rows a version-3 head office held: one sale of R1 under
+// oldRows are the rows a head office before 0005 held: one sale of R1 under
 // id X-00000001, which R2 will use too.
 func oldRows(t *testing.T) (pos.Entry, string) {
 	c := hqstoretest.NewChain("R1")
@@ -85,7 +86,7 @@ func TestSQLiteMigratesEntryIDsPerRegister(t *testing.T) {
 		sql  string
 		args []any
 	}{
-		{"PRAGMA user_version = 3", nil},
+		{fmt.Sprintf("PRAGMA user_version = %d", entryIDsVersion), nil},
 		{insReg, []any{e.Hash}},
 		{"INSERT INTO entries VALUES ($1, 'R1', 1, 'sale', $2, $3, $4, $5, 0)", []any{e.ID, e.CreatedAt.UnixMilli(), e.Payload, e.PrevHash, e.Hash}},
 		{"INSERT INTO sales VALUES ($1, 'R1', 1, 'R1-sale-1', 'S1', 'R1-000001', 'EUR', 100, $2)", []any{e.ID, e.CreatedAt.UnixMilli()}},
