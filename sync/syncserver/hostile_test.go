@@ -85,7 +85,7 @@ func startHostile(t *testing.T, lim syncserver.Limits) *hostile {
 	h := &hostile{hq: &hq{t: t, st: sq, now: hqstoretest.Epoch}, path: path, store: g, logBuf: &lockedBuffer{}}
 	log := slogTo(h.logBuf)
 	now := func() time.Time { return h.now }
-	api := newServer(t, syncserver.Config{Store: g, RequireEnrollment: true, CertFingerprint: strings.Repeat("ab", 32),
+	api := newServer(t, syncserver.Config{Store: g, CertFingerprint: strings.Repeat("ab", 32),
 		Now: now, Limits: lim, Log: log})
 	h.srv = withBackOffice(t, api, g, "", now) // the pages too, as cmd/headoffice serves them
 	for _, id := range []string{"S1", "S2"} {

@@ -22,7 +22,7 @@ func TestMeasureParallelHugeBatches(t *testing.T) {
 	if os.Getenv("TILL_MEASURE") == "" {
 		t.Skip("set TILL_MEASURE=1 to measure")
 	}
-	srv, err := syncserver.New(syncserver.Config{Store: openStore(t)})
+	srv, err := syncserver.New(syncserver.Config{Store: openStore(t), AllowUnenrolled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
