@@ -56,6 +56,11 @@ func (s *Sale) Record(receiptNo string, completed time.Time) (SaleRecord, error)
 		net, tax, gross, _ := LineTax(amt, l.TaxBP, s.TaxMode)
 		r.Lines = append(r.Lines, RecordLine{Line: l, Amount: amt, Net: net, Tax: tax, Gross: gross})
 	}
+	// The head office refuses a record beyond the bounds; better the cashier
+	// hears it now than the register's sync gets stuck on it later.
+	if err := r.Check(time.Time{}); err != nil {
+		return SaleRecord{}, err
+	}
 	return r, nil
 }
 

@@ -144,6 +144,9 @@ func (s *Sale) AddProduct(p Product, qty Qty, taxBP int64, barcode string) (int,
 			return n - 1, nil
 		}
 	}
+	if len(s.Lines) >= MaxLines {
+		return -1, Errorf(EInvalid, "a sale holds at most %d lines; finish this one and start another", MaxLines)
+	}
 	l := Line{ProductID: p.ID, SKU: p.SKU, Name: p.Name, Barcode: barcode, UnitPrice: p.Price,
 		Qty: qty, Weighed: p.SoldByWeight, TaxRateID: p.TaxRateID, TaxBP: taxBP}
 	s.Lines = append(s.Lines, l)
@@ -239,6 +242,9 @@ func (s *Sale) AddTender(t Tender) error {
 	}
 	if t.Amount == 0 || t.Amount > MaxAmount || t.Amount < -MaxAmount {
 		return Errorf(EInvalid, "enter an amount")
+	}
+	if len(s.Tenders) >= MaxTenders {
+		return Errorf(EInvalid, "a sale takes at most %d payments", MaxTenders)
 	}
 	if (t.Amount > 0) != (t0.Gross > 0) {
 		return Errorf(EInvalid, "the payment's sign does not match the sale")

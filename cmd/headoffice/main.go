@@ -45,7 +45,7 @@ type config struct {
 	addr    string
 	dataDir string
 	db      string // "" (SQLite in dataDir) or a postgres:// URL
-	// insecureLoopback serves plain HTTP when addr is a loopback address
+	// insecureLoopback serves plain HTTP when the bound address is loopback
 	// (nobody else can listen in); any other address always gets HTTPS.
 	insecureLoopback bool
 }
@@ -101,23 +101,23 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 
 // wire builds the head office on one mux: the register-facing API and the
 // back office over the same use cases and store.
-func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken string) (http.Handler, error) {
+func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken string) (*syncserver.Server, http.Handler, error) {
 	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, CertFingerprint: fingerprint})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ho, err := newHeadOffice(store, api)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	bo, err := backoffice.New(backoffice.Config{HeadOffice: ho, Log: log, AdminToken: adminToken, Metrics: api.Metrics()})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	api.Routes(mux)
 	bo.Routes(mux)
-	return api.Middleware(mux), nil
+	return api, api.Middleware(mux), nil
 }
 
 // newHeadOffice gives the use cases their ports: the store, and what the
@@ -148,7 +148,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		log.Info("admin API token created: send it as Authorization: Bearer TOKEN to /v1/admin/", "admin_token", adminToken,
 			"file", filepath.Join(cfg.dataDir, adminTokenFile))
 	}
-	handler, err := wire(store, log, fingerprint, adminToken)
+	api, handler, err := wire(store, log, fingerprint, adminToken)
 	if err != nil {
 		return err
 	}
@@ -156,19 +156,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	// Decided by the socket actually bound, not the text of -addr: "127.1",
+	// "LOCALHOST" and "127.0.0.2" are loopback, a host name may not be.
 	scheme := "http"
-	if !cfg.insecureLoopback || !isLoopback(cfg.addr) {
+	if !cfg.insecureLoopback || !isLoopback(ln.Addr()) {
 		scheme = "https"
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute, // a 500-entry batch over a slow shop line
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	ln = api.ListenerFor(ln)
+	srv := api.HTTPServer(handler, log)
 	log.Info("head office listening", "addr", scheme+"://"+ln.Addr().String(), "database", dbPath, "cert_fingerprint", fingerprint)
 	if ready != nil {
 		ready(ln.Addr().String())

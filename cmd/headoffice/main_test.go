@@ -153,3 +153,41 @@ func TestServesAndShutsDown(t *testing.T) {
 		}
 	}
 }
+
+// TestDataFilesArePrivate: the database (with its WAL and shared memory),
+// the TLS key and the admin token are readable by the owner (and at most
+// the group), never by everyone; only the certificate is public.
+func TestDataFilesArePrivate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	addr, done := startServer(t, ctx, []string{"-data", dir}, &out, 10*time.Second)
+	checkStatuses(t, addr, "/readyz")
+	want := []string{dbFile, dbFile + "-wal", dbFile + "-shm", keyFile, adminTokenFile}
+	for _, name := range want {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if m := fi.Mode().Perm(); m&0o037 != 0 {
+			t.Errorf("%s has mode %04o, want at most 0640", name, m)
+		}
+	}
+	cancel()
+	<-done
+	// An existing database made under a loose umask is tightened at start.
+	if err := os.Chmod(filepath.Join(dir, dbFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	_, done2 := startServer(t, ctx2, []string{"-data", dir}, &out, 10*time.Second)
+	if fi, err := os.Stat(filepath.Join(dir, dbFile)); err != nil || fi.Mode().Perm()&0o037 != 0 {
+		t.Errorf("existing 0644 database not tightened: %v %v", fi.Mode(), err)
+	}
+	cancel2()
+	<-done2
+}

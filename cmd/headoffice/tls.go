@@ -117,15 +117,8 @@ func createCert(certPath, keyPath string) error {
 	return err
 }
 
-// isLoopback reports whether a listen address only accepts local clients.
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+// isLoopback reports whether a bound listener only accepts local clients.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

@@ -21,9 +21,9 @@ const salesBucketMS = 15 * 60 * 1000
 // Each backend groups by store, currency and bucket in SQL; foldHours turns
 // the buckets into local hours.
 const (
-	hourlySalesSQLite = `SELECT store_id, currency, completed_at_ms / 900000, count(*), sum(total_gross)
+	hourlySalesSQLite = `SELECT store_id, currency, completed_at_ms / 900000, count(*), ` + grossSumColumns + `
 		FROM sales WHERE completed_at_ms >= ? AND completed_at_ms < ? GROUP BY 1, 2, 3`
-	hourlySalesPostgres = `SELECT store_id, currency, completed_at_ms / 900000, count(*), sum(total_gross)::bigint
+	hourlySalesPostgres = `SELECT store_id, currency, completed_at_ms / 900000, count(*), ` + grossSumColumnsPG + `
 		FROM sales WHERE completed_at_ms >= $1 AND completed_at_ms < $2 GROUP BY 1, 2, 3`
 )
 
@@ -44,17 +44,18 @@ func foldHours(rows bucketRows, loc *time.Location) ([]HourlySales, error) {
 	sums := map[key]*HourlySales{}
 	for rows.Next() {
 		var store, currency string
-		var bucket, n, gross int64
-		if err := rows.Scan(&store, &currency, &bucket, &n, &gross); err != nil {
+		var bucket, n, hi, lo int64
+		if err := rows.Scan(&store, &currency, &bucket, &n, &hi, &lo); err != nil {
 			return nil, err
 		}
+		gross := joinGrossSum(hi, lo)
 		h := time.UnixMilli(bucket * salesBucketMS).In(loc).Hour()
 		k := key{store, currency, h}
 		if sums[k] == nil {
 			sums[k] = &HourlySales{StoreID: store, Hour: h, Currency: currency}
 		}
 		sums[k].Sales += n
-		sums[k].Gross += gross
+		sums[k].Gross = addSaturating(sums[k].Gross, gross)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package hqstore
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -21,27 +20,16 @@ type saleFigures struct {
 	CompletedAt                          time.Time
 }
 
-// saleRecordFigures is the part of pos.SaleRecord the head office keeps in
-// columns. Decoding only these fields instead of the whole record (lines,
-// tenders, taxes) halves the CPU cost of ingest; the JSON names must match
-// pos.SaleRecord's, which the conformance suite checks value by value.
-type saleRecordFigures struct {
-	SaleID     string    `json:"sale_id"`
-	ReceiptNo  string    `json:"receipt_no"`
-	RegisterID string    `json:"register_id"`
-	StoreID    string    `json:"store_id"`
-	Currency   string    `json:"currency"`
-	Completed  time.Time `json:"completed_at"`
-	Totals     struct {
-		Gross int64 `json:"gross"`
-	} `json:"totals"`
-}
-
 // checkNext decides whether e may be stored after (lastSeq, lastHash) of
-// registerID, and for a sale returns its figures. It is the backend-neutral
-// half of IngestBatch: a backend looks up duplicates and the chain end, calls
-// checkNext, and writes.
-func checkNext(registerID string, lastSeq int64, lastHash string, e pos.Entry) (*saleFigures, string) {
+// registerID at time now, and for a sale returns its figures. It is the
+// backend-neutral half of IngestBatch: a backend looks up duplicates and the
+// chain end, calls checkNext, and writes.
+//
+// Every payload must be canonical JSON (pos.DecodeCanonical): the bytes are
+// stored and hashed, the decoded value is counted, and canonical JSON is the
+// only kind every reader decodes to the same value. Sales, voids and returns
+// must also lie within pos's bounds, so no sum over them can overflow.
+func checkNext(registerID string, lastSeq int64, lastHash string, e pos.Entry, now time.Time) (*saleFigures, string) {
 	if r := registerMismatch(registerID, e); r != "" {
 		return nil, r
 	}
@@ -54,32 +42,51 @@ func checkNext(registerID string, lastSeq int64, lastHash string, e pos.Entry) (
 	if err := pos.NewChainVerifier(lastSeq, lastHash).Next(e); err != nil {
 		return nil, err.Error()
 	}
-	if e.Kind != pos.EntrySale {
+	if err := pos.CheckTime(e.CreatedAt, now); err != nil {
+		return nil, "created_at: " + err.Error()
+	}
+	if !carriesSaleRecord(e.Kind) {
+		if len(e.Payload) > 0 {
+			if err := pos.CheckCanonicalJSON(e.Payload); err != nil {
+				return nil, err.Error()
+			}
+		}
 		return nil, ""
 	}
-	var r saleRecordFigures
-	if err := json.Unmarshal(e.Payload, &r); err != nil {
-		return nil, "sale payload is not a sale record: " + err.Error()
+	var r pos.SaleRecord
+	if err := pos.DecodeCanonical(e.Payload, &r); err != nil {
+		return nil, string(e.Kind) + " payload is not a sale record: " + err.Error()
 	}
 	if r.RegisterID != "" && r.RegisterID != registerID {
 		return nil, fmt.Sprintf("sale record names register %q, not %q", r.RegisterID, registerID)
 	}
-	completed := r.Completed
-	if completed.IsZero() {
-		completed = e.CreatedAt
+	if r.Completed.IsZero() {
+		r.Completed = e.CreatedAt
+	}
+	if err := r.Check(now); err != nil {
+		return nil, string(e.Kind) + " record out of bounds: " + err.Error()
+	}
+	if e.Kind != pos.EntrySale {
+		return nil, ""
 	}
 	return &saleFigures{SaleID: r.SaleID, StoreID: r.StoreID, ReceiptNo: r.ReceiptNo, Currency: r.Currency,
-		TotalGross: r.Totals.Gross, CompletedAt: completed.UTC()}, ""
+		TotalGross: r.Totals.Gross, CompletedAt: r.Completed.UTC()}, ""
+}
+
+// carriesSaleRecord says which entry kinds hold a pos.SaleRecord.
+func carriesSaleRecord(k pos.EntryKind) bool {
+	return k == pos.EntrySale || k == pos.EntryVoid || k == pos.EntryReturn
 }
 
 // judge decides what becomes of e, the next entry of a batch for registerID
-// whose stored chain ends at (lastSeq, lastHash): rejected, a duplicate, or
+// whose stored chain ends at (lastSeq, lastHash), received at now: rejected, a duplicate, or
 // Stored, meaning the backend must now write it (and sale, for a sale).
 // broken says an earlier entry of the batch was rejected; stored looks up
-// the hash of an entry already stored under an id. This is the whole of
+// the hash of an entry of this register already stored under an id (ids are
+// unique per register, so no register can squat another's). This is the whole of
 // IngestBatch's decision; the backends differ only in how they look up and
 // write.
-func judge(registerID string, e pos.Entry, lastSeq int64, lastHash string, broken bool,
+func judge(registerID string, e pos.Entry, lastSeq int64, lastHash string, broken bool, now time.Time,
 	stored func(id string) (hash string, ok bool, err error)) (Outcome, *saleFigures, error) {
 	out := Outcome{ID: e.ID, Seq: e.Seq}
 	reject := func(reason string) (Outcome, *saleFigures, error) {
@@ -103,7 +110,7 @@ func judge(registerID string, e pos.Entry, lastSeq int64, lastHash string, broke
 	if broken {
 		return reject(ReasonOutOfSequence)
 	}
-	sale, reason := checkNext(registerID, lastSeq, lastHash, e)
+	sale, reason := checkNext(registerID, lastSeq, lastHash, e, now)
 	if reason != "" {
 		return reject(reason)
 	}

@@ -3,7 +3,6 @@ package hqstore
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -111,7 +110,7 @@ func (p *projector) facts(e pos.Entry) []MoneyFact {
 	switch e.Kind {
 	case pos.EntrySale, pos.EntryReturn, pos.EntryVoid:
 		var r factSale
-		if json.Unmarshal(e.Payload, &r) != nil {
+		if pos.DecodeCanonical(e.Payload, &r) != nil {
 			return nil
 		}
 		base.StoreID, base.ShiftID, base.Currency = cmp.Or(r.StoreID, p.store()), r.ShiftID, r.Currency
@@ -143,7 +142,7 @@ func (p *projector) facts(e pos.Entry) []MoneyFact {
 		p.lastStore, p.lastCurrency = base.StoreID, base.Currency
 	case pos.EntryShiftOpen:
 		var r factShiftOpen
-		if json.Unmarshal(e.Payload, &r) != nil {
+		if pos.DecodeCanonical(e.Payload, &r) != nil {
 			return nil
 		}
 		p.shiftID, p.shiftCur = r.ShiftID, r.Currency
@@ -153,7 +152,7 @@ func (p *projector) facts(e pos.Entry) []MoneyFact {
 		p.lastStore, p.lastCurrency = base.StoreID, base.Currency
 	case pos.EntryCashMove:
 		var r factCashMove
-		if json.Unmarshal(e.Payload, &r) != nil {
+		if pos.DecodeCanonical(e.Payload, &r) != nil {
 			return nil
 		}
 		base.Kind = headoffice.FactKind(r.Kind)
@@ -319,7 +318,7 @@ func readFacts(ctx context.Context, tx catalogTx, registerID string) ([]MoneyFac
 // in every time zone, and the buckets are folded into hours of loc here.
 func moneyByHour(ctx context.Context, tx catalogTx, from, to time.Time, loc *time.Location) ([]MoneyTotal, error) {
 	rows, err := tx.Query(ctx, `SELECT store_id, register_id, kind, tender, currency, at_ms / 900000,
-		count(*), sum(amount), sum(net), sum(tax)
+		count(*), `+splitSum("amount")+`, `+splitSum("net")+`, `+splitSum("tax")+`
 		FROM money_facts WHERE at_ms >= ? AND at_ms < ? GROUP BY 1, 2, 3, 4, 5, 6`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: money by hour: %w", err)
@@ -332,8 +331,10 @@ func moneyByHour(ctx context.Context, tx catalogTx, from, to time.Time, loc *tim
 	sums := map[key]*MoneyTotal{}
 	for rows.Next() {
 		var k key
-		var bucket, n, amount, net, tax int64
-		if err := rows.Scan(&k.store, &k.register, &k.kind, &k.tender, &k.currency, &bucket, &n, &amount, &net, &tax); err != nil {
+		var bucket, n int64
+		var amount, net, tax [2]int64 // halves: see splitSum
+		if err := rows.Scan(&k.store, &k.register, &k.kind, &k.tender, &k.currency, &bucket, &n,
+			&amount[0], &amount[1], &net[0], &net[1], &tax[0], &tax[1]); err != nil {
 			return nil, fmt.Errorf("hqstore: money by hour: %w", err)
 		}
 		k.hour = time.UnixMilli(bucket * salesBucketMS).In(loc).Hour()
@@ -344,9 +345,9 @@ func moneyByHour(ctx context.Context, tx catalogTx, from, to time.Time, loc *tim
 			sums[k] = t
 		}
 		t.Count += n
-		t.Amount += amount
-		t.Net += net
-		t.Tax += tax
+		t.Amount = addSaturating(t.Amount, joinGrossSum(amount[0], amount[1]))
+		t.Net = addSaturating(t.Net, joinGrossSum(net[0], net[1]))
+		t.Tax = addSaturating(t.Tax, joinGrossSum(tax[0], tax[1]))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("hqstore: money by hour: %w", err)

@@ -128,7 +128,8 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 	}
 	defer tx.Rollback(context.Background())
 
-	now := s.now().UnixMilli()
+	nowT := s.now()
+	now := nowT.UnixMilli()
 	if len(entries) > 0 {
 		// Waits for another batch of this register that is creating the row
 		// right now; a rollback (nothing stored) leaves no row behind.
@@ -153,7 +154,7 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 		ids[i] = e.ID
 	}
 	known := make(map[string]string, len(entries))
-	rows, err := tx.Query(ctx, `SELECT id, hash FROM entries WHERE id = ANY($1)`, ids)
+	rows, err := tx.Query(ctx, `SELECT id, hash FROM entries WHERE register_id = $1 AND id = ANY($2)`, registerID, ids)
 	if err != nil {
 		return nil, 0, fmt.Errorf("hqstore: look up entries: %w", err)
 	}
@@ -180,7 +181,7 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 	broken := false
 	var project []pos.Entry // stored now: their money facts go in this transaction too
 	for i, e := range entries {
-		out, sale, _ := judge(registerID, e, lastSeq, lastHash, broken, storedHash) // storedHash cannot fail
+		out, sale, _ := judge(registerID, e, lastSeq, lastHash, broken, nowT, storedHash) // storedHash cannot fail
 		broken = broken || out.Status == Rejected
 		if out.Status == Stored {
 			ins.add(e, registerID, now)
@@ -331,7 +332,7 @@ func (s *Postgres) Registers(ctx context.Context, since time.Time) ([]RegisterSu
 		return nil, fmt.Errorf("hqstore: list registers: %w", err)
 	}
 
-	totals, err := s.pool.Query(ctx, `SELECT register_id, currency, count(*), sum(total_gross)::bigint FROM sales
+	totals, err := s.pool.Query(ctx, `SELECT register_id, currency, count(*), `+grossSumColumnsPG+` FROM sales
 		WHERE completed_at_ms >= $1 GROUP BY register_id, currency ORDER BY register_id, currency COLLATE "C"`, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: sum sales: %w", err)

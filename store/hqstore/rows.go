@@ -1,6 +1,9 @@
 package hqstore
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // resultRows is what *sql.Rows (SQLite) and pgx.Rows (PostgreSQL) have in
 // common: enough for one scanner per result shape to serve both backends,
@@ -84,7 +87,7 @@ func scanRegisterSummary(row rowScanner) (RegisterSummary, error) {
 }
 
 // addSalesSince adds to each summary its rows of totals: register_id,
-// currency, count and gross sum, by register and currency. Registers not in
+// currency, count and gross sum (grossSumColumns), by register and currency. Registers not in
 // out are skipped.
 func addSalesSince(out []RegisterSummary, totals resultRows) error {
 	index := make(map[string]int, len(out))
@@ -93,14 +96,56 @@ func addSalesSince(out []RegisterSummary, totals resultRows) error {
 	}
 	for totals.Next() {
 		var rid, cur string
-		var n, gross int64
-		if err := totals.Scan(&rid, &cur, &n, &gross); err != nil {
+		var n, hi, lo int64
+		if err := totals.Scan(&rid, &cur, &n, &hi, &lo); err != nil {
 			return err
 		}
+		gross := joinGrossSum(hi, lo)
 		if i, ok := index[rid]; ok {
 			out[i].SalesSince += n
 			out[i].GrossSince = append(out[i].GrossSince, Amount{Currency: cur, Minor: gross})
 		}
 	}
 	return totals.Err()
+}
+
+// The gross of a sale is bounded (pos.MaxAmount, checked at ingest), but a
+// plain SUM over enough rows still overflows int64, and SQLite then fails
+// the whole query: one page down for good. So sums are taken in two halves,
+// the billions and the rest, each far from overflowing over any number of
+// rows a database can hold, and joined in Go.
+const (
+	grossSplit        = 1_000_000_000
+	grossSumColumns   = `sum(total_gross / 1000000000), sum(total_gross % 1000000000)`
+	grossSumColumnsPG = `sum(total_gross / 1000000000)::bigint, sum(total_gross % 1000000000)::bigint`
+)
+
+// splitSum is grossSumColumns for any integer column: its sum in halves,
+// each cast so both backends scan it as an int64.
+func splitSum(col string) string {
+	return "CAST(sum(" + col + " / 1000000000) AS BIGINT), CAST(sum(" + col + " % 1000000000) AS BIGINT)"
+}
+
+// joinGrossSum joins the halves of grossSumColumns, saturating at the ends
+// of int64: a figure no shop can reach is shown at its limit, not wrapped.
+func joinGrossSum(hi, lo int64) int64 {
+	if hi > math.MaxInt64/grossSplit || hi < math.MinInt64/grossSplit {
+		if hi > 0 {
+			return math.MaxInt64
+		}
+		return math.MinInt64
+	}
+	return addSaturating(hi*grossSplit, lo)
+}
+
+// addSaturating adds without wrapping.
+func addSaturating(a, b int64) int64 {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
 }

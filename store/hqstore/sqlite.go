@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -49,6 +50,9 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") {
 		return nil, fmt.Errorf("hqstore: %q is not a database file path", path)
 	}
+	if err := privateFiles(path); err != nil {
+		return nil, fmt.Errorf("hqstore: %w", err)
+	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: open %s: %w", path, err)
@@ -71,6 +75,26 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// privateFiles creates the database file owner-only (it holds takings and
+// the hashes of register tokens) before SQLite would create it with the
+// umask's 0644, and tightens an existing one. SQLite gives its -wal and -shm
+// files the database file's mode.
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o037 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // migrateSQLite applies the embedded migrations in name order; PRAGMA
@@ -149,7 +173,7 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 		}
 	}
 
-	lookup, err := tx.PrepareContext(ctx, `SELECT hash FROM entries WHERE id = ?`)
+	lookup, err := tx.PrepareContext(ctx, `SELECT hash FROM entries WHERE register_id = ? AND id = ?`)
 	if err != nil {
 		return nil, 0, fmt.Errorf("hqstore: prepare: %w", err)
 	}
@@ -173,19 +197,20 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 	// repeat of one is found here too.
 	storedHash := func(id string) (string, bool, error) {
 		var hash string
-		err := lookup.QueryRowContext(ctx, id).Scan(&hash)
+		err := lookup.QueryRowContext(ctx, registerID, id).Scan(&hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", false, nil
 		}
 		return hash, err == nil, err
 	}
 
-	now := s.now().UnixMilli()
+	nowT := s.now()
+	now := nowT.UnixMilli()
 	results := make([]Outcome, len(entries))
 	stored, broken := 0, false
 	var project []pos.Entry // stored now: their money facts go in this transaction too
 	for i, e := range entries {
-		out, sale, err := judge(registerID, e, lastSeq, lastHash, broken, storedHash)
+		out, sale, err := judge(registerID, e, lastSeq, lastHash, broken, nowT, storedHash)
 		if err != nil {
 			return nil, 0, fmt.Errorf("hqstore: look up entry %s: %w", e.ID, err)
 		}
@@ -295,7 +320,7 @@ func (s *SQLite) Registers(ctx context.Context, since time.Time) ([]RegisterSumm
 	}
 	rows.Close()
 
-	totals, err := s.r.QueryContext(ctx, `SELECT register_id, currency, count(*), sum(total_gross) FROM sales
+	totals, err := s.r.QueryContext(ctx, `SELECT register_id, currency, count(*), `+grossSumColumns+` FROM sales
 		WHERE completed_at_ms >= ? GROUP BY register_id, currency ORDER BY register_id, currency`, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: sum sales: %w", err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -25,19 +24,29 @@ import (
 // office's certificate is self-signed.
 func PinnedClient(fingerprint string, timeout time.Duration) *http.Client {
 	want := strings.ToLower(strings.ReplaceAll(fingerprint, ":", ""))
-	return clientWithTLS(&tls.Config{
+	return clientWithTLS(pinnedTLS(func(cert []byte) error {
+		if got := syncproto.Fingerprint(cert); got != want {
+			return fmt.Errorf("syncclient: head office certificate %s is not the pinned %s", got, want)
+		}
+		return nil
+	}), timeout)
+}
+
+// pinnedTLS replaces the CA checks by check on the server's leaf
+// certificate. It uses VerifyConnection, which runs on every connection,
+// resumed ones included; VerifyPeerCertificate does not run on a resumed
+// session, so a session cache added later would skip the pin.
+func pinnedTLS(check func(leaf []byte) error) *tls.Config {
+	return &tls.Config{
 		MinVersion:         tls.VersionTLS12,
-		InsecureSkipVerify: true, // replaced by VerifyPeerCertificate below
-		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-			if len(raw) == 0 {
+		InsecureSkipVerify: true, // replaced by VerifyConnection
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
 				return errors.New("syncclient: head office sent no certificate")
 			}
-			if got := syncproto.Fingerprint(raw[0]); got != want {
-				return fmt.Errorf("syncclient: head office certificate %s is not the pinned %s", got, want)
-			}
-			return nil
+			return check(cs.PeerCertificates[0].Raw)
 		},
-	}, timeout)
+	}
 }
 
 func clientWithTLS(cfg *tls.Config, timeout time.Duration) *http.Client {
@@ -72,19 +81,13 @@ func Enroll(ctx context.Context, o EnrollOptions, pub ed25519.PublicKey) (syncpr
 	}
 	client := PinnedClient(o.Fingerprint, o.Timeout)
 	if o.Fingerprint == "" {
-		client = clientWithTLS(&tls.Config{
-			MinVersion:         tls.VersionTLS12,
-			InsecureSkipVerify: true, // trust on first use; checked against the answer below
-			VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-				if len(raw) == 0 {
-					return errors.New("syncclient: head office sent no certificate")
-				}
-				seen.Lock()
-				seen.fp = syncproto.Fingerprint(raw[0])
-				seen.Unlock()
-				return nil
-			},
-		}, o.Timeout)
+		// Trust on first use; checked against the answer below.
+		client = clientWithTLS(pinnedTLS(func(cert []byte) error {
+			seen.Lock()
+			seen.fp = syncproto.Fingerprint(cert)
+			seen.Unlock()
+			return nil
+		}), o.Timeout)
 	}
 	body, _ := json.Marshal(syncproto.EnrollRequest{Code: o.Code, PublicKey: base64.StdEncoding.EncodeToString(pub)})
 	u := strings.TrimRight(o.BaseURL, "/") + "/v1/enroll"

@@ -97,6 +97,10 @@ func (s *Syncer) Heartbeat(ctx context.Context) syncproto.HeartbeatRequest {
 		req.Devices = s.cfg.Devices()
 	}
 	req.Counters, req.Latencies = s.cfg.Metrics.Snapshot()
+	// The head office refuses a heartbeat beyond syncproto's bounds; an
+	// error text is the one field that can grow, so it is cut to fit.
+	req.SyncProblem = syncproto.Truncate(req.SyncProblem, syncproto.MaxSyncProblemLen)
+	req.AppVersion = syncproto.Truncate(req.AppVersion, syncproto.MaxAppVersionLen)
 	return req
 }
 

@@ -20,14 +20,10 @@ func (s *Server) pushBatch(w http.ResponseWriter, r *http.Request, rid string) {
 		writeError(w, http.StatusUnsupportedMediaType, syncproto.CodeUnsupportedMedia, "send Content-Type: application/json")
 		return
 	}
-	var req syncproto.PushBatchRequest
-	if status, code, msg := decodeStrict(w, r, s.cfg.MaxBodyBytes, &req); status != 0 {
+	req, status, code, msg := decodeBatch(w, r, s.cfg.MaxBodyBytes)
+	if status != 0 {
+		s.metrics.refused("batch_invalid")
 		writeError(w, status, code, msg)
-		return
-	}
-	if len(req.Entries) > syncproto.MaxBatch {
-		writeError(w, http.StatusBadRequest, syncproto.CodeBatchTooLarge,
-			fmt.Sprintf("a batch holds at most %d entries, got %d", syncproto.MaxBatch, len(req.Entries)))
 		return
 	}
 	entries := make([]pos.Entry, len(req.Entries))
@@ -108,6 +104,85 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// decodeBatch reads a PushBatchRequest entry by entry and stops as soon as
+// the body passes limit bytes or the batch passes syncproto.MaxBatch
+// entries: memory is bounded by what a valid batch needs, never by what a
+// caller sends. Strict as decodeStrict: one object, its one key "entries"
+// (once), no unknown fields, nothing after it.
+func decodeBatch(w http.ResponseWriter, r *http.Request, limit int64) (req syncproto.PushBatchRequest, status int, code, msg string) {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	fail := func(err error) (syncproto.PushBatchRequest, int, string, string) {
+		st, c, m := decodeError(err)
+		return syncproto.PushBatchRequest{}, st, c, m
+	}
+	if err := expectDelim(dec, '{'); err != nil {
+		return fail(err)
+	}
+	seen := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		if key != "entries" || seen {
+			return fail(fmt.Errorf("unexpected key %q: the body is {\"entries\":[...]}", key))
+		}
+		seen = true
+		if t, err := dec.Token(); err != nil {
+			return fail(err)
+		} else if t == nil {
+			continue // "entries": null is an empty batch, as json.Unmarshal reads it
+		} else if t != json.Delim('[') {
+			return fail(fmt.Errorf("entries must be an array, got %v", t))
+		}
+		for dec.More() {
+			if len(req.Entries) == syncproto.MaxBatch {
+				return syncproto.PushBatchRequest{}, http.StatusBadRequest, syncproto.CodeBatchTooLarge,
+					fmt.Sprintf("a batch holds at most %d entries; send smaller batches", syncproto.MaxBatch)
+			}
+			var e syncproto.Entry
+			if err := dec.Decode(&e); err != nil {
+				return fail(err)
+			}
+			if n := len(e.Payload) + len(e.PayloadB64); n > syncproto.MaxPayloadBytes {
+				return syncproto.PushBatchRequest{}, http.StatusBadRequest, syncproto.CodeBadRequest,
+					fmt.Sprintf("entries[%d]: payload of %d bytes is over the limit of %d", len(req.Entries), n, syncproto.MaxPayloadBytes)
+			}
+			req.Entries = append(req.Entries, e)
+		}
+		if err := expectDelim(dec, ']'); err != nil {
+			return fail(err)
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return fail(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fail(cmpOrErr(err, errors.New("unexpected data after the JSON body")))
+	}
+	return req, 0, "", ""
+}
+
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if t != d {
+		return fmt.Errorf("want %v, got %v", d, t)
+	}
+	return nil
+}
+
+func cmpOrErr(err, otherwise error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return err
+	}
+	return otherwise
+}
+
 // decodeStrict reads exactly one JSON value with no unknown fields into v.
 // It returns a zero status on success, else the error response to send.
 func decodeStrict(w http.ResponseWriter, r *http.Request, limit int64, v any) (status int, code, msg string) {
@@ -119,10 +194,16 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, limit int64, v any) (s
 			err = errors.New("unexpected data after the JSON body")
 		}
 	}
+	if err == nil {
+		return 0, "", ""
+	}
+	return decodeError(err)
+}
+
+// decodeError is the answer to a body that failed to decode.
+func decodeError(err error) (status int, code, msg string) {
 	var tooBig *http.MaxBytesError
 	switch {
-	case err == nil:
-		return 0, "", ""
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge, syncproto.CodeBodyTooLarge,
 			fmt.Sprintf("the body is larger than %d bytes; send smaller batches", tooBig.Limit)

@@ -14,7 +14,7 @@ import (
 func (s *Server) routeCatalog(mux *http.ServeMux) {
 	mux.Handle("GET /v1/stores/{sid}/changes", s.storeAPI(s.changes))
 	mux.Handle("GET /v1/stores/{sid}/snapshot", s.storeAPI(s.snapshot))
-	mux.Handle("POST /v1/registers/{rid}/heartbeat", s.registerAPI(true, s.metrics.instrument(false, s.heartbeat)))
+	mux.Handle("POST /v1/registers/{rid}/heartbeat", s.inFlight(s.registerAPI(true, s.metrics.instrument(false, s.heartbeat))))
 	mux.Handle("/v1/registers/{rid}/heartbeat", methodNotAllowed(http.MethodPost))
 }
 
@@ -33,10 +33,8 @@ func (s *Server) storeAPI(next func(http.ResponseWriter, *http.Request, string))
 			return
 		}
 		if !s.cfg.AllowUnenrolled {
-			acct, err := s.authenticateToken(r, rid)
+			acct, err := s.authenticate(w, r, rid)
 			if err != nil {
-				s.log.WarnContext(r.Context(), "register not authenticated", "register", rid, "store", sid, "err", err, "remote", r.RemoteAddr)
-				writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "this register is not allowed to sync; enroll it first")
 				return
 			}
 			if acct.StoreID != sid {
@@ -97,8 +95,17 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, sid string) {
 
 func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request, rid string) {
 	var req syncproto.HeartbeatRequest
-	if status, code, msg := decodeStrict(w, r, 1<<20, &req); status != 0 {
+	if status, code, msg := decodeStrict(w, r, syncproto.MaxHeartbeatBytes, &req); status != 0 {
+		s.metrics.refused("heartbeat_invalid")
 		writeError(w, status, code, msg)
+		return
+	}
+	// Every name and figure becomes metric series and rows: only the known
+	// ones, within bounds (a negative counter once panicked the metrics).
+	if err := req.Check(); err != nil {
+		s.metrics.refused("heartbeat_invalid")
+		s.sampled.Warn(r.Context(), "heartbeat refused", "register", rid, "err", err)
+		writeError(w, http.StatusBadRequest, syncproto.CodeInvalid, err.Error())
 		return
 	}
 	now := s.cfg.Now()

@@ -40,3 +40,18 @@ func TestHeadOfficeDocListsEveryRoute(t *testing.T) {
 		t.Fatalf("found only %d routes: has the way routes are registered changed?", n)
 	}
 }
+
+// The doc must not promise pages without login that answer 401 (issue 9):
+// with an admin token set, / and /dashboard need it.
+func TestHeadOfficeDocOnPageLogin(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../docs/HEADOFFICE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, wrong := range []string{"unauthenticated status page", "`/` needs no", "/ needs no login"} {
+		if strings.Contains(strings.ToLower(string(doc)), strings.ToLower(wrong)) {
+			t.Errorf("docs/HEADOFFICE.md says %q", wrong)
+		}
+	}
+}

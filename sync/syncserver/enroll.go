@@ -8,7 +8,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -32,6 +31,14 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 	if !s.versionOK(w, r, true) {
 		return
 	}
+	// Every attempt counts, not only failures: a code is 80 random bits,
+	// but each guess costs a write lock on the database.
+	if ok, wait := s.enrollLim.allow(sourceIP(r), s.cfg.Now()); !ok {
+		s.metrics.refused("rate_limited")
+		s.sampled.Warn(r.Context(), "enrollment rate-limited", "remote", sourceIP(r))
+		tooMany(w, wait, "too many enrollment attempts; retry later")
+		return
+	}
 	var req syncproto.EnrollRequest
 	if status, code, msg := decodeStrict(w, r, 64<<10, &req); status != 0 {
 		writeError(w, status, code, msg)
@@ -48,11 +55,11 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 	acct, err := s.cfg.Store.Enroll(r.Context(), headoffice.EnrollmentCodeHash(req.Code), pub, hashSecret(tok), s.cfg.Now())
 	switch {
 	case errors.Is(err, hqstore.ErrCodeInvalid):
-		s.log.WarnContext(r.Context(), "enrollment refused: unknown or used code", "remote", r.RemoteAddr)
+		s.sampled.Warn(r.Context(), "enrollment refused: unknown or used code", "remote", r.RemoteAddr)
 		writeError(w, http.StatusUnauthorized, syncproto.CodeEnrollmentInvalid, "this enrollment code is unknown or was already used; ask the head office for a new one")
 		return
 	case errors.Is(err, hqstore.ErrCodeExpired):
-		s.log.WarnContext(r.Context(), "enrollment refused: expired code", "remote", r.RemoteAddr)
+		s.sampled.Warn(r.Context(), "enrollment refused: expired code", "remote", r.RemoteAddr)
 		writeError(w, http.StatusUnauthorized, syncproto.CodeEnrollmentExpired, "this enrollment code has expired; ask the head office for a new one")
 		return
 	case err != nil:
@@ -106,6 +113,11 @@ const (
 	ReasonWrongStore   = "entry names store %q; this register belongs to store %q"
 )
 
+// ReasonNotCanonical refuses a payload that is not canonical JSON
+// (pos.CheckCanonicalJSON): the store check below and the head office's
+// ingest must read the same value from it.
+const ReasonNotCanonical = "payload: %v"
+
 // screenEntries checks what only the server knows (the register's key and
 // store) and returns the index of the first entry that fails, with why, or
 // len(entries).
@@ -114,23 +126,33 @@ func screenEntries(acct hqstore.RegisterAccount, wire []syncproto.Entry, entries
 		if !syncproto.VerifyEntryHash(acct.PublicKey, e.Hash, wire[i].Sig) {
 			return i, ReasonBadSignature
 		}
-		if id := storeOf(e.Payload); id != "" && id != acct.StoreID {
+		id, err := storeOf(e.Payload)
+		if err != nil {
+			return i, fmt.Sprintf(ReasonNotCanonical, err)
+		}
+		if id != "" && id != acct.StoreID {
 			return i, fmt.Sprintf(ReasonWrongStore, id, acct.StoreID)
 		}
 	}
 	return len(entries), ""
 }
 
-// storeOf reads the top-level "store_id" of a JSON object payload, if any.
-func storeOf(payload []byte) string {
-	if len(payload) == 0 || payload[0] != '{' {
-		return ""
+// storeOf reads the top-level "store_id" of a payload, if any, with the one
+// decoder ingest uses too (pos.DecodeCanonical): whatever it refuses, no
+// reader sees, and whatever it reads, every reader reads the same way. An
+// empty payload names no store.
+func storeOf(payload []byte) (string, error) {
+	if len(payload) == 0 {
+		return "", nil
+	}
+	if payload[0] != '{' { // not an object: no store_id, but still canonical
+		return "", pos.CheckCanonicalJSON(payload)
 	}
 	var v struct {
 		StoreID string `json:"store_id"`
 	}
-	if json.Unmarshal(payload, &v) != nil {
-		return ""
+	if err := pos.DecodeCanonical(payload, &v); err != nil {
+		return "", err
 	}
-	return v.StoreID
+	return v.StoreID, nil
 }

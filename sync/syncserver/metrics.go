@@ -35,13 +35,18 @@ type metrics struct {
 	regCards   *prometheus.CounterVec // register, outcome; only from register reports
 	regPrints  *prometheus.CounterVec // register; failed print attempts reported
 	regLatency *prometheus.GaugeVec   // register, latency, quantile; from register reports
-	mu         sync.Mutex
-	accepted   map[string]float64 // register → stored + duplicate
-	rejected   map[string]float64
-	seen       map[string]time.Time
-	counters   map[string]map[string]int64 // register → last reported counters
-	totalAcc   float64
-	totalRej   float64
+	refusals   *prometheus.CounterVec // reason: requests refused before they did any work
+	// labelled is every register id given series so far; at
+	// maxRegisterLabels no new one gets any, so the series count cannot
+	// grow with what callers send.
+	labelled map[string]bool
+	mu       sync.Mutex
+	accepted map[string]float64 // register → stored + duplicate
+	rejected map[string]float64
+	seen     map[string]time.Time
+	counters map[string]map[string]int64 // register → last reported counters
+	totalAcc float64
+	totalRej float64
 }
 
 func newMetrics(now func() time.Time) *metrics {
@@ -53,6 +58,7 @@ func newMetrics(now func() time.Time) *metrics {
 		rejected: map[string]float64{},
 		seen:     map[string]time.Time{},
 		counters: map[string]map[string]int64{},
+		labelled: map[string]bool{},
 		entries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "till_ingest_entries_total",
 			Help: "Journal entries received, by outcome: stored (new), duplicate (already held), rejected.",
@@ -107,7 +113,11 @@ func newMetrics(now func() time.Time) *metrics {
 		Name: "till_register_latency_seconds",
 		Help: "Latency quantiles over the register's recent samples, as last reported: scan_to_line (scan to line in the sale), commit (sale journal commit).",
 	}, []string{"register", "latency", "quantile"})
-	m.reg.MustRegister(m.entries, m.perReg, m.batches, m.latency, m.lastSeen, m.regRatio, m.backlog, m.oldest, m.regSales, m.salesRatio,
+	m.refusals = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "till_refused_requests_total",
+		Help: "Requests refused to protect the head office, by reason: busy (too many in flight), rate_limited, heartbeat_invalid, batch_invalid, registers_over_limit (metrics only), panic.",
+	}, []string{"reason"})
+	m.reg.MustRegister(m.refusals, m.entries, m.perReg, m.batches, m.latency, m.lastSeen, m.regRatio, m.backlog, m.oldest, m.regSales, m.salesRatio,
 		m.regCards, m.regPrints, m.regLatency,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "till_ingest_success_ratio",
@@ -125,7 +135,36 @@ func newMetrics(now func() time.Time) *metrics {
 	}
 	m.batches.WithLabelValues("ok")
 	m.batches.WithLabelValues("error")
+	for _, r := range refusalReasons {
+		m.refusals.WithLabelValues(r)
+	}
 	return m
+}
+
+// refusalReasons are the only values of till_refused_requests_total's label.
+var refusalReasons = []string{"busy", "rate_limited", "heartbeat_invalid", "batch_invalid", "registers_over_limit", "panic"}
+
+// refused counts a refusal; reason must be one of refusalReasons.
+func (m *metrics) refused(reason string) { m.refusals.WithLabelValues(reason).Inc() }
+
+// maxRegisterLabels bounds the register ids that get per-register series.
+// With enrollment only enrolled registers get this far; without it (demos,
+// tests) any path would otherwise mint series.
+const maxRegisterLabels = 2000
+
+// labels says whether rid may have per-register series.
+func (m *metrics) labels(rid string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.labelled[rid] {
+		return true
+	}
+	if len(m.labelled) >= maxRegisterLabels {
+		m.refusals.WithLabelValues("registers_over_limit").Inc()
+		return false
+	}
+	m.labelled[rid] = true
+	return true
 }
 
 func (m *metrics) successRatio() float64 {
@@ -143,14 +182,19 @@ func (m *metrics) observeBatch(rid string, stored, dup, rejected int) {
 	m.entries.WithLabelValues("stored").Add(float64(stored))
 	m.entries.WithLabelValues("duplicate").Add(float64(dup))
 	m.entries.WithLabelValues("rejected").Add(float64(rejected))
+	m.mu.Lock()
+	m.totalAcc += float64(stored + dup)
+	m.totalRej += float64(rejected)
+	m.mu.Unlock()
+	if !m.labels(rid) {
+		return
+	}
 	m.perReg.WithLabelValues(rid, "stored").Add(float64(stored))
 	m.perReg.WithLabelValues(rid, "duplicate").Add(float64(dup))
 	m.perReg.WithLabelValues(rid, "rejected").Add(float64(rejected))
 	m.mu.Lock()
 	m.accepted[rid] += float64(stored + dup)
 	m.rejected[rid] += float64(rejected)
-	m.totalAcc += float64(stored + dup)
-	m.totalRej += float64(rejected)
 	ratio := 1.0
 	if t := m.accepted[rid] + m.rejected[rid]; t > 0 {
 		ratio = m.accepted[rid] / t
@@ -164,6 +208,9 @@ func (m *metrics) batchFailed() { m.batches.WithLabelValues("error").Inc() }
 
 // touch records an authenticated request of a register.
 func (m *metrics) touch(rid string) {
+	if !m.labels(rid) {
+		return
+	}
 	now := m.now()
 	m.mu.Lock()
 	m.seen[rid] = now
@@ -175,6 +222,9 @@ func (m *metrics) touch(rid string) {
 // register's counters restart with it, so only increases are added.
 func (m *metrics) recordHealth(h hqstore.RegisterHealth) {
 	rid := h.RegisterID
+	if !m.labels(rid) {
+		return
+	}
 	m.backlog.WithLabelValues(rid).Set(float64(h.OutboxDepth))
 	m.oldest.WithLabelValues(rid).Set(h.OldestUnsynced.Seconds())
 	m.mu.Lock()
@@ -192,6 +242,8 @@ func (m *metrics) recordHealth(h hqstore.RegisterHealth) {
 	for name, c := range reported {
 		now, before := h.Counters[name], prev[name]
 		switch {
+		case now < 0: // refused by Check; never let it reach a counter
+
 		case now > before:
 			c.Add(float64(now - before))
 		case now < before: // the register restarted
@@ -202,7 +254,7 @@ func (m *metrics) recordHealth(h hqstore.RegisterHealth) {
 	if completed+failed > 0 {
 		m.salesRatio.WithLabelValues(rid).Set(float64(completed) / float64(completed+failed))
 	}
-	for name, l := range h.Latencies {
+	for name, l := range h.Latencies { // names checked against syncproto.Latencies
 		m.regLatency.WithLabelValues(rid, name, "0.5").Set(l.P50.Seconds())
 		m.regLatency.WithLabelValues(rid, name, "0.99").Set(l.P99.Seconds())
 	}

@@ -7,8 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
-	"runtime/debug"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tillpos/till/store/hqstore"
@@ -45,6 +46,9 @@ type Config struct {
 	// Versions are the protocol versions served, oldest first; default
 	// syncproto.Versions. Responses carry the highest.
 	Versions []int
+	// Limits bounds what callers may spend (limits.go); zero fields take
+	// DefaultLimits.
+	Limits Limits
 }
 
 // Server is the register-facing half of the head office: an http.Handler
@@ -54,7 +58,12 @@ type Server struct {
 	log     *slog.Logger
 	handler http.Handler
 
-	metrics    *metrics        // /metrics and the dashboard's live figures (metrics.go)
+	metrics    *metrics // /metrics and the dashboard's live figures (metrics.go)
+	limits     Limits
+	slots      chan struct{}   // requests in flight (inFlight)
+	enrollLim  *sourceLimiter  // enrollment attempts
+	authLim    *sourceLimiter  // failed authentications
+	sampled    *logSampler     // refusals a flood could repeat
 	ownVersion string          // highest of cfg.Versions, sent on every API answer
 	versions   map[string]bool // accepted Till-Protocol values
 }
@@ -76,7 +85,11 @@ func New(cfg Config) (*Server, error) {
 	if len(cfg.Versions) == 0 {
 		cfg.Versions = syncproto.Versions
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, versions: map[string]bool{}, metrics: newMetrics(cfg.Now)}
+	lim := cfg.Limits.withDefaults()
+	s := &Server{cfg: cfg, log: cfg.Log, versions: map[string]bool{}, metrics: newMetrics(cfg.Now),
+		limits: lim, slots: make(chan struct{}, lim.MaxInFlight),
+		enrollLim: newSourceLimiter(lim.EnrollPerIP, lim.EnrollTotal), authLim: newSourceLimiter(lim.AuthFailPerIP, lim.AuthFailTotal),
+		sampled: newLogSampler(cfg.Log, cfg.Now, lim.LogsPerMinute)}
 	for _, v := range cfg.Versions {
 		s.versions[strconv.Itoa(v)] = true
 		s.ownVersion = strconv.Itoa(max(v, atoiOr0(s.ownVersion)))
@@ -92,12 +105,12 @@ func New(cfg Config) (*Server, error) {
 // enrollment, batch pushes, sync state, heartbeats and the catalog feed.
 // The owner's pages and admin API are app/backoffice's.
 func (s *Server) Routes(mux *http.ServeMux) {
-	mux.Handle("POST /v1/registers/{rid}/sales:batch", s.registerAPI(true, s.metrics.instrument(true, s.pushBatch)))
+	mux.Handle("POST /v1/registers/{rid}/sales:batch", s.inFlight(s.registerAPI(true, s.metrics.instrument(true, s.pushBatch))))
 	mux.Handle("/v1/registers/{rid}/sales:batch", methodNotAllowed(http.MethodPost))
 	mux.Handle("GET /v1/registers/{rid}/sync-state", s.registerAPI(false, s.metrics.instrument(false, s.syncState)))
 	mux.Handle("/v1/registers/{rid}/sync-state", methodNotAllowed(http.MethodGet+", "+http.MethodHead))
 	s.routeCatalog(mux) // catalog feed and heartbeat (catalogapi.go)
-	mux.HandleFunc("POST /v1/enroll", s.enroll)
+	mux.Handle("POST /v1/enroll", s.inFlight(http.HandlerFunc(s.enroll)))
 	mux.Handle("/v1/enroll", methodNotAllowed(http.MethodPost))
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, syncproto.CodeNotFound, "no such API endpoint: "+r.URL.Path)
@@ -106,10 +119,11 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 }
 
-// Middleware wraps a handler in the request log and panic recovery; New
+// Middleware wraps a handler in the request log, panic recovery and the
+// body deadline; New
 // wraps its own mux in it, cmd/headoffice the mux it shares.
 func (s *Server) Middleware(next http.Handler) http.Handler {
-	return s.recoverPanics(s.logRequests(next))
+	return s.recoverPanics(s.logRequests(s.bodyDeadline(next)))
 }
 
 // Metrics is the Prometheus handler of this server's registry, for the
@@ -150,10 +164,8 @@ func (s *Server) registerAPI(write bool, next func(http.ResponseWriter, *http.Re
 			return
 		}
 		if !s.cfg.AllowUnenrolled {
-			acct, err := s.authenticateToken(r, rid)
+			acct, err := s.authenticate(w, r, rid)
 			if err != nil {
-				s.log.WarnContext(r.Context(), "register not authenticated", "register", rid, "err", err, "remote", r.RemoteAddr)
-				writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "this register is not allowed to sync; enroll it first")
 				return
 			}
 			r = r.WithContext(context.WithValue(r.Context(), accountKey{}, acct))
@@ -245,10 +257,52 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.ErrorContext(r.Context(), "handler panic", "panic", v, "path", r.URL.Path, "stack", string(debug.Stack()))
+				// A short line, not a 3 KB stack per request: input must never
+				// panic a handler, so this is a backstop and the place where the
+				// panic happened is enough to find the bug.
+				s.metrics.refused("panic")
+				s.log.ErrorContext(r.Context(), "handler panic", "panic", fmt.Sprint(v), "at", panicSite(), "path", r.URL.Path)
 				writeError(w, http.StatusInternalServerError, syncproto.CodeInternal, "internal error")
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// panicSite is the file:line where the recovered panic was raised: the
+// first frame outside the runtime below the deferred recover.
+func panicSite() string {
+	pcs := make([]uintptr, 16)
+	n := runtime.Callers(3, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			return fmt.Sprintf("%s:%d", f.File, f.Line)
+		}
+		if !more {
+			return "unknown"
+		}
+	}
+}
+
+// authenticate checks a register's token and answers 401, or 429 when its
+// source has failed too often: a guesser gets neither a database read nor
+// a log line per guess.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rid string) (hqstore.RegisterAccount, error) {
+	ip, now := sourceIP(r), s.cfg.Now()
+	if s.authLim.exhausted(ip, now) {
+		s.metrics.refused("rate_limited")
+		s.sampled.Warn(r.Context(), "authentication rate-limited", "remote", ip)
+		tooMany(w, time.Second, "too many failed attempts; retry later")
+		return hqstore.RegisterAccount{}, errNotAllowed
+	}
+	acct, err := s.authenticateToken(r, rid)
+	if err != nil {
+		s.authLim.allow(ip, now)
+		s.sampled.Warn(r.Context(), "register not authenticated", "register", rid, "err", err, "remote", r.RemoteAddr)
+		writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "this register is not allowed to sync; enroll it first")
+		return hqstore.RegisterAccount{}, err
+	}
+	return acct, nil
 }

@@ -4,6 +4,7 @@
 package hqstoretest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -20,9 +21,12 @@ type Chain struct {
 	RegisterID string
 	StoreID    string
 	Currency   string
-	seq        int64
-	last       string
-	at         time.Time
+	// IDPrefix starts every entry id; default RegisterID. Two chains with
+	// one prefix make the same ids, as a squatting register would.
+	IDPrefix string
+	seq      int64
+	last     string
+	at       time.Time
 }
 
 // NewChain starts a register's journal at the genesis.
@@ -50,7 +54,7 @@ func (c *Chain) Next(kind pos.EntryKind, payload []byte) pos.Entry {
 	c.at = c.at.Add(time.Minute)
 	e := pos.Entry{
 		Seq:        c.seq,
-		ID:         fmt.Sprintf("%s-%08d", c.RegisterID, c.seq), // unique and sortable; real ids are UUIDv7
+		ID:         fmt.Sprintf("%s-%08d", cmp.Or(c.IDPrefix, c.RegisterID), c.seq), // unique and sortable; real ids are UUIDv7
 		RegisterID: c.RegisterID,
 		Kind:       kind,
 		CreatedAt:  c.at,

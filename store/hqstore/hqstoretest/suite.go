@@ -26,6 +26,9 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("Catalog", func(t *testing.T) { t.Parallel(); testCatalog(t, open) })
 	t.Run("RegisterHealth", func(t *testing.T) { t.Parallel(); testRegisterHealth(t, open) })
 	t.Run("MoneyFacts", func(t *testing.T) { t.Parallel(); testMoneyFacts(t, open) })
+	t.Run("IDsPerRegister", func(t *testing.T) { t.Parallel(); testIDsPerRegister(t, open) })
+	t.Run("RefusesOutOfBounds", func(t *testing.T) { t.Parallel(); testRefusesOutOfBounds(t, open) })
+	t.Run("SumsCannotOverflow", func(t *testing.T) { t.Parallel(); testSumsCannotOverflow(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
@@ -120,9 +123,13 @@ func testIngest(t *testing.T, open func(t *testing.T) hqstore.Store) {
 		}, 2},
 		{"other kinds are stored but are not sales", func(c *Chain) []step {
 			b := cat(c.Sales(1), []pos.Entry{c.Next(pos.EntryShiftOpen, []byte(`{"float":10000}`)),
-				c.Next(pos.EntryCashMove, []byte("not json at all"))}, c.Sales(1))
+				c.Next(pos.EntryCashMove, []byte(`{"kind":"drop","amount":5000}`))}, c.Sales(1))
 			return []step{{entries: b, want: statuses(isStored, 4), acked: 4}}
 		}, 2},
+		{"a payload that is not canonical JSON is rejected, whatever its kind", func(c *Chain) []step {
+			b := cat(c.Sales(1), []pos.Entry{c.Next(pos.EntryCashMove, []byte("not json at all"))})
+			return []step{{entries: b, want: []hqstore.Status{isStored, isRej}, reasons: []string{"", "canonical"}, acked: 1}}
+		}, 1},
 		{"sale with a payload that is not a sale record is rejected", func(c *Chain) []step {
 			b := cat(c.Sales(1), []pos.Entry{c.Next(pos.EntrySale, []byte(`[1,2,3]`))})
 			return []step{{entries: b, want: []hqstore.Status{isStored, isRej}, reasons: []string{"", "not a sale record"}, acked: 1}}
