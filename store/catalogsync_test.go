@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -195,5 +196,44 @@ func TestCatalogFeedDeactivatesStaffTheHeadOfficeLacks(t *testing.T) {
 	}
 	if _, err := db.VerifyEmployeePIN(ctx, "hq-temp", "8642"); err == nil {
 		t.Fatal("an employee the head office deleted still logs in")
+	}
+}
+
+// TestUpgradeReplaysTheCatalogFeed: a register that synced employees before
+// they were marked as the head office's gets its cursor reset by the
+// migration, so the replayed feed marks them before other staff is
+// deactivated: nobody the head office has is locked out by the upgrade.
+func TestUpgradeReplaysTheCatalogFeed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "till.db")
+	db := mustOpenPath(t, path)
+	if err := db.SeedDemoIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := HashPIN("8642")
+	if err != nil {
+		t.Fatal(err)
+	}
+	boss := item(t, KindEmployee, "hq-boss", CatalogEmployee{Name: "Boss", Role: "owner", PINHash: hash})
+	// The schema before 0009: the feed's employee is stored unmarked.
+	for _, q := range []string{`ALTER TABLE employees DROP COLUMN from_head_office`, `DELETE FROM schema_version WHERE version = 9`,
+		`INSERT INTO employees (id, name, role, pin_hash, pin_salt, pin_params) SELECT 'hq-boss', 'Boss', 'owner', pin_hash, pin_salt, pin_params FROM employees WHERE id = 'emp-dana'`,
+		`UPDATE catalog_sync SET cursor = 7`} {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	db = mustOpenPath(t, path)
+	if c, err := db.CatalogCursor(ctx); err != nil || c != 0 {
+		t.Fatalf("cursor after the upgrade = %d (%v), want 0: the feed must replay", c, err)
+	}
+	if err := db.ApplyCatalogPage(ctx, []CatalogItem{boss}, 7); err != nil {
+		t.Fatal(err)
+	}
+	if got := activeIDs(t, db); !slices.Equal(got, []string{"hq-boss"}) {
+		t.Fatalf("after the replay, active = %v, want hq-boss only", got)
 	}
 }
