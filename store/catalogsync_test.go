@@ -211,11 +211,11 @@ func TestUpgradeReplaysTheCatalogFeed(t *testing.T) {
 	if err := db.SeedDemoIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hash, err := HashPIN("8642")
+	hash, err := pinhash.Encode("8642")
 	if err != nil {
 		t.Fatal(err)
 	}
-	boss := item(t, KindEmployee, "hq-boss", CatalogEmployee{Name: "Boss", Role: "owner", PINHash: hash})
+	boss := item(t, catalogfile.KindEmployee, "hq-boss", catalogfile.Employee{Name: "Boss", Role: "owner", PINHash: hash})
 	// The schema before 0009: the feed's employee is stored unmarked.
 	for _, q := range []string{`ALTER TABLE employees DROP COLUMN from_head_office`, `DELETE FROM schema_version WHERE version = 9`,
 		`INSERT INTO employees (id, name, role, pin_hash, pin_salt, pin_params) SELECT 'hq-boss', 'Boss', 'owner', pin_hash, pin_salt, pin_params FROM employees WHERE id = 'emp-dana'`,
@@ -230,7 +230,7 @@ func TestUpgradeReplaysTheCatalogFeed(t *testing.T) {
 	if c, err := db.CatalogCursor(ctx); err != nil || c != 0 {
 		t.Fatalf("cursor after the upgrade = %d (%v), want 0: the feed must replay", c, err)
 	}
-	if err := db.ApplyCatalogPage(ctx, []CatalogItem{boss}, 7); err != nil {
+	if err := db.ApplyCatalogPage(ctx, []catalogfile.Item{boss}, 7); err != nil {
 		t.Fatal(err)
 	}
 	if got := activeIDs(t, db); !slices.Equal(got, []string{"hq-boss"}) {

@@ -25,14 +25,6 @@ func (r *Register) Employees(ctx context.Context) ([]Employee, error) {
 	return r.deps.Staff.Employees(ctx)
 }
 
-// LoginRequired reports whether the register has a staff directory: then
-// nobody sells before logging in, even while the directory is empty (a new
-// register before enrollment or a catalog import).
-func (r *Register) LoginRequired() bool {
-	_, ok := r.directory()
-	return ok
-}
-
 // Current is who is logged in; ok is false when the register is locked.
 func (r *Register) Current() (e Employee, ok bool) {
 	r.mu.Lock()

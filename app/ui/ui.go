@@ -140,8 +140,8 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 	c.SetOnTypedKey(u.onTypedKey)
 
 	u.showSale()
-	if u.reg.LoginRequired() {
-		u.showLogin() // the register starts locked; with no staff yet the login screen says how to get some
+	if u.hasStaff() {
+		u.showLogin() // employees exist: the register starts locked
 	}
 	u.refreshUser()
 	u.RefreshStatus()

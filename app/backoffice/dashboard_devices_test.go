@@ -1,4 +1,4 @@
-package syncserver_test
+package backoffice_test
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncproto"
-	"github.com/tillpos/till/sync/syncserver"
 )
 
 // TestDashboardDeviceStateColour: a device state a register reports as
@@ -19,13 +18,15 @@ func TestDashboardDeviceStateColour(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := openStore(t)
+	now := time.Now()
 	if err := st.AddStore(ctx, hqstore.StoreInfo{ID: "S1", Name: "Berlin"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := syncserver.AddRegister(ctx, st, hqstore.RegisterAccount{ID: "reg-1", StoreID: "S1"}, time.Now(), time.Hour); err != nil {
+	code := hqstore.PendingCode{Hash: "code-1", Hint: "AB12", ExpiresAt: now.Add(time.Hour)}
+	if err := st.AddRegister(ctx, hqstore.RegisterAccount{ID: "reg-1", StoreID: "S1"}, code); err != nil {
 		t.Fatal(err)
 	}
-	srv := newServer(t, syncserver.Config{Store: st})
+	srv := headOffice(t, st, func() time.Time { return now }, "")
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	heartbeat(t, ts.URL, "reg-1", syncproto.HeartbeatRequest{AppVersion: "1.5.0", Devices: map[string]string{
