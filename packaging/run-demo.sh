@@ -83,4 +83,6 @@ Simulator commands (help lists them all), e.g.:
   weight 1.250 | motion | stable | drawer-closed | paper-out | paper-ok | zvt decline | status
 Ctrl-C stops everything.
 MSG
-"$BIN/register" -config "$DATA/register.json" -data "$DATA/register" -headoffice "http://$HO_ADDR" "$@"
+# -demo: the demo catalog and staff (PINs 1111-4444) on first run; a shop's
+# register never gets them.
+"$BIN/register" -config "$DATA/register.json" -data "$DATA/register" -headoffice "http://$HO_ADDR" -demo "$@"

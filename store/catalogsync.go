@@ -25,6 +25,8 @@ func (db *DB) CatalogCursor(ctx context.Context) (int64, error) {
 // ApplyCatalogPage applies one page of the change feed and records cursor,
 // in one transaction: either the whole page and its cursor are stored or
 // nothing is. Items apply in order; a later item of the same record wins.
+// Once the head office has sent an active employee, employees it never sent
+// (the demo catalog's, a file import's) are deactivated.
 // The open sale is not touched: its lines carry the price they were rung up
 // with, and only the next scan reads the new price.
 func (db *DB) ApplyCatalogPage(ctx context.Context, items []catalogfile.Item, cursor int64) error {
@@ -68,6 +70,9 @@ func (db *DB) applyCatalog(ctx context.Context, items []catalogfile.Item, cursor
 			return fmt.Errorf("store: apply catalog snapshot: %w", err)
 		}
 	}
+	if err := deactivateLocalStaff(ctx, tx); err != nil {
+		return fmt.Errorf("store: apply catalog: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE catalog_sync SET cursor = ?, applied_at = ? WHERE id = 1`,
 		cursor, time.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("store: apply catalog: cursor: %w", err)
@@ -85,6 +90,16 @@ func removeMissing(ctx context.Context, tx *sql.Tx, products, employees map[stri
 	}
 	return applyToMissing(ctx, tx, `SELECT id FROM employees WHERE active = 1`, employees,
 		`UPDATE employees SET active = 0 WHERE id = ?`)
+}
+
+// deactivateLocalStaff deactivates the employees the head office did not
+// send, but only once it has sent an active one: a head office without staff
+// yet must not lock everyone out of the register.
+func deactivateLocalStaff(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE employees SET active = 0
+		WHERE from_head_office = 0 AND active = 1
+		AND EXISTS (SELECT 1 FROM employees WHERE from_head_office = 1 AND active = 1)`)
+	return err
 }
 
 // applyToMissing runs stmt with each id that query lists and keep lacks.
@@ -123,8 +138,12 @@ func decodeItem(it catalogfile.Item, v any) error {
 
 func applyCatalogItem(ctx context.Context, tx *sql.Tx, it catalogfile.Item) error {
 	if it.Deleted {
-		if it.Kind == catalogfile.KindProduct {
+		switch it.Kind {
+		case catalogfile.KindProduct:
 			_, err := tx.ExecContext(ctx, `DELETE FROM products WHERE id = ?`, it.ID)
+			return err
+		case catalogfile.KindEmployee: // kept for history, but no longer logs in
+			_, err := tx.ExecContext(ctx, `UPDATE employees SET active = 0 WHERE id = ?`, it.ID)
 			return err
 		}
 		return nil // kept: history refers to it
@@ -173,7 +192,11 @@ func applyCatalogItem(ctx context.Context, tx *sql.Tx, it catalogfile.Item) erro
 			return pos.Errorf(pos.EInvalid, "The head office sent employee %s without a PIN hash.", e.ID)
 		}
 		e.PIN = "" // only hashes travel; never trust a plain PIN from the wire
-		return upsertEmployee(ctx, tx, e, pinhash.Default)
+		if err := upsertEmployee(ctx, tx, e, pinhash.Default); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE employees SET from_head_office = 1 WHERE id = ?`, e.ID)
+		return err
 	}
 	return nil // a kind from a newer head office: skipped, the rest still applies
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -129,5 +131,109 @@ func TestSyncRejectionsKeepFirstSeen(t *testing.T) {
 	}
 	if rs, _ := db.SyncRejections(ctx); len(rs) != 0 {
 		t.Fatalf("after clear: %+v", rs)
+	}
+}
+
+func activeIDs(t *testing.T, db *DB) []string {
+	t.Helper()
+	es, err := db.Employees(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range es {
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+// TestCatalogFeedDeactivatesStaffTheHeadOfficeLacks: a register that once
+// got the demo catalog (PINs 1111-4444) and then syncs with a head office
+// that has staff lets only the head office's staff log in; a head office
+// without staff yet locks no one out; an employee the head office deletes
+// no longer logs in.
+func TestCatalogFeedDeactivatesStaffTheHeadOfficeLacks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := MustSeedDemo(t)
+	demo := []string{"emp-anna", "emp-ben", "emp-clara", "emp-dana"}
+	if got := activeIDs(t, db); !slices.Equal(got, demo) {
+		t.Fatalf("demo staff = %v, want %v", got, demo)
+	}
+	if err := db.ApplyCatalogPage(ctx, []catalogfile.Item{item(t, catalogfile.KindSetting, SettingCurrency, "EUR")}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := activeIDs(t, db); !slices.Equal(got, demo) {
+		t.Fatalf("a head office without staff changed who logs in: %v", got)
+	}
+
+	hash, err := pinhash.Encode("8642")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := []catalogfile.Item{
+		item(t, catalogfile.KindEmployee, "hq-boss", catalogfile.Employee{Name: "Boss", Role: "owner", PINHash: hash, Sort: 1}),
+		item(t, catalogfile.KindEmployee, "hq-temp", catalogfile.Employee{Name: "Temp", Role: "cashier", PINHash: hash, Sort: 2}),
+	}
+	if err := db.ApplyCatalogPage(ctx, page, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := activeIDs(t, db); !slices.Equal(got, []string{"hq-boss", "hq-temp"}) {
+		t.Fatalf("after the head office's staff arrived, active = %v, want hq-boss and hq-temp only", got)
+	}
+	if _, err := db.VerifyEmployeePIN(ctx, "emp-dana", "4444"); err == nil {
+		t.Fatal("demo owner Dana still logs in with 4444 after the head office's staff arrived")
+	}
+	if _, err := db.VerifyEmployeePIN(ctx, "hq-boss", "8642"); err != nil {
+		t.Fatalf("the head office's owner cannot log in: %v", err)
+	}
+
+	if err := db.ApplyCatalogPage(ctx, []catalogfile.Item{{Kind: catalogfile.KindEmployee, ID: "hq-temp", Deleted: true}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got := activeIDs(t, db); !slices.Equal(got, []string{"hq-boss"}) {
+		t.Fatalf("after the head office deleted hq-temp, active = %v, want hq-boss", got)
+	}
+	if _, err := db.VerifyEmployeePIN(ctx, "hq-temp", "8642"); err == nil {
+		t.Fatal("an employee the head office deleted still logs in")
+	}
+}
+
+// TestUpgradeReplaysTheCatalogFeed: a register that synced employees before
+// they were marked as the head office's gets its cursor reset by the
+// migration, so the replayed feed marks them before other staff is
+// deactivated: nobody the head office has is locked out by the upgrade.
+func TestUpgradeReplaysTheCatalogFeed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "till.db")
+	db := mustOpenPath(t, path)
+	if err := db.SeedDemoIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := pinhash.Encode("8642")
+	if err != nil {
+		t.Fatal(err)
+	}
+	boss := item(t, catalogfile.KindEmployee, "hq-boss", catalogfile.Employee{Name: "Boss", Role: "owner", PINHash: hash})
+	// The schema before 0009: the feed's employee is stored unmarked.
+	for _, q := range []string{`ALTER TABLE employees DROP COLUMN from_head_office`, `DELETE FROM schema_version WHERE version = 9`,
+		`INSERT INTO employees (id, name, role, pin_hash, pin_salt, pin_params) SELECT 'hq-boss', 'Boss', 'owner', pin_hash, pin_salt, pin_params FROM employees WHERE id = 'emp-dana'`,
+		`UPDATE catalog_sync SET cursor = 7`} {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	db = mustOpenPath(t, path)
+	if c, err := db.CatalogCursor(ctx); err != nil || c != 0 {
+		t.Fatalf("cursor after the upgrade = %d (%v), want 0: the feed must replay", c, err)
+	}
+	if err := db.ApplyCatalogPage(ctx, []catalogfile.Item{boss}, 7); err != nil {
+		t.Fatal(err)
+	}
+	if got := activeIDs(t, db); !slices.Equal(got, []string{"hq-boss"}) {
+		t.Fatalf("after the replay, active = %v, want hq-boss only", got)
 	}
 }

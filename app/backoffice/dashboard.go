@@ -217,7 +217,7 @@ type device struct {
 func devices(m map[string]string) []device {
 	var out []device
 	for k, v := range m {
-		out = append(out, device{Name: k, State: v, OK: v == "ok"})
+		out = append(out, device{Name: k, State: v, OK: v == "ok" || v == "connected" || v == "unknown"}) // only faults are red
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

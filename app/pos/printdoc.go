@@ -4,8 +4,11 @@ package pos
 // printer language: the register lays it out, a printer driver renders it
 // for its column width and code page.
 type Doc struct {
-	ID     string // print job id; a job is printed once unless reprinted
-	Copy   bool   // a reprint: the driver prints "COPY" prominently
+	ID   string // print job id; a job is printed once unless reprinted
+	Copy bool   // a reprint: the driver prints "COPY" prominently
+	// Lang is the language of the texts ("en", "de"; "" is English): the
+	// driver's own words, such as COPY, follow it.
+	Lang   string `json:",omitempty"`
 	Blocks []Block
 }
 

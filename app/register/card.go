@@ -483,8 +483,8 @@ func (r *Register) CardEndOfDay(ctx context.Context, ov *Override, prompt func(s
 	res, err := s.EndOfDay(ctx, prompt)
 	r.deps.Log.Info("card end of day", "total", res.Total, "result", res.ResultCode, "err", err)
 	if len(res.ReceiptLines) > 0 {
-		d := pos.Doc{ID: newID()}
-		d.Title("Card terminal end of day")
+		d := pos.Doc{ID: newID(), Lang: r.cfg.Locale}
+		d.Title(wordsFor(r.cfg.Locale).CardEndOfDay)
 		for _, l := range res.ReceiptLines {
 			d.Text(pos.MaskPANs(l), pos.AlignLeft)
 		}

@@ -9,9 +9,9 @@ import (
 
 // ReceiptDoc lays out a completed sale as a receipt.
 func ReceiptDoc(cfg Config, rec pos.SaleRecord, copy bool) pos.Doc {
-	cur := cfg.Currency
-	money := func(v int64) string { return pos.FormatPlain(v, cur.Digits) }
-	d := pos.Doc{ID: rec.SaleID, Copy: copy}
+	cur, w := cfg.Currency, wordsFor(cfg.Locale)
+	money := func(v int64) string { return w.money(v, cur) }
+	d := pos.Doc{ID: rec.SaleID, Copy: copy, Lang: cfg.Locale}
 	d.Title(cfg.StoreName)
 	for _, l := range cfg.StoreLines {
 		d.Text(l, pos.AlignCenter)
@@ -21,33 +21,32 @@ func ReceiptDoc(cfg Config, rec pos.SaleRecord, copy bool) pos.Doc {
 		d.Pair(l.Name, money(l.Gross)+" "+taxLetter(rec.Totals.Taxes, l.TaxRateID), false)
 		switch {
 		case l.Weighed:
-			d.Text(fmt.Sprintf("  %s kg x %s/kg", qtyString(l.Qty), money(l.UnitPrice)), pos.AlignLeft)
+			d.Text(fmt.Sprintf("  %s kg x %s/kg", w.qty(l.Qty), money(l.UnitPrice)), pos.AlignLeft)
 		case l.Qty != pos.QtyOne:
-			d.Text(fmt.Sprintf("  %s x %s", qtyString(l.Qty), money(l.UnitPrice)), pos.AlignLeft)
+			d.Text(fmt.Sprintf("  %s x %s", w.qty(l.Qty), money(l.UnitPrice)), pos.AlignLeft)
 		}
 		if l.Discount != 0 {
-			d.Pair("  Discount", money(-l.Discount), false)
+			d.Pair("  "+w.Discount, money(-l.Discount), false)
 		}
 	}
 	d.Rule()
-	d.Blocks = append(d.Blocks, pos.Block{Kind: pos.BlockPair, Text: "TOTAL " + cur.Code, Right: money(rec.Totals.Gross), Bold: true, Large: true})
+	d.Blocks = append(d.Blocks, pos.Block{Kind: pos.BlockPair, Text: w.Total + " " + cur.Code, Right: money(rec.Totals.Gross), Bold: true, Large: true})
 	for _, t := range rec.Tenders {
-		label := tenderLabel(t)
-		d.Pair(label, money(t.Amount), false)
+		d.Pair(w.tenderLabel(t), money(t.Amount), false)
 	}
 	if rec.Totals.Change != 0 {
-		d.Pair("Change", money(rec.Totals.Change), true)
+		d.Pair(w.Change, money(rec.Totals.Change), true)
 	}
 	d.Rule()
 	for i, tl := range rec.Totals.Taxes {
-		d.Pair(fmt.Sprintf("%c VAT %s%% of %s", 'A'+i, bpString(tl.BasisPoints), money(tl.Gross)), money(tl.Tax), false)
+		d.Pair(fmt.Sprintf(w.TaxOf, 'A'+i, w.percent(tl.BasisPoints), money(tl.Gross)), money(tl.Tax), false)
 	}
-	d.Pair("Net", money(rec.Totals.Net), false)
+	d.Pair(w.Net, money(rec.Totals.Net), false)
 	d.Rule()
-	d.Pair("Receipt", rec.ReceiptNo, false)
-	d.Pair("Date", rec.Completed.In(localZone()).Format("2006-01-02 15:04:05"), false)
-	d.Pair("Cashier", rec.Cashier, false)
-	d.Pair("Register", cfg.RegisterCode, false)
+	d.Pair(w.Receipt, rec.ReceiptNo, false)
+	d.Pair(w.Date, w.date(rec.Completed), false)
+	d.Pair(w.Cashier, rec.Cashier, false)
+	d.Pair(w.Register, cfg.RegisterCode, false)
 	for _, t := range rec.Tenders {
 		if len(t.TerminalReceipt) > 0 { // the card terminal's own receipt text
 			d.Rule()
@@ -58,24 +57,9 @@ func ReceiptDoc(cfg Config, rec pos.SaleRecord, copy bool) pos.Doc {
 		}
 	}
 	d.Barcode(rec.ReceiptNo)
-	d.Text("Thank you for shopping with us!", pos.AlignCenter)
+	d.Text(w.Thanks, pos.AlignCenter)
 	d.Feed(2)
 	return d
-}
-
-func tenderLabel(t pos.Tender) string {
-	switch t.Kind {
-	case pos.TenderCash:
-		return "Cash"
-	case pos.TenderCard:
-		if t.Brand != "" {
-			return "Card " + t.Brand + " " + t.MaskedPAN
-		}
-		return "Card"
-	case pos.TenderVoucher:
-		return "Voucher " + t.Reference
-	}
-	return string(t.Kind)
 }
 
 func taxLetter(taxes []pos.TaxLine, rateID string) string {

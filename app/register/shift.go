@@ -516,55 +516,54 @@ func (r *Register) ShiftReceipts(ctx context.Context) ([]ReceiptRef, error) {
 	return out, nil
 }
 
-// ReportDoc lays out an X or Z report for the printer.
+// ReportDoc lays out an X or Z report for the printer, in the store's language.
 func ReportDoc(cfg Config, rep ShiftReport, id string) pos.Doc {
-	cur := cfg.Currency
-	money := func(v int64) string { return pos.FormatPlain(v, cur.Digits) }
-	zone := localZone()
-	d := pos.Doc{ID: id}
+	cur, w := cfg.Currency, wordsFor(cfg.Locale)
+	money := func(v int64) string { return w.money(v, cur) }
+	d := pos.Doc{ID: id, Lang: cfg.Locale}
 	d.Title(cfg.StoreName)
 	if rep.Z {
-		d.Title("Z REPORT")
+		d.Title(w.ZReport)
 	} else {
-		d.Title("X REPORT")
+		d.Title(w.XReport)
 	}
-	d.Pair("Register", cfg.RegisterCode, false)
-	d.Pair("Opened", rep.Opened.In(zone).Format("2006-01-02 15:04")+" "+rep.OpenedBy, false)
+	d.Pair(w.Register, cfg.RegisterCode, false)
+	d.Pair(w.Opened, w.dateMinutes(rep.Opened)+" "+rep.OpenedBy, false)
 	if rep.Z {
-		d.Pair("Closed", rep.Closed.In(zone).Format("2006-01-02 15:04")+" "+rep.ClosedBy, false)
+		d.Pair(w.Closed, w.dateMinutes(rep.Closed)+" "+rep.ClosedBy, false)
 	}
-	d.Pair("Entries", fmt.Sprintf("%d-%d", rep.FirstSeq, rep.LastSeq), false)
+	d.Pair(w.Entries, fmt.Sprintf("%d-%d", rep.FirstSeq, rep.LastSeq), false)
 	d.Rule()
-	d.Pair(fmt.Sprintf("Sales (%d)", rep.Sales), "", false)
+	d.Pair(fmt.Sprintf(w.Sales, rep.Sales), "", false)
 	if rep.Returns > 0 {
-		d.Pair(fmt.Sprintf("Returns (%d)", rep.Returns), "", false)
+		d.Pair(fmt.Sprintf(w.Returns, rep.Returns), "", false)
 	}
 	if rep.Voids > 0 {
-		d.Pair(fmt.Sprintf("Voids (%d)", rep.Voids), "", false)
+		d.Pair(fmt.Sprintf(w.Voids, rep.Voids), "", false)
 	}
-	d.Pair("TOTAL "+cur.Code, money(rep.Gross), true)
-	d.Pair("Net", money(rep.Net), false)
-	d.Pair("Tax", money(rep.Tax), false)
+	d.Pair(w.Total+" "+cur.Code, money(rep.Gross), true)
+	d.Pair(w.Net, money(rep.Net), false)
+	d.Pair(w.Tax, money(rep.Tax), false)
 	d.Rule()
 	for _, tl := range rep.ByRate {
-		d.Pair(fmt.Sprintf("VAT %s%% on %s", bpString(tl.BasisPoints), money(tl.Gross)), money(tl.Tax), false)
+		d.Pair(fmt.Sprintf(w.TaxOn, w.percent(tl.BasisPoints), money(tl.Gross)), money(tl.Tax), false)
 	}
 	d.Rule()
 	for _, t := range rep.ByTender {
-		d.Pair(fmt.Sprintf("%s (%d)", tenderLabel(pos.Tender{Kind: t.Kind}), t.Count), money(t.Amount), false)
+		d.Pair(fmt.Sprintf("%s (%d)", w.tenderLabel(pos.Tender{Kind: t.Kind}), t.Count), money(t.Amount), false)
 	}
 	d.Rule()
-	d.Pair("Float", money(rep.Float), false)
-	d.Pair("Cash sales", money(rep.CashSales), false)
-	d.Pair("Drops", money(-rep.Drops), false)
-	d.Pair("Payouts", money(-rep.Payouts), false)
-	d.Pair("No-sale opens", fmt.Sprint(rep.NoSales), false)
-	d.Pair("Expected cash", money(rep.ExpectedCash), true)
+	d.Pair(w.Float, money(rep.Float), false)
+	d.Pair(w.CashSales, money(rep.CashSales), false)
+	d.Pair(w.Drops, money(-rep.Drops), false)
+	d.Pair(w.Payouts, money(-rep.Payouts), false)
+	d.Pair(w.NoSales, fmt.Sprint(rep.NoSales), false)
+	d.Pair(w.ExpectedCash, money(rep.ExpectedCash), true)
 	if rep.Z {
-		d.Pair("Counted", money(rep.Counted), true)
-		label := "Over"
+		d.Pair(w.Counted, money(rep.Counted), true)
+		label := w.Over
 		if rep.OverShort < 0 {
-			label = "Short"
+			label = w.Short
 		}
 		d.Pair(label, money(rep.OverShort), true)
 	}

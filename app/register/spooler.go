@@ -65,7 +65,8 @@ type PrintQueue interface {
 // fault): it prints later as the original, not as a resumed copy.
 var ErrNothingPrinted = errors.New("print job not sent")
 
-// ResumedNote is printed under the COPY banner of a resumed job.
+// ResumedNote is printed under the COPY banner of a resumed job (in
+// English; a job's document in another language gets that language's note).
 const ResumedNote = "RESUMED after a printer fault"
 
 // DefaultRetryInterval is how often waiting jobs are tried again when
@@ -291,7 +292,7 @@ func (j PrintJob) PrintDoc() pos.Doc {
 	d := j.Doc
 	if j.Resumed {
 		d.Copy = true
-		note := pos.Block{Kind: pos.BlockText, Text: ResumedNote, Align: pos.AlignCenter, Bold: true}
+		note := pos.Block{Kind: pos.BlockText, Text: wordsFor(d.Lang).Resumed, Align: pos.AlignCenter, Bold: true}
 		d.Blocks = append([]pos.Block{note}, d.Blocks...)
 	}
 	return d

@@ -139,6 +139,10 @@ func (l *loginScreen) update() {
 		t.Refresh()
 	}
 	l.title.Text = lang.L("Choose your name")
+	if len(l.emps) == 0 { // a new register: no one has a PIN yet
+		l.title.Text = lang.L("No employees yet")
+		l.msg.Text = lang.L("Enroll this register with the head office, or import a catalog with employees.")
+	}
 	for _, e := range l.emps {
 		if e.ID == l.chosen {
 			l.title.Text = lang.L("PIN for {{.Name}}", map[string]any{"Name": e.Name})

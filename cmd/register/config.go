@@ -34,6 +34,11 @@ type Config struct {
 	// FullScreen fills the screen with the register, as a dedicated
 	// touchscreen terminal wants (no window frame to drag or close).
 	FullScreen bool `json:"fullscreen,omitempty"`
+
+	// Demo loads the demo catalog, with its well-known PINs 1111-4444, into
+	// an empty database. Only for demos (make run): a shop's register starts
+	// with no one who can log in until it is enrolled or a catalog imported.
+	Demo bool `json:"demo,omitempty"`
 }
 
 // RegisterConf identifies this till.
@@ -117,6 +122,7 @@ func loadConfig(args []string) (Config, error) {
 	ho := fs.String("headoffice", "", "head office URL, e.g. http://127.0.0.1:8080")
 	locale := fs.String("locale", "", "display locale: en or de")
 	fullscreen := fs.Bool("fullscreen", false, "fill the screen (a dedicated touchscreen terminal)")
+	demo := fs.Bool("demo", false, "load the demo catalog and staff (PINs 1111-4444) into an empty database")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -150,6 +156,9 @@ func loadConfig(args []string) (Config, error) {
 	}
 	if *fullscreen {
 		cfg.FullScreen = true
+	}
+	if *demo {
+		cfg.Demo = true
 	}
 	return cfg, cfg.validate()
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/app/ui"
+	_ "github.com/tillpos/till/cmd/register/internal/clocale" // before Fyne reads the locale: C means English
 	"github.com/tillpos/till/hardware/barcode"
 	"github.com/tillpos/till/hardware/devices"
 	"github.com/tillpos/till/store"
@@ -44,12 +45,14 @@ func main() {
 		err = enroll(args)
 	case "verify-journal":
 		err = verifyJournal(args)
+	case "import-catalog":
+		err = importCatalog(args)
 	case "screenshots":
 		err = screenshots(args, log)
 	case "help":
-		fmt.Println("usage: register [run] [-config FILE] [-data DIR] [-printer HOST:PORT|none] [-headoffice URL] [-locale en|de]\n       register enroll -headoffice URL -code CODE [-fingerprint FP] [-data DIR]\n       register verify-journal [-data DIR]\n       register screenshots DIR")
+		fmt.Println("usage: register [run] [-config FILE] [-data DIR] [-printer HOST:PORT|none] [-headoffice URL] [-locale en|de] [-demo]\n       register enroll -headoffice URL -code CODE [-fingerprint FP] [-data DIR]\n       register verify-journal [-data DIR]\n       register import-catalog [-data DIR] FILE\n       register screenshots DIR")
 	default:
-		err = fmt.Errorf("unknown command %q (try: run, enroll, verify-journal, screenshots, help)", cmd)
+		err = fmt.Errorf("unknown command %q (try: run, enroll, verify-journal, import-catalog, screenshots, help)", cmd)
 	}
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -60,9 +63,10 @@ func main() {
 	}
 }
 
-// openStore opens (creating if needed) the register's database and loads the
-// demo catalog when the catalog is empty.
-func openStore(ctx context.Context, dataDir, registerID string) (*store.DB, error) {
+// openStore opens (creating if needed) the register's database. With demo it
+// loads the demo catalog when the catalog is empty; never otherwise, so a
+// shop's register has no well-known PINs.
+func openStore(ctx context.Context, dataDir, registerID string, demo bool, log *slog.Logger) (*store.DB, error) {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -71,9 +75,15 @@ func openStore(ctx context.Context, dataDir, registerID string) (*store.DB, erro
 		return nil, err
 	}
 	db.SetRegisterID(registerID)
-	if err := db.SeedDemoIfEmpty(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("demo catalog: %w", err)
+	if demo {
+		if err := db.SeedDemoIfEmpty(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("demo catalog: %w", err)
+		}
+	}
+	if emps, err := db.Employees(ctx); err == nil && len(emps) == 0 {
+		log.Warn("no employees: nobody can log in until this register is enrolled with the head office " +
+			"(register enroll) or a catalog with employees is imported (register import-catalog FILE); -demo loads the demo catalog")
 	}
 	return db, nil
 }
@@ -112,7 +122,7 @@ func run(args []string, log *slog.Logger) error {
 		return err
 	}
 
-	db, err := openStore(ctx, cfg.DataDir, cfg.Register.ID)
+	db, err := openStore(ctx, cfg.DataDir, cfg.Register.ID, cfg.Demo, log)
 	if err != nil {
 		return err
 	}
@@ -225,7 +235,7 @@ func screenshots(args []string, log *slog.Logger) error {
 	defer os.RemoveAll(tmp)
 	cfg := defaultConfig()
 	ctx := context.Background()
-	db, err := openStore(ctx, tmp, cfg.Register.Code)
+	db, err := openStore(ctx, tmp, cfg.Register.Code, true, log) // screenshots show the demo
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,6 @@ var (
 
 // Layout constants.
 const (
-	copyBanner   = "*** COPY ***"
 	cutFeedUnits = 3 // GS V 65 n: motion units past the cutter
 	barcodeH     = 80
 	qrModule     = 6
@@ -35,7 +34,7 @@ const (
 )
 
 // Render lays out doc for printer p: ESC @ and ESC t first, then the blocks,
-// "*** COPY ***" in large bold at top and bottom of a reprint, and a final
+// "*** COPY ***" (in doc.Lang) in large bold at top and bottom of a reprint, and a final
 // feed and partial cut. Styles are sent only when they change.
 func Render(doc pos.Doc, p Profile) []byte {
 	r := renderer{cols: p.Columns}
@@ -44,13 +43,13 @@ func Render(doc pos.Doc, p Profile) []byte {
 	}
 	r.e.Init().SelectCodePage(p.CodePage)
 	if doc.Copy {
-		r.banner()
+		r.banner(doc.Lang)
 	}
 	for _, b := range doc.Blocks {
 		r.block(b)
 	}
 	if doc.Copy {
-		r.banner()
+		r.banner(doc.Lang)
 	}
 	r.e.FeedAndCut(cutFeedUnits)
 	return r.e.Bytes()
@@ -92,9 +91,16 @@ func (r *renderer) width(large bool) int {
 	return r.cols
 }
 
-func (r *renderer) banner() {
+// copyBanners say COPY in each language a Doc may be in (English otherwise).
+var copyBanners = map[string]string{"en": "*** COPY ***", "de": "*** KOPIE ***"}
+
+func (r *renderer) banner(lang string) {
+	b, ok := copyBanners[lang]
+	if !ok {
+		b = copyBanners["en"]
+	}
 	r.style(pos.AlignCenter, true, true)
-	r.e.Line(copyBanner)
+	r.e.Line(b)
 }
 
 func (r *renderer) block(b pos.Block) {
