@@ -33,6 +33,10 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	slog.SetDefault(log)
 	args := os.Args[1:]
+	if len(args) == 1 && (args[0] == "-version" || args[0] == "--version" || args[0] == "version") {
+		fmt.Println("register", appVersion())
+		return
+	}
 	cmd := "run"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]

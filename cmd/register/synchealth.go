@@ -1,7 +1,6 @@
 package main
 
 import (
-	"runtime/debug"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
@@ -27,13 +26,6 @@ func wireSyncHealth(sc *syncclient.Config, storeID string, db *store.DB, mgr *de
 		return out
 	}
 	return m
-}
-
-func appVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "devel"
 }
 
 // The heartbeat's recorder is the register's Metrics port as it is (it

@@ -21,7 +21,20 @@ var (
 	ErrNoInterface = errors.New("USB device has no suitable interface")
 	ErrTimeout     = timeoutError("USB: no data within the read timeout")
 	ErrClosed      = errors.New("USB device closed or unplugged")
+	// ErrUSBWindows is what NewBus returns on Windows; errors.Is(err,
+	// ErrNoUSB) holds for it, so callers handle both alike.
+	ErrUSBWindows error = windowsNoUSB{}
 )
+
+// windowsNoUSB is ErrUSBWindows' type: its own message, but Is ErrNoUSB.
+type windowsNoUSB struct{}
+
+func (windowsNoUSB) Error() string {
+	return "USB devices are not supported on Windows; use a serial (COM) or network printer and scanner"
+}
+
+// Is makes errors.Is(ErrUSBWindows, ErrNoUSB) true.
+func (windowsNoUSB) Is(target error) bool { return target == ErrNoUSB }
 
 // timeoutError is ErrTimeout's type: Timeout() tells readers that keep a
 // connection open (escpos.ASBConn) that the device is only quiet.
