@@ -6,9 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"os"
+	"path/filepath"
 
 	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/store/hqstore"
+	"github.com/tillpos/till/sync/syncproto"
 )
 
 // defaultDataDir is where the admin subcommands look without -data; make
@@ -64,7 +68,8 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := fs.String("name", "", "display name")
 	storeID := fs.String("store", "", "store id the register belongs to")
 	ttl := fs.Duration("valid", headoffice.DefaultCodeTTL, "how long the enrollment code stays valid")
-	url := fs.String("url", "https://HEADOFFICE:8443", "head-office URL to print in the register's enroll command")
+	url := fs.String("url", "", "head-office `URL` registers reach (default https://THIS-HOST:8443); goes into the enroll command and QR code")
+	qrPath := fs.String("qr", "", "enrollment QR code PNG `file` (default DATA/enroll-ID.png; none: no file)")
 	if err := fs.Parse(args[2:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -112,7 +117,27 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "register %s (%s) added to store %s\n", acct.ID, acct.Name, acct.StoreID)
 		fmt.Fprintf(stdout, "enrollment code: %s (one use, valid until %s)\n", code, acct.Code.ExpiresAt.Format("2006-01-02 15:04"))
 		fmt.Fprintf(stdout, "certificate fingerprint: %s\n", fp)
+		if *url == "" {
+			*url = defaultURL()
+		}
 		fmt.Fprintf(stdout, "on the register: register enroll -headoffice %s -code %s -fingerprint %s\n", *url, code, fp)
+		q, err := enrollQR(syncproto.EnrollLink{URL: *url, Code: code, Fingerprint: fp})
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(stdout, "or scan this on the register's first-run screen:")
+		if err := writeTerminalQR(stdout, q); err != nil {
+			return fail(err)
+		}
+		if *qrPath == "" {
+			*qrPath = filepath.Join(*c.data, "enroll-"+acct.ID+".png")
+		}
+		if *qrPath != "none" {
+			if err := writePNGQR(*qrPath, q); err != nil {
+				return fail(fmt.Errorf("QR code PNG (the register is added; the code above works): %w", err))
+			}
+			fmt.Fprintf(stdout, "QR code image: %s\n", *qrPath)
+		}
 	case "registers list":
 		all, err := ho.RegisterAccounts(ctx)
 		if err != nil {
@@ -132,7 +157,17 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// defaultURL is the head office on this machine's name at the packaged
+// HTTPS port; give --url when registers reach it by another name.
+func defaultURL() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	return "https://" + net.JoinHostPort(host, "8443")
+}
+
 const adminUsage = `usage: headoffice stores add --id S01 --name NAME [-data DIR]
        headoffice stores list [-data DIR]
-       headoffice registers add --store S01 [--id ID] [--name NAME] [--valid 24h] [--url URL] [-data DIR]
+       headoffice registers add --store S01 [--id ID] [--name NAME] [--valid 24h] [--url URL] [--qr FILE|none] [-data DIR]
        headoffice registers list [-data DIR]`
