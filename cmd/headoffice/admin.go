@@ -26,6 +26,7 @@ type dbCommand struct {
 	what     string
 	fs       *flag.FlagSet
 	data, db *string
+	config   *string
 	stderr   io.Writer
 }
 
@@ -36,6 +37,7 @@ func newDBCommand(args []string, stderr io.Writer) *dbCommand {
 	c.fs.SetOutput(stderr)
 	c.data = c.fs.String("data", defaultDataDir, "head-office data `directory`")
 	c.db = c.fs.String("db", "", "database: empty for SQLite in -data, or a `postgres://` URL")
+	c.config = c.fs.String("config", "", "JSON settings `file` as the server reads it (its data, db and url apply)")
 	return c
 }
 
@@ -47,6 +49,11 @@ func (c *dbCommand) fail(err error) int {
 
 // open checks -db and opens the store; the caller closes it.
 func (c *dbCommand) open(ctx context.Context) (hqstore.Store, error) {
+	if *c.config != "" {
+		if err := applyConfigFile(c.fs, *c.config); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkDB(*c.db); err != nil {
 		return nil, err
 	}

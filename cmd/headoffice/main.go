@@ -31,6 +31,10 @@ const dbFile = "headoffice.db"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) == 2 && (os.Args[1] == "-version" || os.Args[1] == "--version") {
+		fmt.Println("headoffice", appVersion())
+		return
+	}
 	if len(os.Args) > 1 && (os.Args[1] == "stores" || os.Args[1] == "registers") {
 		os.Exit(admin(ctx, os.Args[1:], os.Stdout, os.Stderr))
 	}
@@ -58,12 +62,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.dataDir, "data", "", "`directory` for the database (created if missing)")
 	fs.BoolVar(&c.insecureLoopback, "insecure-loopback", true, "serve plain HTTP when -addr is a loopback address (never on others)")
 	fs.StringVar(&c.db, "db", "", "database: empty for SQLite in -data, or a `postgres://user@host/db` URL")
+	configPath := fs.String("config", "", "JSON `file` of settings named like the flags (addr, data, db, insecure-loopback); flags win")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false]\n%s\n%s\n", adminUsage, catalogUsage)
+		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false] [-config FILE] [-version]\n%s\n%s\n", adminUsage, catalogUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if *configPath != "" {
+		if err := applyConfigFile(fs, *configPath); err != nil {
+			return c, err
+		}
 	}
 	switch {
 	case fs.NArg() > 0:
