@@ -94,3 +94,28 @@ screenshots: build
 
 clean:
 	rm -rf $(BIN)
+
+# --- Packages (issue 12): make package -> dist/ ------------------------------
+# .debs (nfpm) checked by lintian, the 'fyne package' tarball, and the
+# Windows installer cross-built with mingw, test-signed and verified.
+# VERSION defaults to packaging/VERSION. package-test installs the .debs
+# into a throwaway root and purges them again (packaging/package-test.sh).
+.PHONY: deps-pkg package package-deb package-fyne package-windows package-test
+
+deps-pkg:
+	@./.ci/deps pkg
+
+package: deps-pkg
+	./packaging/package.sh linux fyne windows
+
+package-deb: deps-pkg
+	./packaging/package.sh linux
+
+package-fyne: deps-pkg
+	./packaging/package.sh fyne
+
+package-windows: deps-pkg
+	./packaging/package.sh windows
+
+package-test: package-deb
+	./packaging/package-test.sh

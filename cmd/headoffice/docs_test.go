@@ -22,7 +22,7 @@ func TestHeadOfficeDocCoversEveryCommand(t *testing.T) {
 			t.Errorf("docs/HEADOFFICE.md does not document %q", cmd)
 		}
 	}
-	for _, flag := range []string{"-data", "-db", "-addr", "-insecure-loopback"} {
+	for _, flag := range []string{"-data", "-db", "-addr", "-insecure-loopback", "-config", "-version"} {
 		if !strings.Contains(string(doc), "`"+flag) {
 			t.Errorf("docs/HEADOFFICE.md does not document the %s flag", flag)
 		}
