@@ -13,6 +13,7 @@ HQ=dist/till-headoffice_${VERSION}_amd64.deb
 for f in "$REG" "$HQ"; do [ -f "$f" ] || { echo "package-test: $f missing (make package-deb)" >&2; exit 1; }; done
 
 R=$(mktemp -d /tmp/till-pkgroot.XXXXXX)
+chmod 0755 "$R" # the service user must reach /etc and /var/lib in it
 hqpid=""
 cleanup() {
 	[ -n "$hqpid" ] && kill "$hqpid" 2>/dev/null || true
@@ -86,10 +87,11 @@ out=$("$R/usr/bin/till-headoffice" -version) || fail "till-headoffice -version e
 pass "installed binaries report $VERSION"
 
 if command -v systemd-analyze >/dev/null; then
-	# The unit names /usr/bin/till-headoffice: check it with the root's copy.
+	# The unit names /usr/bin/till-headoffice: check it with the root's copy,
+	# and its Documentation= man page with the root's man pages.
 	mkdir -p "$R/tmp/unit"
 	sed "s|/usr/bin/till-headoffice|$R/usr/bin/till-headoffice|" "$R/lib/systemd/system/till-headoffice.service" >"$R/tmp/unit/till-headoffice.service"
-	if ! out=$(SYSTEMD_LOG_LEVEL=notice systemd-analyze verify "$R/tmp/unit/till-headoffice.service" 2>&1) || [ -n "$out" ]; then
+	if ! out=$(MANPATH="$R/usr/share/man" SYSTEMD_LOG_LEVEL=notice systemd-analyze verify "$R/tmp/unit/till-headoffice.service" 2>&1) || [ -n "$out" ]; then
 		echo "$out"
 		fail "systemd-analyze verify"
 	fi
