@@ -80,7 +80,7 @@ dpkg-query --admindir="$R/var/lib/dpkg" -W -f '${Conffiles}' till-headoffice | g
 	fail "/etc/till/headoffice.json is not a conffile"
 pass "accounts, groups, owners and modes"
 
-out=$("$R/usr/bin/till-register" -version) || fail "till-register -version exited $?"
+out=$(LANG=en_US.UTF-8 "$R/usr/bin/till-register" -version) || fail "till-register -version exited $?"
 [ "$out" = "register $VERSION" ] || fail "till-register -version: $out"
 out=$("$R/usr/bin/till-headoffice" -version) || fail "till-headoffice -version exited $?"
 [ "$out" = "headoffice $VERSION" ] || fail "till-headoffice -version: $out"

@@ -41,11 +41,13 @@ lint() {
 		echo "package: lintian missing (make deps-pkg)" >&2
 		return 1
 	fi
-	local out
-	out=$(lintian --no-tag-display-limit "$@" 2>&1 || true)
+	# lintian exits 0 when it found no error (its default --fail-on=error),
+	# 1 on errors and 2 when it could not run: anything but 0 fails.
+	local out rc=0
+	out=$(lintian --tag-display-limit 0 "$@" 2>&1) || rc=$?
 	[ -z "$out" ] || echo "$out"
-	if grep -q '^E: ' <<<"$out"; then
-		echo "package: lintian reports errors" >&2
+	if [ "$rc" -ne 0 ]; then
+		echo "package: lintian failed (exit $rc)" >&2
 		return 1
 	fi
 	echo "lintian: no errors on $*"
