@@ -55,13 +55,14 @@ lint() {
 
 fyne_tar() {
 	[ -x "$B/linux/till-register" ] || linux
-	local work
-	work=$(mktemp -d)
-	cp "$B/linux/till-register" "$work/till-register"
-	(cd "$work" && $GO run $FYNE package -os linux --exe till-register --name "Till Register" \
-		--icon "$OLDPWD/assets/icon.png" --app-id org.tillpos.register --app-version "${VERSION%%[+~-]*}" --release)
-	mv "$work"/*.tar.xz "dist/till-register-$VERSION-linux-amd64.tar.xz"
-	rm -rf "$work"
+	# fyne reads the app's metadata from its Go source directory even when
+	# given a built executable; the tarball lands there.
+	local top=$PWD
+	cp "$B/linux/till-register" "$B/linux/till-register-fyne"
+	(cd cmd/register && $GO run $FYNE package -os linux --exe "$top/$B/linux/till-register-fyne" --name "Till Register" \
+		--icon "$top/assets/icon.png" --app-id org.tillpos.register --app-version "${VERSION%%[+~-]*}" --release)
+	mv cmd/register/*.tar.xz "dist/till-register-$VERSION-linux-amd64.tar.xz"
+	rm -f "$B/linux/till-register-fyne"
 }
 
 windows() {
