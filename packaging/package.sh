@@ -58,11 +58,12 @@ fyne_tar() {
 	# fyne reads the app's metadata from its Go source directory even when
 	# given a built executable; the tarball lands there.
 	local top=$PWD
-	cp "$B/linux/till-register" "$B/linux/till-register-fyne"
-	(cd cmd/register && $GO run $FYNE package -os linux --exe "$top/$B/linux/till-register-fyne" --name "Till Register" \
+	# A copy in its own folder: the tarball's folder and binary take its name.
+	mkdir -p "$B/fyne"
+	cp "$B/linux/till-register" "$B/fyne/till-register"
+	(cd cmd/register && $GO run $FYNE package -os linux --exe "$top/$B/fyne/till-register" --name "Till Register" \
 		--icon "$top/assets/icon.png" --app-id org.tillpos.register --app-version "${VERSION%%[+~-]*}" --release)
 	mv cmd/register/*.tar.xz "dist/till-register-$VERSION-linux-amd64.tar.xz"
-	rm -f "$B/linux/till-register-fyne"
 }
 
 windows() {
