@@ -1,7 +1,6 @@
 package main
 
 import (
-
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/app/ui"
