@@ -15,8 +15,8 @@ import (
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
-	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/store/powercut"
+	"github.com/tillpos/till/store/testseed"
 )
 
 // powerCutDirEnv makes TestPowerCutChild sell into the database in that

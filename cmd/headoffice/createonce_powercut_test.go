@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/store/powercut"
+	"github.com/tillpos/till/store/testseed"
 )
 
 // TestCreateOnceSurvivesPowerCut: a file createOnce reported created (the

@@ -5,10 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/tillpos/till/app/pos"
-	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/app/register/registertest"
 )
 
 // oneProduct is a catalog with one product.
@@ -28,42 +27,12 @@ func (oneProduct) TaxRate(context.Context, string) (pos.TaxRate, error) {
 }
 func (oneProduct) Categories(context.Context) ([]pos.Category, error)       { return nil, nil }
 func (oneProduct) QuickKeys(context.Context, string) ([]pos.Product, error) { return nil, nil }
-
-// memJournal keeps entries in memory.
-type memJournal struct {
-	mu      sync.Mutex
-	entries []pos.Entry
+func (oneProduct) SearchProducts(context.Context, string, int) ([]pos.Product, error) {
+	return nil, nil
 }
 
-func (j *memJournal) Append(_ context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload) (pos.Entry, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	seq := int64(len(j.entries) + 1)
-	b, err := build(seq)
-	if err != nil {
-		return pos.Entry{}, err
-	}
-	e := pos.Entry{Seq: seq, ID: id, Kind: kind, CreatedAt: at, Payload: b}
-	j.entries = append(j.entries, e)
-	return e, nil
-}
-
-func (j *memJournal) EntryByID(_ context.Context, id string) (pos.Entry, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	for _, e := range j.entries {
-		if e.ID == id {
-			return e, nil
-		}
-	}
-	return pos.Entry{}, pos.Errorf(pos.ENotFound, "no entry %s", id)
-}
-
-func (j *memJournal) Len() int {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return len(j.entries)
-}
+// memJournal is the register ports' shared in-memory journal.
+type memJournal = registertest.MemJournal
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 

@@ -175,3 +175,6 @@ func (c catalog) TaxRate(context.Context, string) (pos.TaxRate, error) {
 }
 func (c catalog) Categories(context.Context) ([]pos.Category, error)       { return nil, nil }
 func (c catalog) QuickKeys(context.Context, string) ([]pos.Product, error) { return nil, nil }
+func (c catalog) SearchProducts(context.Context, string, int) ([]pos.Product, error) {
+	return nil, nil
+}

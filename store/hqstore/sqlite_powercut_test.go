@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/store/hqstore/hqstoretest"
 	"github.com/tillpos/till/store/powercut"
+	"github.com/tillpos/till/store/testseed"
 )
 
 // hqPowerCutDirEnv makes TestSQLitePowerCutChild ingest into the head-office

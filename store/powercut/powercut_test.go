@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/store/powercut"
+	"github.com/tillpos/till/store/testseed"
 )
 
 // mounted mounts a fresh power-cut file system, skipping only where FUSE

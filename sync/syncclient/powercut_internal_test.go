@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tillpos/till/store/testseed"
 	"github.com/tillpos/till/store/powercut"
+	"github.com/tillpos/till/store/testseed"
 )
 
 // TestCredentialsSurvivePowerCut: once writeFile0600 returns, the file holds
