@@ -78,6 +78,7 @@ Command: <code>{{.R.Command}}</code></p>
 {{.Lag}}
 {{.Ingest}}
 {{.Errors}}
+<h2>First message of each error kind</h2><table>{{range $k, $v := .R.ErrorExamples}}<tr><td>{{$k}}</td><td>{{$v}}</td></tr>{{end}}</table>
 <h2>Events</h2><table><tr><th>simulated</th><th>event</th></tr>{{range .R.Events}}<tr><td>{{.Sim}}</td><td>{{.What}}</td></tr>{{end}}</table>
 <h2>Alerts (Prometheus /api/v1/alerts, polled every scrape)</h2>
 <table><tr><th>real</th><th>simulated</th><th>alert</th><th>register</th><th>state</th></tr>

@@ -72,7 +72,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	res, err := run(ctx, o, log)
 	if res != nil && o.out != "" {
 		if werr := writeReport(o.out, res); werr != nil {
@@ -455,8 +455,17 @@ func driveDay(ctx context.Context, o options, clock *simClock, tills []*till, li
 	for err := range errc {
 		errs = append(errs, err)
 	}
-	if pending := tills[0].reg.Spooler().Status().Pending; pending > 0 {
-		res.Problems = append(res.Problems, fmt.Sprintf("%d print jobs still pending after the paper-out", pending))
+	// Every receipt held back by the paper-out prints once paper is back.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		pending := tills[0].reg.Spooler().Status().Pending
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			res.Problems = append(res.Problems, fmt.Sprintf("%d print jobs still pending 10 s after the paper-out", pending))
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	return errors.Join(errs...)
 }

@@ -43,6 +43,7 @@ type results struct {
 	IngestP50, IngestP99     string
 	IngestSeries             []point
 	Errors                   map[string]int
+	ErrorExamples            map[string]string
 	PriceLagSim              []string
 	Reconciled               []reconciliation
 	ExactlyOnce              string
@@ -124,7 +125,7 @@ func summarize(tl *tally, res *results) {
 	}
 	res.CommitP50, res.CommitP99 = us(quantile(tl.commits, .5)), us(quantile(tl.commits, .99))
 	res.ScanP50, res.ScanP99 = us(quantile(tl.scans, .5)), us(quantile(tl.scans, .99))
-	res.Errors = tl.errs
+	res.Errors, res.ErrorExamples = tl.errs, tl.examples
 }
 
 func us(d time.Duration) string { return d.Round(time.Microsecond).String() }

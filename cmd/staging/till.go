@@ -51,10 +51,11 @@ func (c *simClock) sleepUntil(ctx context.Context, t time.Time) bool {
 
 // tally counts errors by kind and keeps latency samples (real time).
 type tally struct {
-	mu      sync.Mutex
-	errs    map[string]int
-	commits []time.Duration
-	scans   []time.Duration
+	mu       sync.Mutex
+	errs     map[string]int
+	examples map[string]string // kind → first message
+	commits  []time.Duration
+	scans    []time.Duration
 	// committed is when each entry committed (wall clock), for sync lag.
 	committed map[string]time.Time
 	sales     map[int]int // simulated hour → completed sales
@@ -62,10 +63,20 @@ type tally struct {
 }
 
 func newTally() *tally {
-	return &tally{errs: map[string]int{}, committed: map[string]time.Time{}, sales: map[int]int{}, failed: map[int]int{}}
+	return &tally{errs: map[string]int{}, examples: map[string]string{}, committed: map[string]time.Time{}, sales: map[int]int{}, failed: map[int]int{}}
 }
 
 func (t *tally) err(kind string) { t.mu.Lock(); t.errs[kind]++; t.mu.Unlock() }
+
+// example counts an error and keeps the first message of its kind.
+func (t *tally) example(kind, msg string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.errs[kind]++
+	if _, ok := t.examples[kind]; !ok {
+		t.examples[kind] = msg
+	}
+}
 
 // timedJournal is cmd/register's: it counts sales and times their commit
 // for the heartbeat, and keeps the samples for the report.
@@ -105,6 +116,7 @@ func (j timedJournal) Append(ctx context.Context, kind pos.EntryKind, id string,
 // simPrinter is the receipt printer: it fails while out of paper, as the
 // printer simulator does (hardware/devicesim), without the byte protocol.
 type simPrinter struct {
+	tally    *tally
 	paperOut atomic.Bool
 	printed  atomic.Int64
 }
@@ -113,6 +125,7 @@ var errPaperOut = errors.New("printer: paper out")
 
 func (p *simPrinter) Print(_ context.Context, _ pos.Doc) error {
 	if p.paperOut.Load() {
+		p.tally.err("print: paper out")
 		return errPaperOut
 	}
 	p.printed.Add(1)
@@ -196,15 +209,20 @@ func openTill(ctx context.Context, o tillOptions) (*till, error) {
 		return nil, err
 	}
 	db.SetRegisterID(resp.RegisterID)
-	t := &till{id: resp.RegisterID, code: resp.RegisterID, storeID: resp.StoreID, db: db, metrics: &syncclient.Metrics{},
-		printer: &simPrinter{}, rng: rand.New(rand.NewPCG(o.seed, 17))}
+	// Receipt numbers are CODE-000123 with an alphanumeric code.
+	t := &till{id: resp.RegisterID, code: strings.ReplaceAll(resp.RegisterID, "-", ""), storeID: resp.StoreID, db: db, metrics: &syncclient.Metrics{},
+		printer: &simPrinter{tally: o.tally}, rng: rand.New(rand.NewPCG(o.seed, 17))}
 	sc := syncclient.Config{BaseURL: o.baseURL, RegisterID: resp.RegisterID, Token: resp.Token, Key: key,
 		HTTPClient: &http.Client{Timeout: max(o.httpTimeout, 10*time.Second*time.Duration(btoi(o.httpTimeout == 0)))}, Clock: o.clock, Log: o.log.With("register", resp.RegisterID),
 		PollInterval: o.poll, MinRetry: 100 * time.Millisecond, MaxRetry: max(o.poll, time.Second),
 		StoreID: resp.StoreID, Catalog: db, HeartbeatInterval: o.heartbeat, AppVersion: "staging", Metrics: t.metrics,
 		OnChange: func(st syncclient.Status) {
 			if st.LastError != "" {
-				o.tally.err("sync: " + classify(st.LastError))
+				msg := st.LastError
+				if st.Err != nil { // the cause, not the cashier's sentence
+					msg = st.Err.Error()
+				}
+				o.tally.example("sync pass failed: "+classify(msg), msg)
 			}
 		}}
 	t.syncer = syncclient.New(sc, db)
@@ -289,11 +307,15 @@ func (t *till) returnOne(ctx context.Context, tl *tally) {
 	}
 	no := t.receipts[t.rng.IntN(len(t.receipts)-1)]
 	rt, err := t.reg.FindReceipt(ctx, no)
-	if err != nil || rt.Voided || len(rt.Left) == 0 || rt.Left[0] <= 0 {
+	if err != nil {
+		tl.example("return: receipt not found", err.Error())
+		return
+	}
+	if rt.Voided || len(rt.Left) == 0 || rt.Left[0] <= 0 {
 		return
 	}
 	if err := t.reg.StartReturn(ctx, no, []register.ReturnLine{{Index: 0, Qty: rt.Left[0], Restock: true}}, nil); err != nil {
-		tl.err("return: " + errCode(err))
+		tl.example("return: "+errCode(err), err.Error())
 		t.reg.CancelSale(ctx, "return refused")
 		return
 	}
@@ -314,7 +336,7 @@ func (t *till) voidLast(ctx context.Context, tl *tally) {
 	t.saleIDs = t.saleIDs[:len(t.saleIDs)-1]
 	t.receipts = t.receipts[:len(t.receipts)-1]
 	if _, err := t.reg.VoidSale(ctx, id, "customer changed their mind", nil); err != nil {
-		tl.err("void: " + errCode(err))
+		tl.example("void: "+errCode(err), err.Error())
 		return
 	}
 	tl.err("voids (not an error)")
