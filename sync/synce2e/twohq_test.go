@@ -20,10 +20,10 @@ import (
 // stand-in so that the test suite needs no HAProxy): each request goes to
 // the next instance, and to the other one when the first cannot be reached.
 type balancer struct {
-	mu    sync.Mutex
-	urls  []string
-	next  atomic.Uint64
-	hits  []atomic.Int64
+	mu   sync.Mutex
+	urls []string
+	next atomic.Uint64
+	hits []atomic.Int64
 }
 
 func newBalancer(urls ...string) *balancer {
