@@ -56,6 +56,28 @@ func svgBars(title string, labels []string, a, b []float64, aName, bName string)
 	return template.HTML(s.String())
 }
 
+// svgHBars draws one horizontal bar per label, for long labels.
+func svgHBars(title string, labels []string, v []float64) template.HTML {
+	const w, row, left = 640, 18, 300
+	h := 24 + row*len(labels)
+	maxV := 1.0
+	for _, x := range v {
+		maxV = max(maxV, x)
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="%s">`, w, h, template.HTMLEscapeString(title))
+	fmt.Fprintf(&s, `<text x="0" y="14" font-size="13" font-weight="bold">%s</text>`, template.HTMLEscapeString(title))
+	for i, l := range labels {
+		y := 22 + i*row
+		bw := v[i] / maxV * float64(w-left-60)
+		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="11" text-anchor="end">%s</text>`, left-6, y+12, template.HTMLEscapeString(l))
+		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="#3b7dd8"/>`, left, y+2, bw, row-4)
+		fmt.Fprintf(&s, `<text x="%.1f" y="%d" font-size="11">%g</text>`, float64(left)+bw+4, y+12, v[i])
+	}
+	s.WriteString(`</svg>`)
+	return template.HTML(s.String())
+}
+
 var page = template.Must(template.New("report").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Till staging report</title>
 <style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}
@@ -128,7 +150,7 @@ func renderHTML(r *results) string {
 		"Sales":  svgBars("Sales committed and failed per simulated hour", labels, sales, failed, "committed", "failed"),
 		"Lag":    svgBars("Sync lag by hour of sale, simulated minutes (p50, p99)", lagL, p50, p99, "p50", "p99"),
 		"Ingest": svgBars("Ingest p99 per 5 s window, ms (real time since start)", inL, inV, nil, "p99 ms", ""),
-		"Errors": svgBars("Errors and events by kind", kinds, ev, nil, "count", ""),
+		"Errors": svgHBars("Errors and events by kind (sync passes that failed, card declines, paper-out print attempts; returns and voids for scale)", kinds, ev),
 	})
 	return b.String()
 }

@@ -48,7 +48,7 @@ type options struct {
 
 func main() {
 	var o options
-	short := flag.Bool("short", false, "the make test version: 2 registers in 2 stores, a 12-hour day in about 70 s")
+	short := flag.Bool("short", false, "the make test version: 2 registers in 2 stores, a 12-hour day in about 50 s")
 	flag.IntVar(&o.registers, "registers", 20, "registers to run")
 	flag.IntVar(&o.stores, "stores", 4, "stores they are spread over; the last one loses its network for an hour")
 	flag.DurationVar(&o.hour, "hour", 30*time.Second, "real duration of one simulated hour")
@@ -60,7 +60,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's temp dir (logs, databases)")
 	flag.Parse()
 	if *short {
-		o.registers, o.stores, o.hour, o.faults = 2, 2, 5*time.Second, 150
+		o.registers, o.stores, o.hour, o.faults = 2, 2, 4*time.Second, 100
 	}
 	o.seed = uint64(*seed)
 	if o.seed == 0 {

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tillpos/till/sync/syncclient"
 )
 
 // TestScaleRules: the staging copy of the shipped rules divides for:,
@@ -45,5 +49,21 @@ func TestScaleRules(t *testing.T) {
 	}
 	if _, err := scaleRules("    for: soon", 2, 0); err == nil {
 		t.Error("a bad duration was accepted")
+	}
+}
+
+// TestClassify: error kinds are a small fixed set; a port number that
+// happens to contain "500" is not an HTTP 500.
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	for err, want := range map[error]string{
+		fmt.Errorf("push: %w", &syncclient.HTTPError{StatusCode: 503}):                                                          "HTTP 503",
+		errors.New(`Post "http://127.0.0.1:45003/x": write tcp 127.0.0.1:1->127.0.0.1:45003: use of closed network connection`): "use of closed network connection",
+		errors.New(`Post "http://127.0.0.1:45003/x": EOF`):                                                                      "eof",
+		errors.New("something new"): "other",
+	} {
+		if got := classify(err); got != want {
+			t.Errorf("classify(%v) = %q, want %q", err, got, want)
+		}
 	}
 }

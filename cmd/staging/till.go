@@ -218,11 +218,11 @@ func openTill(ctx context.Context, o tillOptions) (*till, error) {
 		StoreID: resp.StoreID, Catalog: db, HeartbeatInterval: o.heartbeat, AppVersion: "staging", Metrics: t.metrics,
 		OnChange: func(st syncclient.Status) {
 			if st.LastError != "" {
-				msg := st.LastError
+				kind, msg := "other", st.LastError
 				if st.Err != nil { // the cause, not the cashier's sentence
-					msg = st.Err.Error()
+					kind, msg = classify(st.Err), st.Err.Error()
 				}
-				o.tally.example("sync pass failed: "+classify(msg), msg)
+				o.tally.example("sync pass failed: "+kind, msg)
 			}
 		}}
 	t.syncer = syncclient.New(sc, db)
@@ -240,10 +240,17 @@ func openTill(ctx context.Context, o tillOptions) (*till, error) {
 	return t, nil
 }
 
-// classify turns a syncer error into a bounded label.
-func classify(msg string) string {
-	for _, k := range []string{"connection refused", "connection reset", "EOF", "timeout", "503", "502", "500", "429"} {
-		if strings.Contains(strings.ToLower(msg), strings.ToLower(k)) {
+// classify turns a syncer error into a bounded label: the HTTP status the
+// head office (or HAProxy) answered, or the network failure.
+func classify(err error) string {
+	var he *syncclient.HTTPError
+	if errors.As(err, &he) {
+		return fmt.Sprintf("HTTP %d", he.StatusCode)
+	}
+	msg := strings.ToLower(err.Error())
+	for _, k := range []string{"connection refused", "connection reset", "server closed idle connection",
+		"use of closed network connection", "timeout", "deadline exceeded", "eof"} {
+		if strings.Contains(msg, k) {
 			return k
 		}
 	}
