@@ -189,12 +189,12 @@ type till struct {
 }
 
 type tillOptions struct {
-	dir, storeID, code, fingerprint, baseURL string
-	clock                                    *simClock
-	tally                                    *tally
-	seed                                     uint64
-	heartbeat, poll, httpTimeout             time.Duration
-	log                                      *slog.Logger
+	dir, code, fingerprint, baseURL string
+	clock                           *simClock
+	tally                           *tally
+	seed                            uint64
+	heartbeat, poll, httpTimeout    time.Duration
+	log                             *slog.Logger
 }
 
 func openTill(ctx context.Context, o tillOptions) (*till, error) {
