@@ -30,8 +30,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/assets"
-	"github.com/tillpos/till/store"
 	"github.com/tillpos/till/store/hqstore/pgtest"
 )
 
@@ -141,7 +141,7 @@ func run(ctx context.Context, o options, log *slog.Logger) (*results, error) {
 	if err := os.WriteFile(catalogFile, assets.DemoCatalog, 0o644); err != nil {
 		return nil, err
 	}
-	var cat store.CatalogFile
+	var cat catalogfile.File
 	if err := json.Unmarshal(assets.DemoCatalog, &cat); err != nil {
 		return nil, err
 	}
@@ -341,7 +341,7 @@ func drainAll(ctx context.Context, tills []*till, within time.Duration) error {
 
 // driveDay runs the simulated day from opening to closing.
 func driveDay(ctx context.Context, o options, clock *simClock, tills []*till, lines []*shopLine, hqs []*headOffice,
-	barcodes []string, cat store.CatalogFile, tl *tally, res *results, data, dsn string) error {
+	barcodes []string, cat catalogfile.File, tl *tally, res *results, data, dsn string) error {
 	day := clock.start.Truncate(24 * time.Hour)
 	at := func(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
 	open, closing := at(8, 0), at(20, 0)

@@ -233,7 +233,7 @@ func openTill(ctx context.Context, o tillOptions) (*till, error) {
 	term := &simTerminal{rng: rand.New(rand.NewPCG(o.seed, 99)), decline: 0.08}
 	deps := register.Deps{Catalog: db, Journal: timedJournal{DB: db, m: t.metrics, t: o.tally, clock: o.clock},
 		Printer: t.printer, Clock: o.clock, Log: o.log.With("register", t.id), Staff: db, Parked: db, PrintQueue: db,
-		PaymentTerminal: term, Payments: db, Metrics: t.metrics, OnCommitted: func(pos.Entry) { t.syncer.Kick() }}
+		PaymentTerminal: term, Payments: db, Metrics: t.metrics, OnCommitted: func(register.Committed) { t.syncer.Kick() }}
 	t.reg = register.New(register.Config{RegisterID: t.id, RegisterCode: t.code, StoreID: t.storeID, StoreName: "Staging " + t.storeID,
 		Currency: pos.MustCurrency("EUR"), TaxMode: pos.TaxInclusive, Locale: "en"}, deps)
 	t.reg.Spooler().RetryInterval = 200 * time.Millisecond
