@@ -18,6 +18,7 @@ import (
 	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/store"
 	"github.com/tillpos/till/sync/syncclient"
+	"github.com/tillpos/till/sync/syncproto"
 )
 
 // simClock is the compressed day: scale simulated seconds pass per real
@@ -203,7 +204,7 @@ func openTill(ctx context.Context, o tillOptions) (*till, error) {
 		return nil, err
 	}
 	pub, key, _ := ed25519.GenerateKey(nil)
-	resp, err := syncclient.Enroll(ctx, syncclient.EnrollOptions{BaseURL: o.baseURL, Code: o.code, Fingerprint: o.fingerprint, Timeout: 10 * time.Second}, pub)
+	resp, err := enroll(ctx, syncclient.EnrollOptions{BaseURL: o.baseURL, Code: o.code, Fingerprint: o.fingerprint, Timeout: 10 * time.Second}, pub)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -238,6 +239,29 @@ func openTill(ctx context.Context, o tillOptions) (*till, error) {
 		Currency: pos.MustCurrency("EUR"), TaxMode: pos.TaxInclusive, Locale: "en"}, deps)
 	t.reg.Spooler().RetryInterval = 200 * time.Millisecond
 	return t, nil
+}
+
+// enroll enrolls as an installer would, waiting when the head office says
+// too many enrollments come from one address (all of staging's registers
+// reach it through HAProxy from 127.0.0.1): the limit stays as in production.
+func enroll(ctx context.Context, o syncclient.EnrollOptions, pub ed25519.PublicKey) (syncproto.EnrollResponse, error) {
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		resp, err := syncclient.Enroll(ctx, o, pub)
+		var he *syncclient.HTTPError
+		if err == nil || !errors.As(err, &he) || he.StatusCode != http.StatusTooManyRequests || time.Now().After(deadline) {
+			return resp, err
+		}
+		wait := he.RetryAfter
+		if wait <= 0 {
+			wait = time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return resp, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 // classify turns a syncer error into a bounded label: the HTTP status the
