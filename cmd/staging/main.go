@@ -260,6 +260,9 @@ func run(ctx context.Context, o options, log *slog.Logger) (*results, error) {
 		defer t.db.Close()
 		tills[i] = t
 	}
+	// The day starts now: enrolling waited on the head office's limits, and
+	// nothing runs on the simulated clock yet (syncers start below).
+	clock.real0 = time.Now()
 	say(clock, "%d registers enrolled through their shop lines, catalog pulled", len(tills))
 
 	runCtx, cancelRun := context.WithCancel(ctx)
