@@ -97,7 +97,11 @@ func not(f func(string) bool) func(string) bool { return func(s string) bool { r
 // hqstoreImporters may import store/hqstore: the head office's main, its
 // register-facing API, and hqstore's own packages (the conformance suite
 // hqstoretest, the PostgreSQL test cluster pgtest).
-var hqstoreImporters = anyOf(exactly(mod+"/cmd/headoffice"), under("sync/syncserver"), under("store/hqstore"))
+// cmd/staging is a main like cmd/register and cmd/headoffice: it wires
+// simulated registers over their own store (as cmd/register does) and reads
+// the staging head office's PostgreSQL (pgtest's cluster, the entries it
+// reconciles), so it may import both stores; nothing imports it.
+var hqstoreImporters = anyOf(exactly(mod+"/cmd/headoffice"), exactly(mod+"/cmd/staging"), under("sync/syncserver"), under("store/hqstore"))
 
 var rules = []rule{
 	{"app/pos is the domain: standard library only", under("app/pos"),
@@ -119,7 +123,8 @@ var rules = []rule{
 		under("app/backoffice"), false},
 	{"only cmd/register starts a Fyne app", func(p string) bool { return p != mod+"/cmd/register" },
 		prefix("fyne.io/fyne/v2/app"), false},
-	{"only cmd/register imports store (the register's database)", not(exactly(mod + "/cmd/register")),
+	{"only cmd/register (and cmd/staging, see hqstoreImporters) imports store (the register's database)",
+		not(anyOf(exactly(mod+"/cmd/register"), exactly(mod+"/cmd/staging"))),
 		exactly(mod + "/store"), true},
 	{"only cmd/headoffice and sync/syncserver import store/hqstore", not(hqstoreImporters),
 		under("store/hqstore"), true},
@@ -182,6 +187,8 @@ func TestRulesBite(t *testing.T) {
 		{mod + "/cmd/headoffice", "fyne.io/fyne/v2/app", true, true},
 		// only cmd/register imports store
 		{mod + "/cmd/register", mod + "/store", true, false},
+		{mod + "/cmd/staging", mod + "/store", true, false},
+		{mod + "/cmd/devicesim", mod + "/store", true, true},
 		{mod + "/store/hqstore", mod + "/store", true, true},
 		{mod + "/sync/syncserver", mod + "/store", true, true},
 		{mod + "/sync/syncclient", mod + "/store", true, true},
@@ -189,6 +196,7 @@ func TestRulesBite(t *testing.T) {
 		{mod + "/app/headoffice", mod + "/store", true, true},
 		// only cmd/headoffice and sync/syncserver import store/hqstore
 		{mod + "/cmd/headoffice", mod + "/store/hqstore", true, false},
+		{mod + "/cmd/staging", mod + "/store/hqstore/pgtest", true, false},
 		{mod + "/sync/syncserver", mod + "/store/hqstore", true, false},
 		{mod + "/store/hqstore/hqstoretest", mod + "/store/hqstore", true, false},
 		{mod + "/store/hqstore/pgtest", mod + "/store/hqstore", true, false},

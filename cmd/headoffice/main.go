@@ -111,8 +111,8 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 
 // wire builds the head office on one mux: the register-facing API and the
 // back office over the same use cases and store.
-func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken string) (*syncserver.Server, http.Handler, error) {
-	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, CertFingerprint: fingerprint})
+func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken, dataDir string) (*syncserver.Server, http.Handler, error) {
+	api, err := syncserver.New(syncserver.Config{Store: store, Log: log, CertFingerprint: fingerprint, DataDir: dataDir})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -158,7 +158,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		log.Info("admin API token created: send it as Authorization: Bearer TOKEN to /v1/admin/", "admin_token", adminToken,
 			"file", filepath.Join(cfg.dataDir, adminTokenFile))
 	}
-	api, handler, err := wire(store, log, fingerprint, adminToken)
+	api, handler, err := wire(store, log, fingerprint, adminToken, cfg.dataDir)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,9 @@ type Config struct {
 	// Limits bounds what callers may spend (limits.go); zero fields take
 	// DefaultLimits.
 	Limits Limits
+	// DataDir, if set, is the directory whose file system's free space
+	// /metrics exports (till_data_dir_free_bytes, for the disk alert).
+	DataDir string
 }
 
 // Server is the register-facing half of the head office: an http.Handler
@@ -90,6 +93,9 @@ func New(cfg Config) (*Server, error) {
 		limits: lim, slots: make(chan struct{}, lim.MaxInFlight),
 		enrollLim: newSourceLimiter(lim.EnrollPerIP, lim.EnrollTotal), authLim: newSourceLimiter(lim.AuthFailPerIP, lim.AuthFailTotal),
 		sampled: newLogSampler(cfg.Log, cfg.Now, lim.LogsPerMinute)}
+	if cfg.DataDir != "" {
+		s.metrics.reg.MustRegister(newDiskCollector(cfg.DataDir))
+	}
 	for _, v := range cfg.Versions {
 		s.versions[strconv.Itoa(v)] = true
 		s.ownVersion = strconv.Itoa(max(v, atoiOr0(s.ownVersion)))

@@ -57,18 +57,40 @@ func DSN(tb testing.TB) string {
 		}
 		tb.Fatalf("pgtest: %v", err)
 	}
+	dsn, err := newDatabase(base)
+	if err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	return dsn
+}
+
+// newDatabase creates an empty database on the server at base.
+func newDatabase(base string) (string, error) {
 	name := "t_" + randomHex(6)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
-		tb.Fatalf("pgtest: connect: %v", err)
+		return "", fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("pgtest: create database: %v", err)
+		return "", fmt.Errorf("create database: %w", err)
 	}
-	return withDatabase(base, name)
+	return withDatabase(base, name), nil
+}
+
+// Start starts a throwaway cluster of its own for a program that is not a
+// test (cmd/staging) and returns the URL of an empty database on it; stop
+// shuts the server down and removes its directory.
+func Start() (dsn string, stop func(), err error) {
+	c := &cluster{}
+	base, err := c.start()
+	if err != nil {
+		return "", c.stop, err
+	}
+	dsn, err = newDatabase(base)
+	return dsn, c.stop, err
 }
 
 // StartupTime is how long starting the shared cluster took (initdb plus
