@@ -13,6 +13,8 @@ type Deps struct {
 	Catalog      Catalog
 	Money        Money
 	CatalogFiles CatalogFiles
+	Accounts     Accounts         // nil: no back-office logins (embedded tests)
+	Audit        Audit            // nil: changes are not audited
 	Traffic      Traffic          // nil: nothing seen since start
 	Now          func() time.Time // default time.Now
 	Location     *time.Location   // where "today" is; default time.Local

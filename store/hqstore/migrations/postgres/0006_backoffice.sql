@@ -1,0 +1,31 @@
+-- Back-office accounts, sessions (token hashes only) and the audit log; see
+-- the SQLite migration of the same name.
+CREATE TABLE backoffice_accounts (
+    name           TEXT PRIMARY KEY,
+    role           TEXT NOT NULL CHECK (role IN ('owner', 'manager', 'accountant')),
+    stores         TEXT NOT NULL DEFAULT '[]',
+    password_hash  TEXT NOT NULL,
+    totp_secret    TEXT NOT NULL DEFAULT '',
+    totp_last_step BIGINT NOT NULL DEFAULT 0,
+    disabled       BOOLEAN NOT NULL DEFAULT false,
+    created_at_ms  BIGINT NOT NULL
+);
+
+CREATE TABLE backoffice_sessions (
+    token_hash    TEXT PRIMARY KEY,
+    account_name  TEXT NOT NULL REFERENCES backoffice_accounts (name) ON DELETE CASCADE,
+    created_at_ms BIGINT NOT NULL,
+    last_seen_ms  BIGINT NOT NULL
+);
+CREATE INDEX backoffice_sessions_created ON backoffice_sessions (created_at_ms);
+
+CREATE TABLE audit_log (
+    id      BIGSERIAL PRIMARY KEY,
+    at_ms   BIGINT NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    target  TEXT NOT NULL DEFAULT '',
+    before  TEXT NOT NULL DEFAULT '',
+    after   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_at ON audit_log (at_ms);
