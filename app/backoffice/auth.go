@@ -38,7 +38,8 @@ func (b *BackOffice) isAdminToken(tok string) bool {
 // names and device states are the chain's business, not the network's. With
 // an admin token configured (cmd/headoffice always has one) a request needs
 // it, as "Authorization: Bearer TOKEN" (Prometheus) or as the password of
-// HTTP Basic auth (a browser's login prompt; any user name). A back office
+// HTTP Basic auth (a browser's login prompt; any user name), or a live
+// back-office session (the nav links the dashboard). A back office
 // built without a token (embedded tests) serves the pages openly.
 func (b *BackOffice) viewerAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -50,12 +51,18 @@ func (b *BackOffice) viewerAuth(next http.Handler) http.Handler {
 		if !bearer {
 			_, tok, _ = r.BasicAuth()
 		}
-		if !b.isAdminToken(tok) {
+		if !b.isAdminToken(tok) && !b.hasSession(r) {
 			b.log.WarnContext(r.Context(), "page request refused", "path", r.URL.Path, "remote", r.RemoteAddr)
 			w.Header().Set("WWW-Authenticate", `Basic realm="Till head office", charset="UTF-8"`)
-			http.Error(w, "Log in with the head office's admin token as the password (see admin-token in its data folder).", http.StatusUnauthorized)
+			http.Error(w, "Log in at /admin/login, or with the head office's admin token as the password (see admin-token in its data folder).", http.StatusUnauthorized)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// hasSession reports whether r carries a live back-office session.
+func (b *BackOffice) hasSession(r *http.Request) bool {
+	v, err := b.sessionViewer(r.Context(), r)
+	return err == nil && v != nil
 }

@@ -26,13 +26,22 @@ type Config struct {
 	// register-facing API's Prometheus registry).
 	Metrics      http.Handler
 	MaxBodyBytes int64 // default DefaultMaxBodyBytes
+	// MaxFormBytes bounds a back-office form post; default DefaultMaxFormBytes.
+	MaxFormBytes int64
+	// SecureCookies marks the session cookie Secure even when the request
+	// reached us without TLS (a TLS-terminating proxy in front).
+	SecureCookies bool
 }
+
+// DefaultMaxFormBytes bounds a form post (a CSV upload at most).
+const DefaultMaxFormBytes = 8 << 20
 
 // BackOffice serves the owner's pages and the admin API.
 type BackOffice struct {
-	cfg Config
-	ho  *headoffice.HeadOffice
-	log *slog.Logger
+	cfg    Config
+	ho     *headoffice.HeadOffice
+	log    *slog.Logger
+	logins *loginLimiter
 }
 
 // New checks cfg.
@@ -46,7 +55,10 @@ func New(cfg Config) (*BackOffice, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	return &BackOffice{cfg: cfg, ho: cfg.HeadOffice, log: cfg.Log}, nil
+	if cfg.MaxFormBytes <= 0 {
+		cfg.MaxFormBytes = DefaultMaxFormBytes
+	}
+	return &BackOffice{cfg: cfg, ho: cfg.HeadOffice, log: cfg.Log, logins: newLoginLimiter()}, nil
 }
 
 // Routes adds the pages, /metrics and the admin API to mux, which
@@ -59,6 +71,10 @@ func (b *BackOffice) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/admin/stores/{sid}/catalog", b.adminAPI(b.adminStoreCatalog))
 	mux.Handle("GET /v1/admin/registers/health", b.adminAPI(b.adminHealth))
 	mux.Handle("GET /v1/admin/takings", b.adminAPI(b.adminTakings))
+	mux.Handle("GET /v1/admin/accounts", b.adminAPI(b.adminAccounts))
+	mux.Handle("POST /v1/admin/accounts", b.adminAPI(b.adminAddAccount))
+	mux.Handle("GET /v1/admin/audit", b.adminAPI(b.adminAudit))
+	b.pageRoutes(mux)
 	if b.cfg.Metrics != nil {
 		mux.Handle("GET /metrics", b.viewerAuth(b.cfg.Metrics))
 	}

@@ -42,6 +42,9 @@ func New(d Deps) (*HeadOffice, error) {
 	return &HeadOffice{d: d}, nil
 }
 
+// Now is the head office's clock (injected in tests).
+func (h *HeadOffice) Now() time.Time { return h.d.Now() }
+
 // Location is where the head office's days begin and end.
 func (h *HeadOffice) Location() *time.Location { return h.d.Location }
 
