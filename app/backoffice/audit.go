@@ -14,9 +14,9 @@ import (
 var auditTemplate = pageTemplate("audit.html")
 
 type auditData struct {
-	Entries                []headoffice.AuditEntry
+	Entries                 []headoffice.AuditEntry
 	Actor, Action, From, To string
-	CSV                    string // the export link with the same filters
+	CSV                     string // the export link with the same filters
 }
 
 // auditFilter reads ?actor=&action=&from=YYYY-MM-DD&to=YYYY-MM-DD (to
