@@ -51,7 +51,7 @@ func newOffice(t *testing.T) *office {
 
 func (o *office) addAccount(name string, role headoffice.Role, stores ...string) {
 	o.t.Helper()
-	if _, err := o.ho.AddAccount(context.Background(), "test", headoffice.NewAccount{Name: name, Role: role, Stores: stores, Password: testPassword}); err != nil {
+	if _, err := o.ho.AddAccount(context.Background(), headoffice.NewAccount{Name: name, Role: role, Stores: stores, Password: testPassword}); err != nil {
 		o.t.Fatal(err)
 	}
 }
@@ -285,7 +285,7 @@ func TestSessionsExpireWhenIdleAndAtTheirMaximumAge(t *testing.T) {
 func TestOwnerTOTPLoginAndReplay(t *testing.T) {
 	t.Parallel()
 	o := newOffice(t)
-	secret, err := o.ho.AddAccount(context.Background(), "test", headoffice.NewAccount{Name: "olga", Role: headoffice.RoleOwner, Password: testPassword, TOTP: true})
+	secret, err := o.ho.AddAccount(context.Background(), headoffice.NewAccount{Name: "olga", Role: headoffice.RoleOwner, Password: testPassword, TOTP: true})
 	if err != nil || secret == "" {
 		t.Fatal(secret, err)
 	}

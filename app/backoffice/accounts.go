@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tillpos/till/app/headoffice"
+	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/sync/syncproto"
 )
 
@@ -54,7 +55,7 @@ func splitList(s string) []string {
 func (b *BackOffice) accountsAdd(w http.ResponseWriter, r *http.Request, v *viewer) {
 	f := accountForm{Name: strings.ToLower(strings.TrimSpace(r.PostFormValue("name"))), Role: r.PostFormValue("role"),
 		Stores: r.PostFormValue("stores"), TOTP: r.PostFormValue("totp") == "on"}
-	secret, err := b.ho.AddAccount(r.Context(), v.actor(), headoffice.NewAccount{Name: f.Name, Role: headoffice.Role(f.Role),
+	secret, err := b.ho.AddAccount(r.Context(), headoffice.NewAccount{Name: f.Name, Role: headoffice.Role(f.Role),
 		Stores: splitList(f.Stores), Password: r.PostFormValue("password"), TOTP: f.TOTP})
 	if msg, ok := userError(err); ok {
 		b.renderAccounts(w, r, v, http.StatusUnprocessableEntity, accountsData{Form: f}, msg)
@@ -81,6 +82,8 @@ func userError(err error) (string, bool) {
 		return strings.TrimPrefix(err.Error(), headoffice.ErrInvalidInput.Error()+": "), true
 	case errors.Is(err, headoffice.ErrExists):
 		return "That name is taken.", true
+	case pos.ErrorCode(err) == pos.EInvalid:
+		return pos.ErrorMessage(err), true
 	}
 	return "", false
 }
@@ -132,7 +135,7 @@ func (b *BackOffice) adminAddAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, code, msg)
 		return
 	}
-	secret, err := b.ho.AddAccount(r.Context(), adminTokenActor, headoffice.NewAccount{Name: req.Name, Role: headoffice.Role(req.Role),
+	secret, err := b.ho.AddAccount(r.Context(), headoffice.NewAccount{Name: req.Name, Role: headoffice.Role(req.Role),
 		Stores: req.Stores, Password: req.Password, TOTP: req.TOTP})
 	if msg, ok := userError(err); ok {
 		status := http.StatusBadRequest

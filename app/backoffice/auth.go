@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/sync/syncproto"
 )
 
@@ -23,7 +24,7 @@ func (b *BackOffice) adminAPI(next http.HandlerFunc) http.Handler {
 			writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "send the admin token as Authorization: Bearer TOKEN")
 			return
 		}
-		next(w, r)
+		next(w, r.WithContext(headoffice.WithActor(r.Context(), adminTokenActor)))
 	})
 }
 

@@ -54,8 +54,6 @@ func (b *BackOffice) setSessionCookie(w http.ResponseWriter, r *http.Request, to
 		HttpOnly: true, Secure: r.TLS != nil || b.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
 }
 
-type viewerKey struct{}
-
 // sessionViewer is the viewer of r's session cookie, if it is live.
 func (b *BackOffice) sessionViewer(ctx context.Context, r *http.Request) (*viewer, error) {
 	c, err := r.Cookie(sessionCookie)
@@ -119,7 +117,7 @@ func (b *BackOffice) page(mayPost access, h func(http.ResponseWriter, *http.Requ
 				return
 			}
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)), v)
+		h(w, r.WithContext(headoffice.WithActor(r.Context(), v.actor())), v)
 	})
 }
 

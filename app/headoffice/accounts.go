@@ -118,7 +118,7 @@ type NewAccount struct {
 
 // AddAccount creates a back-office account and returns its TOTP secret
 // when one was asked for.
-func (h *HeadOffice) AddAccount(ctx context.Context, by Actor, n NewAccount) (totpSecret string, err error) {
+func (h *HeadOffice) AddAccount(ctx context.Context, n NewAccount) (totpSecret string, err error) {
 	if h.d.Accounts == nil {
 		return "", errNoAccounts
 	}
@@ -162,7 +162,7 @@ func (h *HeadOffice) AddAccount(ctx context.Context, by Actor, n NewAccount) (to
 		Stores []string `json:"stores,omitempty"`
 		TOTP   bool     `json:"totp"`
 	}{a.Name, a.Role, a.Stores, n.TOTP}
-	return a.TOTPSecret, h.audit(ctx, by, "account.add", a.Name, nil, after)
+	return a.TOTPSecret, h.audit(ctx, "account.add", a.Name, nil, after)
 }
 
 // Accounts lists the back-office accounts.

@@ -40,9 +40,26 @@ type Audit interface {
 // Actor says who is acting, for the audit log.
 type Actor string
 
-// audit records a change by actor; before and after are marshalled to JSON
-// (nil for nothing).
-func (h *HeadOffice) audit(ctx context.Context, actor Actor, action, target string, before, after any) error {
+type actorKey struct{}
+
+// WithActor marks ctx as acting for actor: the back office sets the
+// logged-in account (or the admin token), the command line "cli".
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorOf is who ctx acts for; "unknown" if nobody said.
+func ActorOf(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok && a != "" {
+		return a
+	}
+	return "unknown"
+}
+
+// audit records a change by ctx's actor; before and after are marshalled
+// to JSON (nil for nothing).
+func (h *HeadOffice) audit(ctx context.Context, action, target string, before, after any) error {
+	actor := ActorOf(ctx)
 	if h.d.Audit == nil {
 		return nil
 	}

@@ -34,6 +34,15 @@ func (f *fakeStore) AddRegister(_ context.Context, r headoffice.RegisterAccount,
 func (f *fakeStore) RegisterAccounts(context.Context) ([]headoffice.RegisterAccount, error) {
 	return f.accounts, nil
 }
+func (f *fakeStore) RevokeRegister(_ context.Context, id string, at time.Time) error {
+	for i := range f.accounts {
+		if f.accounts[i].ID == id {
+			f.accounts[i].RevokedAt = at
+			return nil
+		}
+	}
+	return headoffice.ErrNotFound
+}
 func (f *fakeStore) Sales(context.Context, headoffice.SalesFilter) ([]headoffice.Sale, error) {
 	return nil, nil
 }

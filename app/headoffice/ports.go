@@ -15,6 +15,8 @@ type Registry interface {
 	// unknown store, ErrExists for a taken id.
 	AddRegister(ctx context.Context, r RegisterAccount, code PendingCode) error
 	RegisterAccounts(ctx context.Context) ([]RegisterAccount, error)
+	// RevokeRegister wipes a register's token, key and code; ErrNotFound.
+	RevokeRegister(ctx context.Context, registerID string, at time.Time) error
 }
 
 // Sales reads the stored sales and the registers' sync position.

@@ -63,7 +63,58 @@ func (h *HeadOffice) AddStore(ctx context.Context, s StoreInfo) error {
 	if strings.TrimSpace(s.Name) == "" {
 		return pos.Errorf(pos.EInvalid, "give the store a name")
 	}
-	return h.d.Registry.AddStore(ctx, s)
+	if err := checkStoreDetails(s); err != nil {
+		return err
+	}
+	if err := h.d.Registry.AddStore(ctx, s); err != nil {
+		return err
+	}
+	return h.audit(ctx, "store.add", s.ID, nil, s)
+}
+
+// checkStoreDetails checks the optional fields the back office sets; the
+// command line sets only id and name.
+func checkStoreDetails(s StoreInfo) error {
+	switch {
+	case s.Currency != "" && !currencyCode.MatchString(s.Currency):
+		return pos.Errorf(pos.EInvalid, "the currency is a three-letter code like EUR")
+	case s.TaxMode != "" && s.TaxMode != TaxInclusive && s.TaxMode != TaxExclusive:
+		return pos.Errorf(pos.EInvalid, "the tax mode is %s or %s", TaxInclusive, TaxExclusive)
+	case s.CashRounding < 0 || s.CashRounding > 100:
+		return pos.Errorf(pos.EInvalid, "cash rounding is 0 (none) to 100 minor units")
+	case len(s.Name) > 200 || len(s.Address) > 500 || len(s.VATID) > 40 || len(s.ReceiptHeader) > 500 || len(s.ReceiptFooter) > 500:
+		return pos.Errorf(pos.EInvalid, "a store's texts are at most 500 characters (name 200, VAT id 40)")
+	}
+	if s.TimeZone != "" {
+		if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "Local" {
+			return pos.Errorf(pos.EInvalid, "time zone %q is not known; use a name like Europe/Berlin", s.TimeZone)
+		}
+	}
+	return nil
+}
+
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// RevokeRegister revokes a lost or stolen register: its token stops working
+// at its next request and its key signs nothing the head office accepts.
+func (h *HeadOffice) RevokeRegister(ctx context.Context, id string) error {
+	before, err := h.d.Registry.RegisterAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	if err := h.d.Registry.RevokeRegister(ctx, id, h.d.Now().UTC()); err != nil {
+		return err
+	}
+	var was any
+	for _, r := range before {
+		if r.ID == id {
+			was = struct {
+				ID, StoreID string
+				Enrolled    bool
+			}{r.ID, r.StoreID, r.Enrolled()}
+		}
+	}
+	return h.audit(ctx, "register.revoke", id, was, struct{ Revoked bool }{true})
 }
 
 // Stores lists the stores by id.
@@ -108,5 +159,6 @@ func (h *HeadOffice) AddRegister(ctx context.Context, r RegisterAccount, ttl tim
 	if err := h.d.Registry.AddRegister(ctx, r, r.Code); err != nil {
 		return r, "", err
 	}
-	return r, code, nil
+	after := struct{ ID, StoreID, Name, CodeHint string }{r.ID, r.StoreID, r.Name, r.Code.Hint}
+	return r, code, h.audit(ctx, "register.add", r.ID, nil, after)
 }

@@ -22,9 +22,23 @@ var (
 
 // StoreInfo is a shop of the chain.
 type StoreInfo struct {
-	ID   string
-	Name string
+	ID            string
+	Name          string
+	Address       string
+	VATID         string
+	Currency      string // ISO 4217, e.g. EUR
+	TaxMode       string // TaxInclusive or TaxExclusive
+	TimeZone      string // IANA, e.g. Europe/Berlin
+	ReceiptHeader string
+	ReceiptFooter string
+	CashRounding  int64 // cash totals round to this many minor units; 0 none
 }
+
+// Tax modes of a store: shelf prices include tax, or tax is added.
+const (
+	TaxInclusive = "inclusive"
+	TaxExclusive = "exclusive"
+)
 
 // PendingCode is a one-time enrollment code as the head office keeps it.
 type PendingCode struct {
@@ -44,7 +58,11 @@ type RegisterAccount struct {
 	EnrolledAt time.Time // zero while pending
 	PublicKey  []byte    // Ed25519, 32 bytes; nil while pending
 	TokenHash  string    // hex SHA-256 of the bearer token; "" while pending
+	RevokedAt  time.Time // zero unless revoked; then token and key are gone
 }
+
+// Revoked reports whether the register was revoked (lost or stolen).
+func (r RegisterAccount) Revoked() bool { return !r.RevokedAt.IsZero() }
 
 // Enrolled reports whether the register has completed enrollment.
 func (r RegisterAccount) Enrolled() bool { return !r.EnrolledAt.IsZero() }

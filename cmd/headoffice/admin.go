@@ -92,6 +92,7 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	ctx = headoffice.WithActor(ctx, "cli")
 	switch what {
 	case "stores add":
 		if *id == "" || *name == "" {

@@ -54,7 +54,7 @@ func users(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			return c.fail(err)
 		}
 		name := strings.ToLower(c.fs.Arg(0))
-		secret, err := ho.AddAccount(ctx, "cli", headoffice.NewAccount{Name: name, Role: headoffice.Role(*role),
+		secret, err := ho.AddAccount(headoffice.WithActor(ctx, "cli"), headoffice.NewAccount{Name: name, Role: headoffice.Role(*role),
 			Stores: splitComma(*stores), Password: password, TOTP: *totp})
 		if err != nil {
 			return c.fail(err)

@@ -23,7 +23,8 @@ func (s *Postgres) AddStore(ctx context.Context, st StoreInfo) error {
 	if st.ID == "" {
 		return fmt.Errorf("hqstore: add store: empty id")
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO stores (store_id, name) VALUES ($1, $2)`, st.ID, st.Name)
+	_, err := s.pool.Exec(ctx, `INSERT INTO stores (store_id, name, address, vat_id, currency, tax_mode, time_zone, receipt_header, receipt_footer, cash_rounding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		st.ID, st.Name, st.Address, st.VATID, st.Currency, st.TaxMode, st.TimeZone, st.ReceiptHeader, st.ReceiptFooter, st.CashRounding)
 	if isPgUnique(err) {
 		return fmt.Errorf("hqstore: store %s: %w", st.ID, ErrExists)
 	} else if err != nil {
@@ -34,7 +35,7 @@ func (s *Postgres) AddStore(ctx context.Context, st StoreInfo) error {
 
 // Stores implements Registry.
 func (s *Postgres) Stores(ctx context.Context) ([]StoreInfo, error) {
-	rows, err := s.pool.Query(ctx, `SELECT store_id, name FROM stores ORDER BY store_id COLLATE "C"`)
+	rows, err := s.pool.Query(ctx, `SELECT store_id, name, address, vat_id, currency, tax_mode, time_zone, receipt_header, receipt_footer, cash_rounding FROM stores ORDER BY store_id COLLATE "C"`)
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: stores: %w", err)
 	}
@@ -132,4 +133,19 @@ func (s *Postgres) RegisterAccounts(ctx context.Context) ([]RegisterAccount, err
 		return nil, fmt.Errorf("hqstore: registers: %w", err)
 	}
 	return out, nil
+}
+
+// RevokeRegister implements Registry.
+func (s *Postgres) RevokeRegister(ctx context.Context, registerID string, at time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE register_accounts SET revoked_at_ms = $1, token_hash = '', public_key = NULL,
+		code_hash = NULL, code_hint = '', code_expires_ms = 0 WHERE register_id = $2 AND revoked_at_ms = 0`, at.UnixMilli(), registerID)
+	if err != nil {
+		return fmt.Errorf("hqstore: revoke %s: %w", registerID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		if _, err := s.RegisterAccount(ctx, registerID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -29,6 +29,10 @@ type Registry interface {
 	RegisterAccount(ctx context.Context, registerID string) (RegisterAccount, error)
 	// RegisterAccounts lists every register by id.
 	RegisterAccounts(ctx context.Context) ([]RegisterAccount, error)
+	// RevokeRegister marks a register revoked at at and wipes its token
+	// hash, public key and any pending code, so it can neither call nor
+	// sign again; ErrNotFound.
+	RevokeRegister(ctx context.Context, registerID string, at time.Time) error
 }
 
 // Registry errors; compare with errors.Is.

@@ -32,21 +32,21 @@ func scanAll[T any](rows resultRows, scan func(rowScanner) (T, error)) ([]T, err
 
 func scanStore(row rowScanner) (StoreInfo, error) {
 	var st StoreInfo
-	err := row.Scan(&st.ID, &st.Name)
+	err := row.Scan(&st.ID, &st.Name, &st.Address, &st.VATID, &st.Currency, &st.TaxMode, &st.TimeZone, &st.ReceiptHeader, &st.ReceiptFooter, &st.CashRounding)
 	return st, err
 }
 
 // accountQuery selects what scanAccount reads; both dialects accept it.
 const accountQuery = `SELECT register_id, store_id, name, coalesce(code_hash, ''), code_hint, code_expires_ms,
-	enrolled_at_ms, public_key, token_hash FROM register_accounts`
+	enrolled_at_ms, public_key, token_hash, revoked_at_ms FROM register_accounts`
 
 func scanAccount(row rowScanner) (RegisterAccount, error) {
 	var r RegisterAccount
-	var exp, enrolled int64
-	if err := row.Scan(&r.ID, &r.StoreID, &r.Name, &r.Code.Hash, &r.Code.Hint, &exp, &enrolled, &r.PublicKey, &r.TokenHash); err != nil {
+	var exp, enrolled, revoked int64
+	if err := row.Scan(&r.ID, &r.StoreID, &r.Name, &r.Code.Hash, &r.Code.Hint, &exp, &enrolled, &r.PublicKey, &r.TokenHash, &revoked); err != nil {
 		return RegisterAccount{}, err
 	}
-	r.Code.ExpiresAt, r.EnrolledAt = msOrZero(exp), msOrZero(enrolled)
+	r.Code.ExpiresAt, r.EnrolledAt, r.RevokedAt = msOrZero(exp), msOrZero(enrolled), msOrZero(revoked)
 	if len(r.PublicKey) == 0 {
 		r.PublicKey = nil
 	}

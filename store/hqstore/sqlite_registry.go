@@ -19,7 +19,8 @@ func (s *SQLite) AddStore(ctx context.Context, st StoreInfo) error {
 	if st.ID == "" {
 		return fmt.Errorf("hqstore: add store: empty id")
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO stores (store_id, name) VALUES (?, ?)`, st.ID, st.Name)
+	_, err := s.w.ExecContext(ctx, `INSERT INTO stores (store_id, name, address, vat_id, currency, tax_mode, time_zone, receipt_header, receipt_footer, cash_rounding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		st.ID, st.Name, st.Address, st.VATID, st.Currency, st.TaxMode, st.TimeZone, st.ReceiptHeader, st.ReceiptFooter, st.CashRounding)
 	if isUnique(err) {
 		return fmt.Errorf("hqstore: store %s: %w", st.ID, ErrExists)
 	} else if err != nil {
@@ -30,7 +31,7 @@ func (s *SQLite) AddStore(ctx context.Context, st StoreInfo) error {
 
 // Stores implements Registry.
 func (s *SQLite) Stores(ctx context.Context) ([]StoreInfo, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT store_id, name FROM stores ORDER BY store_id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT store_id, name, address, vat_id, currency, tax_mode, time_zone, receipt_header, receipt_footer, cash_rounding FROM stores ORDER BY store_id`)
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: stores: %w", err)
 	}
@@ -125,4 +126,21 @@ func (s *SQLite) RegisterAccounts(ctx context.Context) ([]RegisterAccount, error
 		return nil, fmt.Errorf("hqstore: registers: %w", err)
 	}
 	return out, nil
+}
+
+// RevokeRegister implements Registry.
+func (s *SQLite) RevokeRegister(ctx context.Context, registerID string, at time.Time) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE register_accounts SET revoked_at_ms = ?, token_hash = '', public_key = NULL,
+		code_hash = NULL, code_hint = '', code_expires_ms = 0 WHERE register_id = ? AND revoked_at_ms = 0`, at.UnixMilli(), registerID)
+	if err != nil {
+		return fmt.Errorf("hqstore: revoke %s: %w", registerID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("hqstore: revoke %s: %w", registerID, err)
+	} else if n == 0 {
+		if _, err := s.RegisterAccount(ctx, registerID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

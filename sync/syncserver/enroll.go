@@ -97,6 +97,9 @@ func (s *Server) authenticateToken(r *http.Request, registerID string) (hqstore.
 	} else if err != nil {
 		return hqstore.RegisterAccount{}, err
 	}
+	if acct.Revoked() { // its token hash is wiped too; this names why in the log
+		return hqstore.RegisterAccount{}, fmt.Errorf("%w: register revoked", errNotAllowed)
+	}
 	if !acct.Enrolled() {
 		return hqstore.RegisterAccount{}, fmt.Errorf("%w: register not enrolled yet", errNotAllowed)
 	}

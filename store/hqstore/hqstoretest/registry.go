@@ -91,3 +91,49 @@ func testRegistry(t *testing.T, open func(t *testing.T) hqstore.Store) {
 		t.Errorf("accounts %+v, %v", all, err)
 	}
 }
+
+func testStoreDetailsAndRevoke(t *testing.T, open func(t *testing.T) hqstore.Store) {
+	ctx := context.Background()
+	st := open(t)
+	full := hqstore.StoreInfo{ID: "S02", Name: "Hamburg", Address: "Elbchaussee 1\n22763 Hamburg", VATID: "DE123456789", Currency: "EUR",
+		TaxMode: "inclusive", TimeZone: "Europe/Berlin", ReceiptHeader: "Moin!", ReceiptFooter: "Tschüss", CashRounding: 5}
+	if err := st.AddStore(ctx, full); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Stores(ctx); err != nil || len(got) != 1 || got[0] != full {
+		t.Errorf("stores %+v, %v", got, err)
+	}
+	if err := st.AddRegister(ctx, hqstore.RegisterAccount{ID: "R1", StoreID: "S02"}, hqstore.PendingCode{Hash: "c1", ExpiresAt: Epoch.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddRegister(ctx, hqstore.RegisterAccount{ID: "R2", StoreID: "S02"}, hqstore.PendingCode{Hash: "c2", ExpiresAt: Epoch.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Enroll(ctx, "c1", make([]byte, 32), "tok", Epoch); err != nil {
+		t.Fatal(err)
+	}
+	at := Epoch.Add(time.Minute)
+	if err := st.RevokeRegister(ctx, "R1", at); err != nil {
+		t.Fatal(err)
+	}
+	r, err := st.RegisterAccount(ctx, "R1")
+	if err != nil || !r.Revoked() || !r.RevokedAt.Equal(at) || r.TokenHash != "" || r.PublicKey != nil {
+		t.Errorf("revoked R1 %+v, %v", r, err)
+	}
+	// Revoking again keeps the first time; a pending register loses its code.
+	if err := st.RevokeRegister(ctx, "R1", at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := st.RegisterAccount(ctx, "R1"); !r.RevokedAt.Equal(at) {
+		t.Errorf("second revoke moved the time: %v", r.RevokedAt)
+	}
+	if err := st.RevokeRegister(ctx, "R2", at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Enroll(ctx, "c2", make([]byte, 32), "tok", Epoch); !errors.Is(err, hqstore.ErrCodeInvalid) {
+		t.Errorf("enrolling a revoked register: %v, want ErrCodeInvalid", err)
+	}
+	if err := st.RevokeRegister(ctx, "R9", at); !errors.Is(err, hqstore.ErrNotFound) {
+		t.Errorf("revoke unknown: %v", err)
+	}
+}

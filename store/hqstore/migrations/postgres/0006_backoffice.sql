@@ -29,3 +29,18 @@ CREATE TABLE audit_log (
     after   TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX audit_log_at ON audit_log (at_ms);
+
+-- What the back office's store form sets. tax_mode: prices include tax
+-- ('inclusive') or have it added ('exclusive'); cash_rounding: cash totals
+-- round to this many minor units (0: none).
+ALTER TABLE stores ADD COLUMN address TEXT NOT NULL DEFAULT '';
+ALTER TABLE stores ADD COLUMN vat_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE stores ADD COLUMN currency TEXT NOT NULL DEFAULT '';
+ALTER TABLE stores ADD COLUMN tax_mode TEXT NOT NULL DEFAULT '';
+ALTER TABLE stores ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE stores ADD COLUMN receipt_header TEXT NOT NULL DEFAULT '';
+ALTER TABLE stores ADD COLUMN receipt_footer TEXT NOT NULL DEFAULT '';
+ALTER TABLE stores ADD COLUMN cash_rounding BIGINT NOT NULL DEFAULT 0;
+
+-- A revoked register's token and key are wiped: it can neither call nor sign.
+ALTER TABLE register_accounts ADD COLUMN revoked_at_ms BIGINT NOT NULL DEFAULT 0;
