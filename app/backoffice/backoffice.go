@@ -31,6 +31,11 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure even when the request
 	// reached us without TLS (a TLS-terminating proxy in front).
 	SecureCookies bool
+	// PublicURL is how registers reach the head office, for enrollment
+	// links ("https://hq.example:8443"); default https:// and the Host asked.
+	PublicURL string
+	// CertFingerprint is the TLS certificate's, for registers to pin.
+	CertFingerprint string
 }
 
 // DefaultMaxFormBytes bounds a form post (a CSV upload at most).
@@ -74,6 +79,11 @@ func (b *BackOffice) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/admin/accounts", b.adminAPI(b.adminAccounts))
 	mux.Handle("POST /v1/admin/accounts", b.adminAPI(b.adminAddAccount))
 	mux.Handle("GET /v1/admin/audit", b.adminAPI(b.adminAudit))
+	mux.Handle("GET /v1/admin/stores", b.adminAPI(b.adminStores))
+	mux.Handle("POST /v1/admin/stores", b.adminAPI(b.adminAddStore))
+	mux.Handle("GET /v1/admin/registers", b.adminAPI(b.adminRegisters))
+	mux.Handle("POST /v1/admin/registers", b.adminAPI(b.adminAddRegister))
+	mux.Handle("POST /v1/admin/registers/{rid}/revoke", b.adminAPI(b.adminRevokeRegister))
 	b.pageRoutes(mux)
 	if b.cfg.Metrics != nil {
 		mux.Handle("GET /metrics", b.viewerAuth(b.cfg.Metrics))

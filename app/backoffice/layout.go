@@ -37,6 +37,7 @@ type navItem struct {
 var sections = []navItem{
 	{"/admin", "Overview"},
 	{"/dashboard", "Dashboard"},
+	{"/admin/stores", "Stores and registers"},
 	{"/admin/accounts", "People and access"},
 	{"/admin/audit", "Audit log"},
 }
@@ -82,6 +83,10 @@ func (b *BackOffice) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/login", b.loginSubmit)
 	mux.Handle("POST /admin/logout", b.page(nil, b.logout))
 	mux.Handle("GET /admin", b.page(nil, b.overview))
+	mux.Handle("GET /admin/stores", b.page(nil, b.storesPage))
+	mux.Handle("POST /admin/stores", b.page(ownersOnly, b.storesAdd))
+	mux.Handle("POST /admin/registers", b.page(changersOnly, b.registersAdd))
+	mux.Handle("POST /admin/registers/{rid}/revoke", b.page(changersOnly, b.registersRevoke))
 	mux.Handle("GET /admin/accounts", b.page(nil, b.accountsPage))
 	mux.Handle("POST /admin/accounts", b.page(ownersOnly, b.accountsAdd))
 	mux.Handle("GET /admin/audit", b.page(nil, b.auditPage))

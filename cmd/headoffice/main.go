@@ -127,7 +127,7 @@ func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken, dataDi
 	if err != nil {
 		return nil, nil, err
 	}
-	bo, err := backoffice.New(backoffice.Config{HeadOffice: ho, Log: log, AdminToken: adminToken, Metrics: api.Metrics()})
+	bo, err := backoffice.New(backoffice.Config{HeadOffice: ho, Log: log, AdminToken: adminToken, Metrics: api.Metrics(), CertFingerprint: fingerprint})
 	if err != nil {
 		return nil, nil, err
 	}
