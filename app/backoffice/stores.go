@@ -50,7 +50,7 @@ type newRegister struct {
 var timeZones = []string{"Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/Paris", "Europe/Amsterdam", "Europe/London", "Europe/Madrid", "Europe/Rome", "UTC"}
 
 func (b *BackOffice) storesPage(w http.ResponseWriter, r *http.Request, v *viewer) {
-	b.renderStores(w, r, v, http.StatusOK, storesData{StoreForm: headoffice.StoreInfo{Currency: "EUR", TaxMode: headoffice.TaxInclusive, TimeZone: "Europe/Berlin"}}, "")
+	b.renderStores(w, r, v, http.StatusOK, storesData{}, "")
 }
 
 func (b *BackOffice) renderStores(w http.ResponseWriter, r *http.Request, v *viewer, status int, d storesData, errMsg string) {
@@ -95,6 +95,9 @@ func (b *BackOffice) renderStores(w http.ResponseWriter, r *http.Request, v *vie
 		d.Stores = append(d.Stores, row)
 	}
 	d.TimeZones = timeZones
+	if d.StoreForm == (headoffice.StoreInfo{}) {
+		d.StoreForm = headoffice.StoreInfo{Currency: "EUR", TaxMode: headoffice.TaxInclusive, TimeZone: "Europe/Berlin"}
+	}
 	b.render(w, r, status, storesTemplate, pageData{Title: "Stores and registers", Section: "/admin/stores", Viewer: v, Data: d, Error: errMsg})
 }
 

@@ -109,12 +109,15 @@ func (h *HeadOffice) RevokeRegister(ctx context.Context, id string) error {
 	for _, r := range before {
 		if r.ID == id {
 			was = struct {
-				ID, StoreID string
-				Enrolled    bool
+				ID       string `json:"id"`
+				StoreID  string `json:"store_id"`
+				Enrolled bool   `json:"enrolled"`
 			}{r.ID, r.StoreID, r.Enrolled()}
 		}
 	}
-	return h.audit(ctx, "register.revoke", id, was, struct{ Revoked bool }{true})
+	return h.audit(ctx, "register.revoke", id, was, struct {
+		Revoked bool `json:"revoked"`
+	}{true})
 }
 
 // Stores lists the stores by id.
@@ -159,6 +162,11 @@ func (h *HeadOffice) AddRegister(ctx context.Context, r RegisterAccount, ttl tim
 	if err := h.d.Registry.AddRegister(ctx, r, r.Code); err != nil {
 		return r, "", err
 	}
-	after := struct{ ID, StoreID, Name, CodeHint string }{r.ID, r.StoreID, r.Name, r.Code.Hint}
+	after := struct {
+		ID       string `json:"id"`
+		StoreID  string `json:"store_id"`
+		Name     string `json:"name"`
+		CodeHint string `json:"code_hint"`
+	}{r.ID, r.StoreID, r.Name, r.Code.Hint}
 	return r, code, h.audit(ctx, "register.add", r.ID, nil, after)
 }

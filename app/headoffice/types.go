@@ -22,16 +22,16 @@ var (
 
 // StoreInfo is a shop of the chain.
 type StoreInfo struct {
-	ID            string
-	Name          string
-	Address       string
-	VATID         string
-	Currency      string // ISO 4217, e.g. EUR
-	TaxMode       string // TaxInclusive or TaxExclusive
-	TimeZone      string // IANA, e.g. Europe/Berlin
-	ReceiptHeader string
-	ReceiptFooter string
-	CashRounding  int64 // cash totals round to this many minor units; 0 none
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Address       string `json:"address,omitempty"`
+	VATID         string `json:"vat_id,omitempty"`
+	Currency      string `json:"currency,omitempty"`       // ISO 4217, e.g. EUR
+	TaxMode       string `json:"tax_mode,omitempty"`       // TaxInclusive or TaxExclusive
+	TimeZone      string `json:"time_zone,omitempty"`      // IANA, e.g. Europe/Berlin
+	ReceiptHeader string `json:"receipt_header,omitempty"` //
+	ReceiptFooter string `json:"receipt_footer,omitempty"` //
+	CashRounding  int64  `json:"cash_rounding,omitempty"`  // cash totals round to this many minor units; 0 none
 }
 
 // Tax modes of a store: shelf prices include tax, or tax is added.
