@@ -38,6 +38,7 @@ var sections = []navItem{
 	{"/admin", "Overview"},
 	{"/dashboard", "Dashboard"},
 	{"/admin/stores", "Stores and registers"},
+	{"/admin/catalog", "Catalog"},
 	{"/admin/accounts", "People and access"},
 	{"/admin/audit", "Audit log"},
 }
@@ -87,6 +88,8 @@ func (b *BackOffice) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/stores", b.page(ownersOnly, b.storesAdd))
 	mux.Handle("POST /admin/registers", b.page(changersOnly, b.registersAdd))
 	mux.Handle("POST /admin/registers/{rid}/revoke", b.page(changersOnly, b.registersRevoke))
+	mux.Handle("GET /admin/catalog", b.page(nil, b.catalogPage))
+	mux.Handle("POST /admin/catalog/prices", b.page(changersOnly, b.catalogSetPrice))
 	mux.Handle("GET /admin/accounts", b.page(nil, b.accountsPage))
 	mux.Handle("POST /admin/accounts", b.page(ownersOnly, b.accountsAdd))
 	mux.Handle("GET /admin/audit", b.page(nil, b.auditPage))

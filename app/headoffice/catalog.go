@@ -2,6 +2,7 @@ package headoffice
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 )
 
@@ -20,7 +21,49 @@ func (h *HeadOffice) SetEmployee(ctx context.Context, id string, employeeJSON []
 // SetStorePrice gives a product its own price in one store, or with
 // p.Clear drops it so the base price applies again.
 func (h *HeadOffice) SetStorePrice(ctx context.Context, p StorePrice) (int64, error) {
-	return h.d.Catalog.ApplyCatalog(ctx, CatalogBatch{Prices: []StorePrice{p}})
+	before, err := h.priceIn(ctx, p.StoreID, p.ProductID)
+	if err != nil {
+		return 0, err
+	}
+	cursor, err := h.d.Catalog.ApplyCatalog(ctx, CatalogBatch{Prices: []StorePrice{p}})
+	if err != nil {
+		return 0, err
+	}
+	type price struct {
+		Price int64 `json:"price"`
+	}
+	var after any = price{p.Price}
+	if p.Clear {
+		after = struct {
+			Base bool `json:"base_price"`
+		}{true}
+	}
+	var was any
+	if before != nil {
+		was = price{*before}
+	}
+	return cursor, h.audit(ctx, "price.set", p.StoreID+"/"+p.ProductID, was, after)
+}
+
+// priceIn is a product's price in a store as its registers have it; nil
+// if the store's catalog has no such product.
+func (h *HeadOffice) priceIn(ctx context.Context, storeID, productID string) (*int64, error) {
+	snap, err := h.d.Catalog.CatalogSnapshot(ctx, storeID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range snap.Records {
+		if r.Kind == "product" && r.ID == productID {
+			var p struct {
+				Price int64 `json:"price"`
+			}
+			if err := json.Unmarshal(r.Data, &p); err != nil {
+				return nil, err
+			}
+			return &p.Price, nil
+		}
+	}
+	return nil, nil
 }
 
 // StoreCatalog is a store's whole catalog as its registers get it.
