@@ -279,4 +279,3 @@ func (r *enrolledRegister) push(t *testing.T, base string, n int) int {
 	res.Body.Close()
 	return res.StatusCode
 }
-
