@@ -39,6 +39,7 @@ var sections = []navItem{
 	{"/dashboard", "Dashboard"},
 	{"/admin/stores", "Stores and registers"},
 	{"/admin/catalog", "Catalog"},
+	{"/admin/staff", "Staff"},
 	{"/admin/accounts", "People and access"},
 	{"/admin/audit", "Audit log"},
 }
@@ -90,6 +91,10 @@ func (b *BackOffice) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/registers/{rid}/revoke", b.page(changersOnly, b.registersRevoke))
 	mux.Handle("GET /admin/catalog", b.page(nil, b.catalogPage))
 	mux.Handle("POST /admin/catalog/prices", b.page(changersOnly, b.catalogSetPrice))
+	mux.Handle("GET /admin/staff", b.page(nil, b.staffPage))
+	mux.Handle("POST /admin/staff", b.page(ownersOnly, b.staffAdd))
+	mux.Handle("POST /admin/staff/{eid}/pin", b.page(ownersOnly, b.staffResetPIN))
+	mux.Handle("POST /admin/staff/{eid}/active", b.page(ownersOnly, b.staffSetActive))
 	mux.Handle("GET /admin/accounts", b.page(nil, b.accountsPage))
 	mux.Handle("POST /admin/accounts", b.page(ownersOnly, b.accountsAdd))
 	mux.Handle("GET /admin/audit", b.page(nil, b.auditPage))
