@@ -30,8 +30,9 @@ var backofficeShots = flag.String("backoffice-screenshots", "", "write back-offi
 // accountant would, in headless Chromium against a real head office whose
 // register API requires enrollment: log in, add a store, add a register and
 // enroll it with the code the page showed, push, revoke it from the page
-// and see its next push refused; a form without its CSRF token is refused;
-// an accountant's change is refused; an expired session leads to the login
+// and see its next push refused; change a price; add an employee (PIN shown
+// once); a form without its CSRF token is refused;
+// an accountant's changes (a store, a price) are refused; an expired session leads to the login
 // page. It takes a screenshot of each page at 1280 and 768 px.
 func TestBackOfficeInChromium(t *testing.T) {
 	t.Parallel()
@@ -185,6 +186,9 @@ func TestBackOfficeInChromium(t *testing.T) {
 	if s := text("#reg-S01-R01 .state"); s != "enrolled" {
 		t.Errorf("register state %q", s)
 	}
+	if s := text("#reg-S01-R01 .seen"); !strings.HasSuffix(s, " ago") {
+		t.Errorf("register last seen %q after its push", s)
+	}
 	shoot("stores")
 
 	// Revoke it from the page: its next push is refused.
@@ -197,11 +201,33 @@ func TestBackOfficeInChromium(t *testing.T) {
 		t.Errorf("push after revoke: %d, want 401", status)
 	}
 
+	// Catalog: change a price in the store.
+	if _, err := ho.ImportCatalog(ctx0, strings.NewReader(testCatalog)); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.Navigate(ts.URL+"/admin/catalog?store=S01"), chromedp.WaitVisible(chromedp.CSS("#product-cola .set-price")))
+	do(chromedp.SendKeys(chromedp.CSS("#product-cola input[name=price]"), "1,49"),
+		chromedp.Submit(chromedp.CSS("#product-cola .set-price")), chromedp.WaitVisible(chromedp.CSS("#flash")))
+	if p := text("#product-cola .price"); p != "1.49" {
+		t.Errorf("price after change %q", p)
+	}
+	shoot("catalog")
+
+	// Staff: add an employee; the PIN is shown once.
+	do(chromedp.Navigate(ts.URL+"/admin/staff"), chromedp.WaitVisible(chromedp.CSS("#add-employee")))
+	do(chromedp.SendKeys(chromedp.CSS("#add-employee input[name=id]"), "ben"),
+		chromedp.SendKeys(chromedp.CSS("#add-employee input[name=name]"), "Ben Becker"),
+		chromedp.Submit(chromedp.CSS("#add-employee")), chromedp.WaitVisible(chromedp.CSS("#pin")))
+	if pin := text("#pin"); len(pin) != 6 {
+		t.Errorf("PIN %q", pin)
+	}
+	shoot("staff")
+
 	do(chromedp.Navigate(ts.URL+"/admin/accounts"), chromedp.WaitVisible(chromedp.CSS("#accounts")))
 	shoot("accounts")
 	do(chromedp.Navigate(ts.URL+"/admin/audit?actor=olga"), chromedp.WaitVisible(chromedp.CSS("#audit")))
-	if rows := eval(`String(document.querySelectorAll('#audit tbody tr').length)`); rows != "3" {
-		t.Errorf("audit rows %s, want store.add, register.add, register.revoke", rows)
+	if rows := eval(`String(document.querySelectorAll('#audit tbody tr').length)`); rows != "5" {
+		t.Errorf("audit rows %s, want store.add, register.add, register.revoke, price.set, employee.add", rows)
 	}
 	shoot("audit")
 
@@ -222,6 +248,24 @@ func TestBackOfficeInChromium(t *testing.T) {
 	}
 	if ss, _ := st.Stores(ctx0); len(ss) != 1 {
 		t.Errorf("the accountant added a store: %+v", ss)
+	}
+
+	// Nor can the accountant change a price: no form, and a crafted one is refused.
+	do(chromedp.Navigate(ts.URL+"/admin/catalog?store=S01"), chromedp.WaitVisible(chromedp.CSS("#product-cola")))
+	if n := eval(`String(document.querySelectorAll('.set-price').length)`); n != "0" {
+		t.Errorf("the accountant sees %s price forms", n)
+	}
+	eval(`(() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/admin/catalog/prices';
+		for (const [k, v] of [['csrf', document.querySelector('input[name=csrf]').value], ['store', 'S01'], ['product', 'cola'], ['price', '0.01']]) {
+			const i = document.createElement('input'); i.name = k; i.value = v; f.appendChild(i) }
+		document.body.appendChild(f); f.submit(); return "" })()`)
+	do(chromedp.WaitVisible(chromedp.CSS("body > pre")))
+	if body := text("body"); !strings.Contains(body, "Your role may not change this") {
+		t.Errorf("accountant's price change answered %q", body)
+	}
+	do(chromedp.Navigate(ts.URL+"/admin/catalog?store=S01"), chromedp.WaitVisible(chromedp.CSS("#product-cola")))
+	if p := text("#product-cola .price"); p != "1.49" {
+		t.Errorf("price after the accountant's try %q", p)
 	}
 
 	// An idle session ends: the next page is the login page.

@@ -87,8 +87,15 @@ func (b *BackOffice) renderStores(w http.ResponseWriter, r *http.Request, v *vie
 			case a.Enrolled():
 				rr.State = "enrolled"
 			}
+			seen := b.ho.RegisterLastSeen(a.ID)
 			if h, ok := hs[a.ID]; ok {
-				rr.LastSeen, rr.Version, rr.Backlog = ago(now.Sub(h.ReceivedAt))+" ago", h.AppVersion, h.OutboxDepth
+				rr.Version, rr.Backlog = h.AppVersion, h.OutboxDepth
+				if h.ReceivedAt.After(seen) {
+					seen = h.ReceivedAt
+				}
+			}
+			if !seen.IsZero() {
+				rr.LastSeen = ago(now.Sub(seen)) + " ago"
 			}
 			row.Registers = append(row.Registers, rr)
 		}

@@ -170,3 +170,10 @@ func (h *HeadOffice) AddRegister(ctx context.Context, r RegisterAccount, ttl tim
 	}{r.ID, r.StoreID, r.Name, r.Code.Hint}
 	return r, code, h.audit(ctx, "register.add", r.ID, nil, after)
 }
+
+// RegisterLastSeen is when the register-facing API last heard from a
+// register since this process started; zero if not.
+func (h *HeadOffice) RegisterLastSeen(id string) time.Time {
+	t, _, _ := h.d.Traffic.RegisterTraffic(id)
+	return t
+}
