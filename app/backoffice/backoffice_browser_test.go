@@ -39,7 +39,7 @@ func TestBackOfficeInChromium(t *testing.T) {
 	bin := chromium(t)
 	st := openStore(t)
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
-	api, err := syncserver.New(syncserver.Config{Store: st, Now: clk.Now, RequireEnrollment: true})
+	api, err := syncserver.New(syncserver.Config{Store: st, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

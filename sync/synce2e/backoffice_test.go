@@ -84,7 +84,7 @@ func TestBackOfficeFormsReachARunningRegister(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hqs.Close()
-	api, err := syncserver.New(syncserver.Config{Store: hqs, RequireEnrollment: true})
+	api, err := syncserver.New(syncserver.Config{Store: hqs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestBackOfficeFormsReachARunningRegister(t *testing.T) {
 		return err == nil
 	})
 	reg := appregister.New(appregister.Config{RegisterID: enr.RegisterID, RegisterCode: "K1", Currency: pos.MustCurrency("EUR")},
-		appregister.Deps{Catalog: db, Journal: db, OnCommitted: func(pos.Entry) { syncer.Kick() }})
+		appregister.Deps{Catalog: db, Journal: db, OnCommitted: func(appregister.Committed) { syncer.Kick() }})
 	if _, err := reg.Scan(ctx, "4000000000006"); err != nil {
 		t.Fatal(err)
 	}
