@@ -45,11 +45,7 @@ func (b *BackOffice) renderAccounts(w http.ResponseWriter, r *http.Request, v *v
 }
 
 func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		out = append(out, f)
-	}
-	return out
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 func (b *BackOffice) accountsAdd(w http.ResponseWriter, r *http.Request, v *viewer) {
