@@ -409,3 +409,21 @@ func TestNavSectionsAreServed(t *testing.T) {
 		}
 	}
 }
+
+// Changes through the older admin API calls are audited too, as the token.
+func TestAdminAPICatalogChangesAreAudited(t *testing.T) {
+	t.Parallel()
+	o := newOffice(t)
+	auth := map[string]string{"Authorization": "Bearer admintok", "Content-Type": "application/json"}
+	if w := (request{"POST", "/v1/admin/catalog", testCatalog, auth}).do(o.h); w.Code != 200 {
+		t.Fatalf("import: %d %s", w.Code, w.Body)
+	}
+	if w := (request{"PUT", "/v1/admin/employees/ann", `{"name":"Ann","role":"manager","pin":"4711"}`, auth}).do(o.h); w.Code != 200 {
+		t.Fatalf("employee: %d %s", w.Code, w.Body)
+	}
+	log, _ := o.st.AuditLog(context.Background(), hqstore.AuditFilter{Actor: "admin-token"})
+	if len(log) != 2 || log[0].Action != "employee.set" || log[0].Target != "ann" || strings.Contains(log[0].After, "4711") ||
+		!strings.Contains(log[0].After, `"role":"manager"`) || log[1].Action != "catalog.import" {
+		t.Errorf("audit %+v", log)
+	}
+}

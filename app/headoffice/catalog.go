@@ -10,12 +10,28 @@ import (
 // PINs hashed on the way) to every store; registers get it on their next
 // pull. It returns the feed cursor of the last change.
 func (h *HeadOffice) ImportCatalog(ctx context.Context, r io.Reader) (int64, error) {
-	return h.d.CatalogFiles.ImportCatalog(ctx, r)
+	cursor, err := h.d.CatalogFiles.ImportCatalog(ctx, r)
+	if err != nil {
+		return 0, err
+	}
+	return cursor, h.audit(ctx, "catalog.import", "", nil, struct {
+		Cursor int64 `json:"cursor"`
+	}{cursor})
 }
 
 // SetEmployee adds or changes one employee given as catalog-file JSON.
 func (h *HeadOffice) SetEmployee(ctx context.Context, id string, employeeJSON []byte) (int64, error) {
-	return h.d.CatalogFiles.SetEmployee(ctx, id, employeeJSON)
+	cursor, err := h.d.CatalogFiles.SetEmployee(ctx, id, employeeJSON)
+	if err != nil {
+		return 0, err
+	}
+	var e struct { // the record without its PIN
+		Name   string `json:"name"`
+		Role   string `json:"role"`
+		Active *bool  `json:"active,omitempty"`
+	}
+	json.Unmarshal(employeeJSON, &e) // it was just parsed by SetEmployee
+	return cursor, h.audit(ctx, "employee.set", id, nil, e)
 }
 
 // SetStorePrice gives a product its own price in one store, or with
