@@ -67,11 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.db, "db", "", "database: empty for SQLite in -data, or a `postgres://user@host/db` URL")
 	configPath := fs.String("config", "", "JSON `file` of settings named like the flags (addr, data, db, insecure-loopback); flags win")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false] [-config FILE] [-version]
-%s
-%s
-%s
-", adminUsage, usersUsage, catalogUsage)
+		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false] [-config FILE] [-version]\n%s\n%s\n%s\n", adminUsage, usersUsage, catalogUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
