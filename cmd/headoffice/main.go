@@ -38,6 +38,9 @@ func main() {
 	if len(os.Args) > 1 && (os.Args[1] == "stores" || os.Args[1] == "registers") {
 		os.Exit(admin(ctx, os.Args[1:], os.Stdout, os.Stderr))
 	}
+	if len(os.Args) > 1 && os.Args[1] == "rebuild-facts" {
+		os.Exit(rebuildFacts(ctx, os.Args[2:], os.Stdout, os.Stderr))
+	}
 	if len(os.Args) > 1 && catalogCommands[os.Args[1]] {
 		os.Exit(catalogAdmin(ctx, os.Args[1:], os.Stdout, os.Stderr))
 	}
@@ -64,7 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.db, "db", "", "database: empty for SQLite in -data, or a `postgres://user@host/db` URL")
 	configPath := fs.String("config", "", "JSON `file` of settings named like the flags (addr, data, db, insecure-loopback); flags win")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false] [-config FILE] [-version]\n%s\n%s\n", adminUsage, catalogUsage)
+		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false] [-config FILE] [-version]\n%s\n%s\n%s\n", adminUsage, catalogUsage, rebuildUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
