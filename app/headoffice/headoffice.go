@@ -12,6 +12,7 @@ type Deps struct {
 	Health       Health
 	Catalog      Catalog
 	Money        Money
+	Facts        Facts
 	CatalogFiles CatalogFiles
 	Traffic      Traffic          // nil: nothing seen since start
 	Now          func() time.Time // default time.Now
@@ -25,8 +26,8 @@ type HeadOffice struct {
 
 // New checks d: every store port is required.
 func New(d Deps) (*HeadOffice, error) {
-	if d.Registry == nil || d.Sales == nil || d.Health == nil || d.Catalog == nil || d.CatalogFiles == nil || d.Money == nil {
-		return nil, errors.New("headoffice: Registry, Sales, Health, Catalog, CatalogFiles and Money are required")
+	if d.Registry == nil || d.Sales == nil || d.Health == nil || d.Catalog == nil || d.CatalogFiles == nil || d.Money == nil || d.Facts == nil {
+		return nil, errors.New("headoffice: Registry, Sales, Health, Catalog, CatalogFiles, Money and Facts are required")
 	}
 	if d.Traffic == nil {
 		d.Traffic = noTraffic{}

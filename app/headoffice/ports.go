@@ -67,3 +67,16 @@ type Money interface {
 	// local clock hour in loc, kind, tender and currency.
 	MoneyByHour(ctx context.Context, from, to time.Time, loc *time.Location) ([]MoneyTotal, error)
 }
+
+// Facts reads the projection's line, tender and event facts for reports
+// and the books.
+type Facts interface {
+	// FactTotals groups the facts dated in [q.From, q.To) of q.StoreID (""
+	// for all) by q.By: line facts, or tender money facts for ByTender.
+	// ByDay and ByHour keys are local to q.Loc ("2006-01-02", "15").
+	// ByCategory is not a column: ask ByProduct and map.
+	FactTotals(ctx context.Context, q FactQuery) ([]FactTotal, error)
+	// Events lists the event facts of kind dated in [q.From, q.To) of
+	// q.StoreID, by time.
+	Events(ctx context.Context, q FactQuery, kind EventKind) ([]EventFact, error)
+}

@@ -105,6 +105,11 @@ func readEventFacts(ctx context.Context, tx catalogTx, registerID string) ([]Eve
 		return nil, fmt.Errorf("hqstore: event facts: %w", err)
 	}
 	defer rows.Close()
+	return scanEventFacts(rows)
+}
+
+// scanEventFacts reads rows of eventFactCols.
+func scanEventFacts(rows catalogRows) ([]EventFact, error) {
 	var out []EventFact
 	for rows.Next() {
 		var f EventFact
