@@ -59,10 +59,14 @@ func (b *BackOffice) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/admin/stores/{sid}/catalog", b.adminAPI(b.adminStoreCatalog))
 	mux.Handle("GET /v1/admin/registers/health", b.adminAPI(b.adminHealth))
 	mux.Handle("GET /v1/admin/takings", b.adminAPI(b.adminTakings))
+	mux.Handle("GET /v1/admin/reports/{kind}", b.adminAPI(b.adminReport))
 	if b.cfg.Metrics != nil {
 		mux.Handle("GET /metrics", b.viewerAuth(b.cfg.Metrics))
 	}
 	mux.Handle("GET /dashboard", b.viewerAuth(http.HandlerFunc(b.dashboard)))
+	mux.Handle("GET /reports", b.viewerAuth(http.HandlerFunc(b.reportsPageHandler)))
+	mux.Handle("GET /reports/{kind}", b.viewerAuth(http.HandlerFunc(b.reportsPageHandler)))
+	mux.Handle("GET /reports/{kind}/export", b.viewerAuth(http.HandlerFunc(b.reportExport)))
 	mux.Handle("GET /{$}", b.viewerAuth(http.HandlerFunc(b.statusPage)))
 }
 
