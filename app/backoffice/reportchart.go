@@ -17,6 +17,7 @@ type barChart struct {
 
 type hbar struct {
 	Y, W, PrevW float64
+	ValueX      float64 // where the value is written, right of the longer bar
 	Label       string
 	Value       string
 	Neg         bool
@@ -54,6 +55,8 @@ func salesChart(rep headoffice.SalesReport) *barChart {
 		c.Bars = append(c.Bars, hbar{Y: float64(i*rowH + 4), W: plot * float64(abs(r.Gross)) / float64(top),
 			PrevW: plot * float64(abs(r.PrevGross)) / float64(top), Label: clip(r.Label, 28),
 			Value: pos.FormatPlain(r.Gross, digits), Neg: r.Gross < 0})
+		b := &c.Bars[len(c.Bars)-1]
+		b.ValueX = float64(c.Left) + max(b.W, b.PrevW) + 6
 	}
 	return c
 }

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tillpos/till/app/headoffice"
@@ -88,6 +89,13 @@ func abs(n int64) int64 {
 	return n
 }
 
+// dimensionHeads head a sales report's first column.
+var dimensionHeads = map[headoffice.Dimension]string{
+	headoffice.ByDay: "Day", headoffice.ByHour: "Hour", headoffice.ByStore: "Store", headoffice.ByRegister: "Register",
+	headoffice.ByEmployee: "Employee", headoffice.ByProduct: "Product", headoffice.ByCategory: "Category",
+	headoffice.ByTaxRate: "Tax rate", headoffice.ByTender: "Tender", headoffice.ByKind: "Kind",
+}
+
 // reportQuery is what every report reads from the URL.
 type reportQuery struct {
 	Kind    string
@@ -133,12 +141,12 @@ func (b *BackOffice) buildReport(r *http.Request, q reportQuery) (reportTable, a
 		if err != nil {
 			return t, nil, err
 		}
-		t.Title = "Sales by " + string(q.By)
+		t.Title = "Sales by " + strings.ToLower(dimensionHeads[q.By])
 		countHead := "Lines"
 		if q.By == headoffice.ByTender {
 			countHead = "Tenders"
 		}
-		t.Head = []string{string(q.By), "Currency", countHead, "Qty", "Net", "Tax", "Gross", "Discount", "Gross before", "Change"}
+		t.Head = []string{dimensionHeads[q.By], "Currency", countHead, "Qty", "Net", "Tax", "Gross", "Discount", "Gross before", "Change"}
 		row := func(r headoffice.ReportRow) []cell {
 			return []cell{textCell(r.Label), textCell(r.Currency), intCell(r.Count), numCell(r.Qty, 3), moneyCell(r.Net, r.Currency),
 				moneyCell(r.Tax, r.Currency), moneyCell(r.Gross, r.Currency), moneyCell(r.Discount, r.Currency),

@@ -88,6 +88,7 @@ func newReportDemo(t *testing.T, token string) *reportDemo {
 		for day := reportDay.AddDate(0, 0, -13); !day.After(reportDay); day = day.AddDate(0, 0, 1) {
 			shift := fmt.Sprintf("%s-%s", r.id, day.Format("0102"))
 			open := day.Add(8 * time.Hour)
+			c.SetClock(open)
 			entries = append(entries, c.Next(pos.EntryShiftOpen, hqstoretest.Payload(register.ShiftOpenRecord{ShiftID: shift,
 				RegisterID: r.id, Currency: "EUR", Float: 15000, At: open})))
 			var sales []pos.SaleRecord
@@ -138,6 +139,7 @@ func newReportDemo(t *testing.T, token string) *reportDemo {
 				entries = append(entries, c.Next(pos.EntrySale, hqstoretest.Payload(s)))
 			}
 			last := sales[len(sales)-1].Completed
+			c.SetClock(last)
 			entries = append(entries, c.Next(pos.EntryOverride, hqstoretest.Payload(register.OverrideRecord{Action: register.ActionVoidSale,
 				CashierID: r.cashier, ApproverID: "E-MGR", SaleID: sales[0].SaleID})))
 			void := negate(sales[0], last.Add(time.Minute))
