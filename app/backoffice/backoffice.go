@@ -60,6 +60,7 @@ func (b *BackOffice) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/admin/registers/health", b.adminAPI(b.adminHealth))
 	mux.Handle("GET /v1/admin/takings", b.adminAPI(b.adminTakings))
 	mux.Handle("GET /v1/admin/reports/{kind}", b.adminAPI(b.adminReport))
+	mux.Handle("GET /v1/admin/books", b.adminAPI(b.booksExport))
 	if b.cfg.Metrics != nil {
 		mux.Handle("GET /metrics", b.viewerAuth(b.cfg.Metrics))
 	}
@@ -67,6 +68,7 @@ func (b *BackOffice) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /reports", b.viewerAuth(http.HandlerFunc(b.reportsPageHandler)))
 	mux.Handle("GET /reports/{kind}", b.viewerAuth(http.HandlerFunc(b.reportsPageHandler)))
 	mux.Handle("GET /reports/{kind}/export", b.viewerAuth(http.HandlerFunc(b.reportExport)))
+	mux.Handle("GET /books/export", b.viewerAuth(http.HandlerFunc(b.booksExport)))
 	mux.Handle("GET /{$}", b.viewerAuth(http.HandlerFunc(b.statusPage)))
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/headoffice"
+	"github.com/tillpos/till/app/headoffice/books"
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/sync/syncproto"
 	"github.com/xuri/excelize/v2"
@@ -27,7 +28,7 @@ var reportsPage = template.Must(template.New("reports.html").ParseFS(reportsFS, 
 // reportKinds are the reports the back office offers, in menu order.
 var reportKinds = []struct{ ID, Title string }{
 	{"sales", "Sales"}, {"staff", "Discounts, returns, voids and overrides by employee"},
-	{"shifts", "Cash over/short per shift"}, {"products", "Top and slow products"},
+	{"shifts", "Cash over/short per shift"}, {"products", "Top and slow products"}, {"books", "Books (DATEV, hledger)"},
 }
 
 // reportTable is any report as headings and rows: one shape for the page,
@@ -217,6 +218,40 @@ func (b *BackOffice) buildReport(r *http.Request, q reportQuery) (reportTable, a
 		}
 		t.Note = "Slow products include the catalog's products that sold nothing."
 		return t, rep, nil
+	case "books":
+		chartName := r.URL.Query().Get("chart")
+		if chartName == "" {
+			chartName = "skr03"
+		}
+		mk, ok := headoffice.Charts[chartName]
+		if !ok {
+			return t, nil, pos.Errorf(pos.EInvalid, "chart is skr03, skr04 or generic")
+		}
+		chart := mk()
+		bp, err := b.ho.Books(ctx, q.Period, q.StoreID, chart)
+		if err != nil {
+			return t, nil, err
+		}
+		t.Title = "Postings (" + chart.Name + ")"
+		t.Head = []string{"Date", "Store", "Text", "Debit", "Credit", "Amount", "of which VAT"}
+		acct := func(k books.AccountKey) string {
+			a, err := chart.Account(k)
+			if err != nil {
+				return string(k)
+			}
+			if a.Number != "" {
+				return a.Number + " " + a.Name
+			}
+			return a.Name
+		}
+		for _, p := range bp.Postings {
+			t.Rows = append(t.Rows, []cell{textCell(p.Date), textCell(p.Store), textCell(p.Text), textCell(acct(p.Debit)),
+				textCell(acct(p.Credit)), moneyCell(p.Amount, bp.Currency), moneyCell(p.Tax, bp.Currency)})
+		}
+		for _, f := range bp.Flags {
+			t.Note += fmt.Sprintf("%s %s: %s. ", f.Store, f.Date, f.Text)
+		}
+		return t, bp, nil
 	}
 	return t, nil, pos.Errorf(pos.ENotFound, "There is no report %q.", q.Kind)
 }

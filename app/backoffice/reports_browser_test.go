@@ -93,6 +93,7 @@ func TestReportsInChromium(t *testing.T) {
 		{"/reports/staff?" + period, "staff", "E-MGR"},
 		{"/reports/shifts?" + period, "shifts", "Hamburg Altona"},
 		{"/reports/products?" + period, "products", "slow 1"},
+		{"/reports/books?" + period, "books", "1000 Kasse"},
 	} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(d.ts.URL+p.path), chromedp.WaitVisible(chromedp.CSS("#report-table"))); err != nil {
 			t.Fatal(err)
