@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -147,8 +148,23 @@ type BooksPeriod struct {
 	Days     []books.Day
 }
 
-// Books posts the days of p.
+// Books posts the days of p as they stand, closing nothing (the back
+// office's preview). Days closed by an export show what was exported.
 func (h *HeadOffice) Books(ctx context.Context, p Period, storeID string, chart books.Chart) (BooksPeriod, error) {
+	return h.books(ctx, p, storeID, chart, false)
+}
+
+// ExportBooks posts the days of p for an export: every day before today
+// that it books is closed (recorded with its postings), and a closed day
+// whose facts have changed since (a register that synced late, a recount)
+// gets corrections dated today (books.Correct), never a new version of
+// itself. The result holds every posting dated in p: fresh days, closed
+// days as exported, and corrections made on a day in p.
+func (h *HeadOffice) ExportBooks(ctx context.Context, p Period, storeID string, chart books.Chart) (BooksPeriod, error) {
+	return h.books(ctx, p, storeID, chart, true)
+}
+
+func (h *HeadOffice) books(ctx context.Context, p Period, storeID string, chart books.Chart, close bool) (BooksPeriod, error) {
 	var out BooksPeriod
 	stores := []string{storeID}
 	if storeID == "" {
@@ -161,8 +177,55 @@ func (h *HeadOffice) Books(ctx context.Context, p Period, storeID string, chart 
 			stores = append(stores, s.ID)
 		}
 	}
+	_, todayT := h.today()
+	today := todayT.Format(time.DateOnly)
+	from, to := p.From.Format(time.DateOnly), p.To.AddDate(0, 0, -1).Format(time.DateOnly)
 	for _, s := range stores {
+		booked, err := h.d.Ledger.BookedDays(ctx, s)
+		if err != nil {
+			return out, err
+		}
+		changed := map[string][]books.Posting{}
+		if close { // closed days whose facts changed get today's corrections
+			for day, ps := range booked {
+				if day >= today {
+					continue
+				}
+				date, _ := time.ParseInLocation(time.DateOnly, day, h.d.Location)
+				d, ok, err := h.BooksDay(ctx, s, date)
+				if err != nil {
+					return out, err
+				}
+				var now []books.Posting
+				if ok {
+					b, err := books.Book(d, chart)
+					if err != nil {
+						return out, err
+					}
+					now = b.Postings
+				}
+				// Correct compares per account; earlier corrections count
+				// as part of the day.
+				asBooked := make([]books.Posting, len(ps))
+				for i, p := range ps {
+					p.Date = day
+					asBooked[i] = p
+				}
+				corr, err := books.Correct(asBooked, now, today, chart)
+				if err != nil {
+					return out, err
+				}
+				if len(corr) > 0 {
+					booked[day] = append(ps, corr...)
+					changed[day] = booked[day]
+				}
+			}
+		}
 		for day := p.From; day.Before(p.To); day = day.AddDate(0, 0, 1) {
+			date := day.Format(time.DateOnly)
+			if _, closed := booked[date]; closed {
+				continue
+			}
 			d, ok, err := h.BooksDay(ctx, s, day)
 			if err != nil {
 				return out, err
@@ -181,28 +244,48 @@ func (h *HeadOffice) Books(ctx context.Context, p Period, storeID string, chart 
 			out.Days = append(out.Days, d)
 			out.Postings = append(out.Postings, b.Postings...)
 			out.Flags = append(out.Flags, b.Flags...)
+			if close && date < today {
+				changed[date] = b.Postings
+			}
+		}
+		for _, day := range slices.Sorted(maps.Keys(booked)) {
+			for _, p := range booked[day] {
+				if p.Date >= from && p.Date <= to {
+					out.Postings = append(out.Postings, p)
+				}
+			}
+		}
+		if close && len(changed) > 0 {
+			if err := h.d.Ledger.SaveBookedDays(ctx, s, changed); err != nil {
+				return out, err
+			}
 		}
 	}
+	slices.SortStableFunc(out.Postings, func(a, b books.Posting) int {
+		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.Store, b.Store))
+	})
 	if out.Currency == "" {
 		out.Currency = "EUR"
 	}
 	return out, nil
 }
 
-// WriteHledger writes the postings of p as an hledger journal.
+// WriteHledger exports the postings of p (ExportBooks: closing its past
+// days) as an hledger journal.
 func (h *HeadOffice) WriteHledger(ctx context.Context, w io.Writer, p Period, storeID string, chart books.Chart) error {
-	bp, err := h.Books(ctx, p, storeID, chart)
+	bp, err := h.ExportBooks(ctx, p, storeID, chart)
 	if err != nil {
 		return err
 	}
 	return books.WriteHledger(w, chart, bp.Currency, bp.Postings)
 }
 
-// WriteDATEV writes the postings of p as a DATEV Buchungsstapel; hdr gives
+// WriteDATEV exports the postings of p (ExportBooks: closing its past
+// days) as a DATEV Buchungsstapel; hdr gives
 // the adviser's and client's numbers, the period and currency are filled
 // in from p.
 func (h *HeadOffice) WriteDATEV(ctx context.Context, w io.Writer, p Period, storeID string, chart books.Chart, hdr books.DATEVHeader) error {
-	bp, err := h.Books(ctx, p, storeID, chart)
+	bp, err := h.ExportBooks(ctx, p, storeID, chart)
 	if err != nil {
 		return err
 	}

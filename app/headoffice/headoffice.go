@@ -13,6 +13,7 @@ type Deps struct {
 	Catalog      Catalog
 	Money        Money
 	Facts        Facts
+	Ledger       Ledger
 	CatalogFiles CatalogFiles
 	Traffic      Traffic          // nil: nothing seen since start
 	Now          func() time.Time // default time.Now
@@ -26,8 +27,8 @@ type HeadOffice struct {
 
 // New checks d: every store port is required.
 func New(d Deps) (*HeadOffice, error) {
-	if d.Registry == nil || d.Sales == nil || d.Health == nil || d.Catalog == nil || d.CatalogFiles == nil || d.Money == nil || d.Facts == nil {
-		return nil, errors.New("headoffice: Registry, Sales, Health, Catalog, CatalogFiles, Money and Facts are required")
+	if d.Registry == nil || d.Sales == nil || d.Health == nil || d.Catalog == nil || d.CatalogFiles == nil || d.Money == nil || d.Facts == nil || d.Ledger == nil {
+		return nil, errors.New("headoffice: Registry, Sales, Health, Catalog, CatalogFiles, Money, Facts and Ledger are required")
 	}
 	if d.Traffic == nil {
 		d.Traffic = noTraffic{}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/headoffice"
+	"github.com/tillpos/till/app/headoffice/books"
 )
 
 // fakeStore is every port as plain data, in the style of benbjohnson/wtf's
@@ -25,6 +26,7 @@ type fakeStore struct {
 	totals      map[string][]headoffice.FactTotal // by period start "/" dimension
 	events      []headoffice.EventFact
 	factQueries []headoffice.FactQuery
+	booked      map[string]map[string][]books.Posting
 }
 
 func (f *fakeStore) AddStore(_ context.Context, s headoffice.StoreInfo) error {
@@ -73,7 +75,7 @@ func (t fakeTraffic) RegisterTraffic(id string) (time.Time, float64, float64) {
 
 func newHeadOffice(t *testing.T, f *fakeStore, now time.Time, tr headoffice.Traffic) *headoffice.HeadOffice {
 	t.Helper()
-	ho, err := headoffice.New(headoffice.Deps{Registry: f, Sales: f, Health: f, Catalog: f, CatalogFiles: f, Money: f, Facts: f,
+	ho, err := headoffice.New(headoffice.Deps{Registry: f, Sales: f, Health: f, Catalog: f, CatalogFiles: f, Money: f, Facts: f, Ledger: f,
 		Traffic: tr, Now: func() time.Time { return now }, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package headoffice
 
 import (
 	"context"
+	"github.com/tillpos/till/app/headoffice/books"
 	"io"
 	"time"
 )
@@ -79,4 +80,14 @@ type Facts interface {
 	// Events lists the event facts of kind dated in [q.From, q.To) of
 	// q.StoreID, by time.
 	Events(ctx context.Context, q FactQuery, kind EventKind) ([]EventFact, error)
+}
+
+// Ledger keeps the business days whose books were exported (closed) and
+// what was booked for each: the exported postings and later corrections.
+type Ledger interface {
+	// BookedDays returns every closed day of storeID with its postings.
+	BookedDays(ctx context.Context, storeID string) (map[string][]books.Posting, error)
+	// SaveBookedDays records days as closed with the postings booked for
+	// them, replacing what was saved before, in one transaction.
+	SaveBookedDays(ctx context.Context, storeID string, days map[string][]books.Posting) error
 }

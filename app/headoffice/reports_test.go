@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/headoffice"
+	"github.com/tillpos/till/app/headoffice/books"
 )
 
 // FactTotals answers from f.totals by the period's start; it records what
@@ -97,4 +98,25 @@ func TestPeriodRefusesBadDates(t *testing.T) {
 	if _, err := ho.SalesReport(context.Background(), p, "", "colour"); err == nil {
 		t.Error("an unknown dimension was accepted")
 	}
+}
+
+func (f *fakeStore) BookedDays(_ context.Context, storeID string) (map[string][]books.Posting, error) {
+	out := map[string][]books.Posting{}
+	for k, v := range f.booked[storeID] {
+		out[k] = v
+	}
+	return out, nil
+}
+
+func (f *fakeStore) SaveBookedDays(_ context.Context, storeID string, days map[string][]books.Posting) error {
+	if f.booked == nil {
+		f.booked = map[string]map[string][]books.Posting{}
+	}
+	if f.booked[storeID] == nil {
+		f.booked[storeID] = map[string][]books.Posting{}
+	}
+	for k, v := range days {
+		f.booked[storeID][k] = v
+	}
+	return nil
 }

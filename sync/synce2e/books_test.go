@@ -82,7 +82,8 @@ func TestBooksFromRealShiftsAgreeWithHledgerAndReports(t *testing.T) {
 	if len(rep.Totals) != 1 || rep.Totals[0].Net != zNet || rep.Totals[0].Tax != zTax || rep.Totals[0].Gross != zGross {
 		t.Fatalf("report totals %+v, Z reports net %d tax %d gross %d", rep.Totals, zNet, zTax, zGross)
 	}
-	for _, c := range []books.Chart{books.Generic(), books.SKR03()} {
+	charts := []books.Chart{books.Generic(), books.SKR03()}
+	for _, c := range charts { // the preview, before an export closes the days
 		bp, err := ho.Books(ctx, p, "", c)
 		if err != nil {
 			t.Fatal(err)
@@ -99,6 +100,8 @@ func TestBooksFromRealShiftsAgreeWithHledgerAndReports(t *testing.T) {
 				t.Errorf("%s %s: clearing account left at %d", c.Name, d, bal[books.SalesClearing])
 			}
 		}
+	}
+	for _, c := range charts { // the second export reads the days the first closed
 		var buf bytes.Buffer
 		if err := ho.WriteHledger(ctx, &buf, p, "", c); err != nil {
 			t.Fatal(err)
@@ -162,5 +165,113 @@ func TestBooksFromRealShiftsAgreeWithHledgerAndReports(t *testing.T) {
 		if cl := sum(func(k books.AccountKey) bool { return k == books.SalesClearing }); cl != 0 {
 			t.Errorf("%s: clearing account %d after the period", c.Name, cl)
 		}
+	}
+}
+
+// TestExportedDayStaysClosed: a day is exported with one register's shift;
+// the other register of the store syncs its shift of that day late. The
+// day exported again is byte for byte what it was; the correction is
+// booked on the day it is made (today), and hledger over the period up to
+// today balances to the day's full facts.
+func TestExportedDayStaysClosed(t *testing.T) {
+	t.Parallel()
+	bin, err := exec.LookPath("hledger")
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("hledger is not installed (apt-get install hledger, or .ci/deps hq); CI must have it")
+		}
+		t.Fatal("hledger is missing in CI: .ci/deps hq installs it")
+	}
+	ctx := context.Background()
+	hqs, err := hqstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "hq.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hqs.Close()
+	api, err := syncserver.New(syncserver.Config{AllowUnenrolled: true, Store: hqs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(api)
+	defer ts.Close()
+	today := time.Date(2026, 7, 20, 12, 0, 0, 0, time.UTC)
+	ho := hqstoretest.HeadOffice(t, hqs, func() time.Time { return today }, api)
+	if err := ho.AddStore(ctx, headoffice.StoreInfo{ID: "S1", Name: "S1"}); err != nil {
+		t.Fatal(err)
+	}
+	hqstoretest.AddRegister(t, ho, "R1", "S1", 0)
+	hqstoretest.AddRegister(t, ho, "R2", "S1", 0)
+	day := time.Date(2026, 7, 6, 0, 0, 0, 0, time.UTC)
+	clock := &fakeClock{t: day.Add(8 * time.Hour)}
+	r1, r2 := newTill(t, "R1", "S1", clock), newTill(t, "R2", "S1", clock)
+	rng := rand.New(rand.NewPCG(4, 4))
+	z1 := r1.shift(t, rng)
+	z2 := r2.shift(t, rng)
+	drain(t, syncclient.New(syncclient.Config{BaseURL: ts.URL, RegisterID: "R1", Clock: clock}, r1.db))
+
+	p, err := ho.Period("2026-07-06", "2026-07-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chart := books.Generic()
+	var first bytes.Buffer
+	if err := ho.WriteHledger(ctx, &first, p, "S1", chart); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, syncclient.New(syncclient.Config{BaseURL: ts.URL, RegisterID: "R2", Clock: clock}, r2.db)) // late
+	var again bytes.Buffer
+	if err := ho.WriteHledger(ctx, &again, p, "S1", chart); err != nil {
+		t.Fatal(err)
+	}
+	if first.String() != again.String() || first.Len() == 0 {
+		t.Errorf("the closed day changed:\nfirst\n%s\nagain\n%s", first.String(), again.String())
+	}
+	upToToday, err := ho.Period("2026-07-06", "2026-07-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp, err := ho.ExportBooks(ctx, upToToday, "S1", chart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corrections := 0
+	for _, ps := range bp.Postings {
+		switch ps.Date {
+		case "2026-07-06":
+		case "2026-07-20":
+			corrections++
+		default:
+			t.Errorf("posting dated %s: %+v", ps.Date, ps)
+		}
+	}
+	if corrections == 0 {
+		t.Fatal("the late shift was not booked as a correction on the day it arrived")
+	}
+	var buf bytes.Buffer
+	if err := books.WriteHledger(&buf, chart, "EUR", bp.Postings); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "books.journal")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bin, "-f", path, "check", "accounts", "commodities").CombinedOutput(); err != nil {
+		t.Fatalf("hledger check: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "-f", path, "balance", "--flat", "--no-total", "-O", "csv", "Income:Sales").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var revenue int64
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n")[1:] {
+		_, amount, _ := strings.Cut(line, `","`)
+		v, err := pos.ParseAmount(strings.TrimSuffix(strings.TrimSuffix(amount, `"`), " EUR"), 2)
+		if err != nil {
+			t.Fatalf("hledger amount %q: %v", amount, err)
+		}
+		revenue += v
+	}
+	if revenue != -(z1.Net + z2.Net) {
+		t.Errorf("hledger revenue with the correction %d, both Z reports' net %d", revenue, z1.Net+z2.Net)
 	}
 }

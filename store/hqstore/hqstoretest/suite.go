@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("RefusesOutOfBounds", func(t *testing.T) { t.Parallel(); testRefusesOutOfBounds(t, open) })
 	t.Run("SumsCannotOverflow", func(t *testing.T) { t.Parallel(); testSumsCannotOverflow(t, open) })
 	t.Run("FactTotals", func(t *testing.T) { t.Parallel(); testFactTotals(t, open) })
+	t.Run("BookedDays", func(t *testing.T) { t.Parallel(); testBookedDays(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
