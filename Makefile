@@ -110,6 +110,7 @@ screenshots: build
 	@./packaging/screenshots.sh $(BIN)/register docs/screenshots
 	@./.ci/deps hq
 	CGO_ENABLED=0 $(GO) test -count=1 -run='^TestDashboardInChromium$$' ./app/backoffice/ -args -screenshot=$(CURDIR)/docs/screenshots/dashboard.png
+	CGO_ENABLED=0 $(GO) test -count=1 -run='^TestReportsInChromium$$' ./app/backoffice/ -args -report-screenshots=$(CURDIR)/docs/screenshots
 
 clean:
 	rm -rf $(BIN)

@@ -88,11 +88,17 @@ func (b *BackOffice) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/admin/registers", b.adminAPI(b.adminRegisters))
 	mux.Handle("POST /v1/admin/registers", b.adminAPI(b.adminAddRegister))
 	mux.Handle("POST /v1/admin/registers/{rid}/revoke", b.adminAPI(b.adminRevokeRegister))
+	mux.Handle("GET /v1/admin/reports/{kind}", b.adminAPI(b.adminReport))
+	mux.Handle("GET /v1/admin/books", b.adminAPI(b.booksExport))
 	b.pageRoutes(mux)
 	if b.cfg.Metrics != nil {
 		mux.Handle("GET /metrics", b.viewerAuth(b.cfg.Metrics))
 	}
 	mux.Handle("GET /dashboard", b.viewerAuth(http.HandlerFunc(b.dashboard)))
+	mux.Handle("GET /reports", b.viewerAuth(http.HandlerFunc(b.reportsPageHandler)))
+	mux.Handle("GET /reports/{kind}", b.viewerAuth(http.HandlerFunc(b.reportsPageHandler)))
+	mux.Handle("GET /reports/{kind}/export", b.viewerAuth(http.HandlerFunc(b.reportExport)))
+	mux.Handle("GET /books/export", b.viewerAuth(http.HandlerFunc(b.booksExport)))
 	mux.Handle("GET /{$}", b.viewerAuth(http.HandlerFunc(b.statusPage)))
 }
 

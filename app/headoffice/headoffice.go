@@ -12,6 +12,8 @@ type Deps struct {
 	Health       Health
 	Catalog      Catalog
 	Money        Money
+	Facts        Facts
+	Ledger       Ledger
 	CatalogFiles CatalogFiles
 	Accounts     Accounts         // nil: no back-office logins (embedded tests)
 	Audit        Audit            // nil: changes are not audited
@@ -27,8 +29,8 @@ type HeadOffice struct {
 
 // New checks d: every store port is required.
 func New(d Deps) (*HeadOffice, error) {
-	if d.Registry == nil || d.Sales == nil || d.Health == nil || d.Catalog == nil || d.CatalogFiles == nil || d.Money == nil {
-		return nil, errors.New("headoffice: Registry, Sales, Health, Catalog, CatalogFiles and Money are required")
+	if d.Registry == nil || d.Sales == nil || d.Health == nil || d.Catalog == nil || d.CatalogFiles == nil || d.Money == nil || d.Facts == nil || d.Ledger == nil {
+		return nil, errors.New("headoffice: Registry, Sales, Health, Catalog, CatalogFiles, Money, Facts and Ledger are required")
 	}
 	if d.Traffic == nil {
 		d.Traffic = noTraffic{}

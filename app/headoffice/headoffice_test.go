@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/headoffice"
+	"github.com/tillpos/till/app/headoffice/books"
 )
 
 // fakeStore is every port as plain data, in the style of benbjohnson/wtf's
@@ -20,6 +21,12 @@ type fakeStore struct {
 	money    []headoffice.MoneyTotal
 	health   []headoffice.RegisterHealth
 	moneyArg [2]time.Time
+
+	snapshot    headoffice.CatalogSnapshot
+	totals      map[string][]headoffice.FactTotal // by period start "/" dimension
+	events      []headoffice.EventFact
+	factQueries []headoffice.FactQuery
+	booked      map[string]map[string][]books.Posting
 }
 
 func (f *fakeStore) AddStore(_ context.Context, s headoffice.StoreInfo) error {
@@ -59,7 +66,7 @@ func (f *fakeStore) ApplyCatalog(context.Context, headoffice.CatalogBatch) (int6
 	return 1, nil
 }
 func (f *fakeStore) CatalogSnapshot(context.Context, string) (headoffice.CatalogSnapshot, error) {
-	return headoffice.CatalogSnapshot{}, nil
+	return f.snapshot, nil
 }
 func (f *fakeStore) ImportCatalog(context.Context, io.Reader) (int64, error)    { return 1, nil }
 func (f *fakeStore) SetEmployee(context.Context, string, []byte) (int64, error) { return 1, nil }
@@ -77,7 +84,7 @@ func (t fakeTraffic) RegisterTraffic(id string) (time.Time, float64, float64) {
 
 func newHeadOffice(t *testing.T, f *fakeStore, now time.Time, tr headoffice.Traffic) *headoffice.HeadOffice {
 	t.Helper()
-	ho, err := headoffice.New(headoffice.Deps{Registry: f, Sales: f, Health: f, Catalog: f, CatalogFiles: f, Money: f,
+	ho, err := headoffice.New(headoffice.Deps{Registry: f, Sales: f, Health: f, Catalog: f, CatalogFiles: f, Money: f, Facts: f, Ledger: f,
 		Traffic: tr, Now: func() time.Time { return now }, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)

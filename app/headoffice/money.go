@@ -54,3 +54,61 @@ type MoneyTotal struct {
 	Amount     int64
 	Net, Tax   int64
 }
+
+// LineFact is one line of a sale, return or void as the head office
+// projects it: signed like its record (a void or return line is negative
+// and names the sale it refers to), so sums over any period are net of
+// them. Category and cost are not in the journal; reports take them from
+// the catalog.
+type LineFact struct {
+	RegisterID string
+	Seq        int64
+	Line       int // 1-based position in the record
+	StoreID    string
+	ShiftID    string
+	Kind       FactKind // sale, return or void, as the entry's MoneyFact
+	EmployeeID string   // the cashier
+	ProductID  string
+	Name       string // as rung up
+	TaxBP      int64  // the line's tax rate in basis points
+	Qty        int64  // thousandths, signed
+	Net        int64
+	Tax        int64
+	Gross      int64
+	Discount   int64 // line discount plus its share of the order discount, signed like the line
+	RefersTo   string
+	Currency   string
+	At         time.Time
+}
+
+// EventKind is an entry that moves no money but that reports count.
+type EventKind string
+
+const (
+	EventShiftClose EventKind = "shift_close" // the Z report: expected, counted, over/short
+	EventClockIn    EventKind = "clock_in"
+	EventClockOut   EventKind = "clock_out"
+	EventOverride   EventKind = "override" // a manager approved what a cashier may not do alone
+)
+
+// EventFact is one shift close, clock in or out, or override. Amount is the
+// Z report's over/short on a shift close (+ over, - short); Gross, Net and
+// Tax are its totals; Expected and Counted its cash.
+type EventFact struct {
+	RegisterID string
+	Seq        int64
+	StoreID    string
+	ShiftID    string
+	Kind       EventKind
+	EmployeeID string // who clocked, closed the shift or asked for the override
+	ApproverID string // override: who approved
+	Action     string // override: what was approved
+	Currency   string
+	Amount     int64
+	Expected   int64
+	Counted    int64
+	Gross      int64
+	Net        int64
+	Tax        int64
+	At         time.Time
+}

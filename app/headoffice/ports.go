@@ -2,6 +2,7 @@ package headoffice
 
 import (
 	"context"
+	"github.com/tillpos/till/app/headoffice/books"
 	"io"
 	"time"
 )
@@ -68,4 +69,27 @@ type Money interface {
 	// MoneyByHour sums the facts dated in [from, to) per store, register,
 	// local clock hour in loc, kind, tender and currency.
 	MoneyByHour(ctx context.Context, from, to time.Time, loc *time.Location) ([]MoneyTotal, error)
+}
+
+// Facts reads the projection's line, tender and event facts for reports
+// and the books.
+type Facts interface {
+	// FactTotals groups the facts dated in [q.From, q.To) of q.StoreID (""
+	// for all) by q.By: line facts, or tender money facts for ByTender.
+	// ByDay and ByHour keys are local to q.Loc ("2006-01-02", "15").
+	// ByCategory is not a column: ask ByProduct and map.
+	FactTotals(ctx context.Context, q FactQuery) ([]FactTotal, error)
+	// Events lists the event facts of kind dated in [q.From, q.To) of
+	// q.StoreID, by time.
+	Events(ctx context.Context, q FactQuery, kind EventKind) ([]EventFact, error)
+}
+
+// Ledger keeps the business days whose books were exported (closed) and
+// what was booked for each: the exported postings and later corrections.
+type Ledger interface {
+	// BookedDays returns every closed day of storeID with its postings.
+	BookedDays(ctx context.Context, storeID string) (map[string][]books.Posting, error)
+	// SaveBookedDays records days as closed with the postings booked for
+	// them, replacing what was saved before, in one transaction.
+	SaveBookedDays(ctx context.Context, storeID string, days map[string][]books.Posting) error
 }

@@ -22,6 +22,9 @@ func TestHeadOfficeDocCoversEveryCommand(t *testing.T) {
 			t.Errorf("docs/HEADOFFICE.md does not document %q", cmd)
 		}
 	}
+	if !strings.Contains(string(doc), "`rebuild-facts`") {
+		t.Error("docs/HEADOFFICE.md does not document rebuild-facts")
+	}
 	for _, flag := range []string{"-data", "-db", "-addr", "-insecure-loopback", "-config", "-version"} {
 		if !strings.Contains(string(doc), "`"+flag) {
 			t.Errorf("docs/HEADOFFICE.md does not document the %s flag", flag)

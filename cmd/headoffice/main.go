@@ -41,6 +41,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "users" {
 		os.Exit(users(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	if len(os.Args) > 1 && os.Args[1] == "rebuild-facts" {
+		os.Exit(rebuildFacts(ctx, os.Args[2:], os.Stdout, os.Stderr))
+	}
 	if len(os.Args) > 1 && catalogCommands[os.Args[1]] {
 		os.Exit(catalogAdmin(ctx, os.Args[1:], os.Stdout, os.Stderr))
 	}
@@ -67,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.db, "db", "", "database: empty for SQLite in -data, or a `postgres://user@host/db` URL")
 	configPath := fs.String("config", "", "JSON `file` of settings named like the flags (addr, data, db, insecure-loopback); flags win")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false] [-config FILE] [-version]\n%s\n%s\n%s\n", adminUsage, usersUsage, catalogUsage)
+		fmt.Fprintf(stderr, "usage: headoffice -data DIR [-addr host:port] [-db postgres://...] [-insecure-loopback=false] [-config FILE] [-version]\n%s\n%s\n%s\n%s\n", adminUsage, usersUsage, catalogUsage, rebuildUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -136,7 +139,7 @@ func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken, dataDi
 // newHeadOffice gives the use cases their ports: the store, and what the
 // API saw (traffic; nil for the command-line tools).
 func newHeadOffice(store hqstore.Store, traffic headoffice.Traffic) (*headoffice.HeadOffice, error) {
-	return headoffice.New(headoffice.Deps{Registry: store, Sales: store, Health: store, Catalog: store, Money: store, Accounts: store, Audit: store,
+	return headoffice.New(headoffice.Deps{Registry: store, Sales: store, Health: store, Catalog: store, Money: store, Facts: store, Ledger: store, Accounts: store, Audit: store,
 		CatalogFiles: hqstore.CatalogFiles{Catalog: store}, Traffic: traffic})
 }
 

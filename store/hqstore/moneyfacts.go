@@ -15,6 +15,8 @@ import (
 type (
 	MoneyFact  = headoffice.MoneyFact
 	MoneyTotal = headoffice.MoneyTotal
+	LineFact   = headoffice.LineFact
+	EventFact  = headoffice.EventFact
 )
 
 // Money is the projection of every entry that moves money. Store embeds it.
@@ -25,8 +27,12 @@ type Money interface {
 	// MoneyFacts lists a register's facts by seq and part ("" for all
 	// registers, by register first).
 	MoneyFacts(ctx context.Context, registerID string) ([]MoneyFact, error)
-	// RebuildMoneyFacts drops the projection and makes it again from the
-	// stored entries, in one transaction; it returns the rows written.
+	// LineFacts and EventFacts list a register's other facts the same way.
+	LineFacts(ctx context.Context, registerID string) ([]LineFact, error)
+	EventFacts(ctx context.Context, registerID string) ([]EventFact, error)
+	// RebuildMoneyFacts drops the projection (money, line and event facts)
+	// and makes it again from the stored entries, in one transaction; it
+	// returns the rows written.
 	RebuildMoneyFacts(ctx context.Context) (int, error)
 }
 
@@ -38,9 +44,22 @@ type (
 	factSale struct {
 		StoreID   string    `json:"store_id"`
 		ShiftID   string    `json:"shift_id"`
+		CashierID string    `json:"cashier_id"`
 		Currency  string    `json:"currency"`
 		Completed time.Time `json:"completed_at"`
-		Tenders   []struct {
+		RefersTo  string    `json:"refers_to"`
+		Lines     []struct {
+			ProductID     string `json:"product_id"`
+			Name          string `json:"name"`
+			Qty           int64  `json:"qty"`
+			TaxBP         int64  `json:"tax_bp"`
+			Discount      int64  `json:"discount"`
+			OrderDiscount int64  `json:"order_discount"`
+			Net           int64  `json:"net"`
+			Tax           int64  `json:"tax"`
+			Gross         int64  `json:"gross"`
+		} `json:"lines"`
+		Tenders []struct {
 			Kind   string `json:"kind"`
 			Amount int64  `json:"amount"`
 		} `json:"tenders"`
@@ -56,6 +75,29 @@ type (
 		Currency string    `json:"currency"`
 		Float    int64     `json:"float"`
 		At       time.Time `json:"at"`
+	}
+	factShiftClose struct {
+		ShiftID    string    `json:"shift_id"`
+		Z          bool      `json:"z"`
+		Currency   string    `json:"currency"`
+		Closed     time.Time `json:"closed"`
+		ClosedByID string    `json:"closed_by_id"`
+		Gross      int64     `json:"gross"`
+		Net        int64     `json:"net"`
+		Tax        int64     `json:"tax"`
+		Expected   int64     `json:"expected_cash"`
+		Counted    int64     `json:"counted"`
+		OverShort  int64     `json:"over_short"`
+	}
+	factClock struct {
+		EmployeeID string    `json:"employee_id"`
+		In         bool      `json:"in"`
+		At         time.Time `json:"at"`
+	}
+	factOverride struct {
+		Action     string `json:"action"`
+		CashierID  string `json:"cashier_id"`
+		ApproverID string `json:"approver_id"`
 	}
 	factCashMove struct {
 		ShiftID string    `json:"shift_id"`
@@ -101,17 +143,30 @@ func startProjector(ctx context.Context, tx catalogTx, registerID string) (*proj
 // store is where a fact of an entry that names no store belongs.
 func (p *projector) store() string { return cmp.Or(p.accountStore, p.lastStore) }
 
+// projected is what one entry or batch adds to the projection.
+type projected struct {
+	money  []MoneyFact
+	lines  []LineFact
+	events []EventFact
+}
+
+func (p *projected) add(q projected) {
+	p.money, p.lines, p.events = append(p.money, q.money...), append(p.lines, q.lines...), append(p.events, q.events...)
+}
+
+func (p projected) rows() int { return len(p.money) + len(p.lines) + len(p.events) }
+
 // facts projects e, the register's next entry. A payload the projection
 // cannot read gives no facts rather than failing ingest: the chain has
 // verified the entry, and the register alone decides its payloads.
-func (p *projector) facts(e pos.Entry) []MoneyFact {
+func (p *projector) facts(e pos.Entry) projected {
 	base := MoneyFact{RegisterID: p.registerID, Seq: e.Seq, EntryID: e.ID}
-	var out []MoneyFact
+	var out projected
 	switch e.Kind {
 	case pos.EntrySale, pos.EntryReturn, pos.EntryVoid:
 		var r factSale
 		if pos.DecodeCanonical(e.Payload, &r) != nil {
-			return nil
+			return out
 		}
 		base.StoreID, base.ShiftID, base.Currency = cmp.Or(r.StoreID, p.store()), r.ShiftID, r.Currency
 		base.At = r.Completed
@@ -128,7 +183,7 @@ func (p *projector) facts(e pos.Entry) []MoneyFact {
 		}
 		own := base
 		own.Amount, own.Net, own.Tax = r.Totals.Gross, r.Totals.Net, r.Totals.Tax
-		out = append(out, own)
+		out.money = append(out.money, own)
 		change := r.Totals.Change
 		for i, t := range r.Tenders {
 			f := base
@@ -137,42 +192,87 @@ func (p *projector) facts(e pos.Entry) []MoneyFact {
 				f.Amount -= change
 				change = 0
 			}
-			out = append(out, f)
+			out.money = append(out.money, f)
+		}
+		for i, l := range r.Lines {
+			out.lines = append(out.lines, LineFact{RegisterID: p.registerID, Seq: e.Seq, Line: i + 1, StoreID: base.StoreID,
+				ShiftID: base.ShiftID, Kind: base.Kind, EmployeeID: r.CashierID, ProductID: l.ProductID, Name: l.Name,
+				TaxBP: l.TaxBP, Qty: l.Qty, Net: l.Net, Tax: l.Tax, Gross: l.Gross, Discount: l.Discount + l.OrderDiscount,
+				RefersTo: r.RefersTo, Currency: base.Currency, At: base.At})
 		}
 		p.lastStore, p.lastCurrency = base.StoreID, base.Currency
 	case pos.EntryShiftOpen:
 		var r factShiftOpen
 		if pos.DecodeCanonical(e.Payload, &r) != nil {
-			return nil
+			return out
 		}
 		p.shiftID, p.shiftCur = r.ShiftID, r.Currency
 		base.StoreID, base.ShiftID, base.Currency, base.Kind = p.store(), r.ShiftID, r.Currency, headoffice.FactFloat
 		base.Tender, base.Amount, base.At = string(pos.TenderCash), r.Float, cmp.Or(r.At, e.CreatedAt)
-		out = append(out, base)
+		out.money = append(out.money, base)
 		p.lastStore, p.lastCurrency = base.StoreID, base.Currency
 	case pos.EntryCashMove:
 		var r factCashMove
 		if pos.DecodeCanonical(e.Payload, &r) != nil {
-			return nil
+			return out
 		}
 		base.Kind = headoffice.FactKind(r.Kind)
 		switch base.Kind {
 		case headoffice.FactDrop, headoffice.FactPayout, headoffice.FactNoSale:
 		default:
-			return nil
+			return out
 		}
-		cur := p.lastCurrency
-		if r.ShiftID != "" && r.ShiftID == p.shiftID {
-			cur = p.shiftCur
-		}
-		base.StoreID, base.ShiftID, base.Currency = p.store(), r.ShiftID, cur
+		base.StoreID, base.ShiftID, base.Currency = p.store(), r.ShiftID, p.currency(r.ShiftID)
 		base.Tender, base.Amount, base.At = string(pos.TenderCash), r.Amount, cmp.Or(r.At, e.CreatedAt)
-		out = append(out, base)
+		out.money = append(out.money, base)
+	case pos.EntryZReport:
+		var r factShiftClose
+		if pos.DecodeCanonical(e.Payload, &r) != nil || !r.Z {
+			return out
+		}
+		out.events = append(out.events, EventFact{RegisterID: p.registerID, Seq: e.Seq, StoreID: p.store(), ShiftID: r.ShiftID,
+			Kind: headoffice.EventShiftClose, EmployeeID: r.ClosedByID, Currency: cmp.Or(r.Currency, p.currency(r.ShiftID)),
+			Amount: r.OverShort, Expected: r.Expected, Counted: r.Counted, Gross: r.Gross, Net: r.Net, Tax: r.Tax,
+			At: cmp.Or(r.Closed, e.CreatedAt)})
+	case pos.EntryClockInOut:
+		var r factClock
+		if pos.DecodeCanonical(e.Payload, &r) != nil {
+			return out
+		}
+		kind := headoffice.EventClockOut
+		if r.In {
+			kind = headoffice.EventClockIn
+		}
+		out.events = append(out.events, EventFact{RegisterID: p.registerID, Seq: e.Seq, StoreID: p.store(), Kind: kind,
+			EmployeeID: r.EmployeeID, At: cmp.Or(r.At, e.CreatedAt)})
+	case pos.EntryOverride:
+		var r factOverride
+		if pos.DecodeCanonical(e.Payload, &r) != nil {
+			return out
+		}
+		// The override record has no time of its own: the entry's is when it was approved.
+		out.events = append(out.events, EventFact{RegisterID: p.registerID, Seq: e.Seq, StoreID: p.store(), ShiftID: p.shiftID,
+			Kind: headoffice.EventOverride, EmployeeID: r.CashierID, ApproverID: r.ApproverID, Action: r.Action, At: e.CreatedAt})
 	}
-	for i := range out {
-		out[i].At = out[i].At.UTC().Truncate(time.Millisecond)
+	for i := range out.money {
+		out.money[i].At = out.money[i].At.UTC().Truncate(time.Millisecond)
+	}
+	for i := range out.lines {
+		out.lines[i].At = out.lines[i].At.UTC().Truncate(time.Millisecond)
+	}
+	for i := range out.events {
+		out.events[i].At = out.events[i].At.UTC().Truncate(time.Millisecond)
 	}
 	return out
+}
+
+// currency is the currency of shiftID's cash: the open shift's, else the
+// register's last.
+func (p *projector) currency(shiftID string) string {
+	if shiftID != "" && shiftID == p.shiftID {
+		return p.shiftCur
+	}
+	return p.lastCurrency
 }
 
 const insertFactSQL = `INSERT INTO money_facts
@@ -198,17 +298,17 @@ func insertFacts(ctx context.Context, tx catalogTx, facts []MoneyFact) error {
 
 // projectStored returns the facts of entries just stored for registerID, in
 // seq order; the backend writes them in the same ingest transaction.
-func projectStored(ctx context.Context, tx catalogTx, registerID string, entries []pos.Entry) ([]MoneyFact, error) {
+func projectStored(ctx context.Context, tx catalogTx, registerID string, entries []pos.Entry) (projected, error) {
+	var out projected
 	if len(entries) == 0 {
-		return nil, nil
+		return out, nil
 	}
 	p, err := startProjector(ctx, tx, registerID)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var out []MoneyFact
 	for _, e := range entries {
-		out = append(out, p.facts(e)...)
+		out.add(p.facts(e))
 	}
 	return out, nil
 }
@@ -216,8 +316,10 @@ func projectStored(ctx context.Context, tx catalogTx, registerID string, entries
 // rebuildFacts is RebuildMoneyFacts inside the backend's write transaction:
 // every register's entries in seq order, read a page at a time.
 func rebuildFacts(ctx context.Context, tx catalogTx) (int, error) {
-	if err := tx.Exec(ctx, `DELETE FROM money_facts`); err != nil {
-		return 0, fmt.Errorf("hqstore: rebuild money facts: %w", err)
+	for _, table := range []string{"money_facts", "line_facts", "event_facts"} {
+		if err := tx.Exec(ctx, `DELETE FROM `+table); err != nil {
+			return 0, fmt.Errorf("hqstore: rebuild %s: %w", table, err)
+		}
 	}
 	var registers []string
 	rows, err := tx.Query(ctx, `SELECT register_id FROM registers ORDER BY register_id`)
@@ -247,13 +349,17 @@ func rebuildFacts(ctx context.Context, tx catalogTx) (int, error) {
 			if err != nil {
 				return 0, err
 			}
+			var batch projected
 			for _, e := range page {
-				f := p.facts(e)
-				if err := insertFacts(ctx, tx, f); err != nil {
-					return 0, err
-				}
-				written += len(f)
+				batch.add(p.facts(e))
 			}
+			if err := insertFacts(ctx, tx, batch.money); err != nil {
+				return 0, err
+			}
+			if err := insertLineEventFacts(ctx, tx, batch); err != nil {
+				return 0, err
+			}
+			written += batch.rows()
 			if len(page) < 500 {
 				break
 			}

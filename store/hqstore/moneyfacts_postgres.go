@@ -30,7 +30,7 @@ func (s *Postgres) MoneyFacts(ctx context.Context, registerID string) (out []Mon
 // ingest wait with its facts until the rebuild has committed.
 func (s *Postgres) RebuildMoneyFacts(ctx context.Context) (n int, err error) {
 	err = s.inCatalogTx(ctx, "rebuild money facts", true, func(tx catalogTx) error {
-		if err := tx.Exec(ctx, `LOCK TABLE money_facts IN EXCLUSIVE MODE`); err != nil {
+		if err := tx.Exec(ctx, `LOCK TABLE money_facts, line_facts, event_facts IN EXCLUSIVE MODE`); err != nil {
 			return err
 		}
 		n, err = rebuildFacts(ctx, tx)
@@ -42,7 +42,7 @@ func (s *Postgres) RebuildMoneyFacts(ctx context.Context) (n int, err error) {
 // backfillMoneyFacts: see SQLite's.
 func (s *Postgres) backfillMoneyFacts(ctx context.Context) error {
 	var facts, entries bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM money_facts), EXISTS (SELECT 1 FROM entries)`).
+	if err := s.pool.QueryRow(ctx, backfillQuery).
 		Scan(&facts, &entries); err != nil {
 		return fmt.Errorf("hqstore: money facts: %w", err)
 	}

@@ -70,7 +70,7 @@ func insertFactsSQLite(ctx context.Context, tx *sql.Tx, facts []MoneyFact) error
 // stored entries.
 func (s *SQLite) backfillMoneyFacts(ctx context.Context) error {
 	var facts, entries bool
-	if err := s.w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM money_facts), EXISTS (SELECT 1 FROM entries)`).
+	if err := s.w.QueryRowContext(ctx, backfillQuery).
 		Scan(&facts, &entries); err != nil {
 		return fmt.Errorf("hqstore: money facts: %w", err)
 	}

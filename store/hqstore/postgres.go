@@ -221,7 +221,10 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 	}
 	facts, err := projectStored(ctx, pgCatalogTx{tx}, registerID, project)
 	if err == nil {
-		err = insertFactsPG(ctx, tx, facts)
+		err = insertFactsPG(ctx, tx, facts.money)
+	}
+	if err == nil {
+		err = insertLineEventFacts(ctx, pgCatalogTx{tx}, facts)
 	}
 	if err != nil {
 		return nil, 0, err

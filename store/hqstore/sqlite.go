@@ -241,7 +241,10 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 	if stored > 0 {
 		facts, err := projectStored(ctx, sqliteTx{tx}, registerID, project)
 		if err == nil {
-			err = insertFactsSQLite(ctx, tx, facts)
+			err = insertFactsSQLite(ctx, tx, facts.money)
+		}
+		if err == nil {
+			err = insertLineEventFacts(ctx, sqliteTx{tx}, facts)
 		}
 		if err != nil {
 			return nil, 0, err

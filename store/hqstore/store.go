@@ -11,10 +11,12 @@ import (
 // Store is the head office's persistence. Every backend must pass
 // hqstoretest.Run.
 type Store interface {
-	Registry // stores, registers and their enrollment (registry.go)
-	Catalog  // catalog administration, change feed, register health (catalog.go)
-	Money    // the projection of every entry that moves money (moneyfacts.go)
-	Accounts // back-office accounts, sessions and the audit log (accounts.go)
+	Registry          // stores, registers and their enrollment (registry.go)
+	Catalog           // catalog administration, change feed, register health (catalog.go)
+	Money             // the projection of every entry that moves money (moneyfacts.go)
+	headoffice.Facts  // reports' and books' reads of the projection (reports.go)
+	headoffice.Ledger // closed business days and what was booked for them (booksdays.go)
+	Accounts          // back-office accounts, sessions and the audit log (accounts.go)
 
 	// IngestBatch stores a register's entries in one transaction, in the
 	// order given. An entry whose id is already stored is a duplicate and

@@ -204,13 +204,16 @@ func TestHeadOfficeTakingsEqualZReports(t *testing.T) {
 		day := first.AddDate(0, 0, d)
 		rng := rand.New(rand.NewPCG(uint64(d), 9))
 		want := map[string]*headoffice.StoreTakings{}
+		zs := map[string]*zFigures{}
 		for _, u := range tills {
 			clock.Advance(day.Add(8*time.Hour).Sub(clock.Now()) + time.Duration(rng.IntN(60))*time.Minute)
 			rep := u.shift(t, rng)
 			if want[u.store] == nil {
 				want[u.store] = &headoffice.StoreTakings{StoreID: u.store, Currency: "EUR"}
+				zs[u.store] = newZFigures()
 			}
 			addZ(want[u.store], rep)
+			zs[u.store].add(u.id, rep)
 			s := syncclient.New(syncclient.Config{BaseURL: ts.URL, RegisterID: u.id, Clock: clock}, u.db)
 			drain(t, s)
 		}
@@ -227,6 +230,9 @@ func TestHeadOfficeTakingsEqualZReports(t *testing.T) {
 				t.Errorf("day %d, store %s:\nhead office %+v\nZ reports   %+v", d, g.StoreID, g, w)
 			}
 		}
+		for storeID, z := range zs {
+			checkReportsEqualZ(t, ho, day, storeID, z)
+		}
 	}
 	// And the projection rebuilt from the stored entries says the same.
 	before, err := hqs.MoneyFacts(ctx, "")
@@ -242,5 +248,97 @@ func TestHeadOfficeTakingsEqualZReports(t *testing.T) {
 	}
 	if fmt.Sprint(before) != fmt.Sprint(after) || len(before) == 0 {
 		t.Errorf("rebuilt money facts differ (%d rows before, %d after)", len(before), len(after))
+	}
+	linesBefore, _ := hqs.LineFacts(ctx, "")
+	eventsBefore, _ := hqs.EventFacts(ctx, "")
+	if _, err := hqs.RebuildMoneyFacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	linesAfter, _ := hqs.LineFacts(ctx, "")
+	eventsAfter, _ := hqs.EventFacts(ctx, "")
+	if fmt.Sprint(linesBefore) != fmt.Sprint(linesAfter) || fmt.Sprint(eventsBefore) != fmt.Sprint(eventsAfter) || len(linesBefore) == 0 || len(eventsBefore) != 3*days {
+		t.Errorf("rebuilt line or event facts differ (%d/%d lines, %d/%d events)", len(linesBefore), len(linesAfter), len(eventsBefore), len(eventsAfter))
+	}
+}
+
+// zFigures are a store's day summed from its registers' Z reports, in the
+// shapes the reports give them.
+type zFigures struct {
+	gross, net, tax int64
+	byRate          map[string][3]int64 // bp -> net, tax, gross
+	byTender        map[string]int64
+	overShort       map[string]int64 // register -> over/short
+}
+
+func newZFigures() *zFigures {
+	return &zFigures{byRate: map[string][3]int64{}, byTender: map[string]int64{}, overShort: map[string]int64{}}
+}
+
+func (z *zFigures) add(registerID string, rep appregister.ShiftReport) {
+	z.gross, z.net, z.tax = z.gross+rep.Gross, z.net+rep.Net, z.tax+rep.Tax
+	for _, r := range rep.ByRate {
+		k := fmt.Sprint(r.BasisPoints)
+		v := z.byRate[k]
+		z.byRate[k] = [3]int64{v[0] + r.Net, v[1] + r.Tax, v[2] + r.Gross}
+	}
+	for _, tt := range rep.ByTender {
+		z.byTender[string(tt.Kind)] += tt.Amount
+	}
+	z.overShort[registerID] += rep.OverShort
+}
+
+// checkReportsEqualZ: the sales report by tax rate and by tender, its
+// totals, and the shifts report's over/short equal the Z reports to the
+// cent.
+func checkReportsEqualZ(t *testing.T, ho *headoffice.HeadOffice, day time.Time, storeID string, z *zFigures) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := ho.Period(day.Format(time.DateOnly), day.Format(time.DateOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRate, err := ho.SalesReport(ctx, p, storeID, headoffice.ByTaxRate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotRate := map[string][3]int64{}
+	for _, r := range byRate.Rows {
+		if r.Net != 0 || r.Tax != 0 || r.Gross != 0 {
+			gotRate[r.Key] = [3]int64{r.Net, r.Tax, r.Gross}
+		}
+	}
+	wantRate := map[string][3]int64{}
+	for k, v := range z.byRate {
+		if v != [3]int64{} {
+			wantRate[k] = v
+		}
+	}
+	if fmt.Sprint(gotRate) != fmt.Sprint(wantRate) {
+		t.Errorf("%s %s by tax rate (net, tax, gross): report %v, Z reports %v", storeID, p, gotRate, wantRate)
+	}
+	if len(byRate.Totals) != 1 || byRate.Totals[0].Gross != z.gross || byRate.Totals[0].Net != z.net || byRate.Totals[0].Tax != z.tax {
+		t.Errorf("%s %s totals %+v, Z reports gross %d net %d tax %d", storeID, p, byRate.Totals, z.gross, z.net, z.tax)
+	}
+	byTender, err := ho.SalesReport(ctx, p, storeID, headoffice.ByTender)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotTender := map[string]int64{}
+	for _, r := range byTender.Rows {
+		gotTender[r.Key] = r.Gross
+	}
+	if fmt.Sprint(gotTender) != fmt.Sprint(z.byTender) {
+		t.Errorf("%s %s by tender: report %v, Z reports %v", storeID, p, gotTender, z.byTender)
+	}
+	shifts, err := ho.ShiftsReport(ctx, p, storeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotOS := map[string]int64{}
+	for _, s := range shifts {
+		gotOS[s.RegisterID] += s.OverShort
+	}
+	if fmt.Sprint(gotOS) != fmt.Sprint(z.overShort) {
+		t.Errorf("%s %s over/short: report %v, Z reports %v", storeID, p, gotOS, z.overShort)
 	}
 }

@@ -29,9 +29,16 @@ func Payload(v any) []byte {
 // return of the second; a drop of 30.00, a payout of 5.00 and a no-sale.
 func moneyShift(c *Chain, at time.Time) []pos.Entry {
 	sale := func(id string, gross, change int64, tenders ...pos.Tender) pos.SaleRecord {
+		net := gross * 100 / 119
+		sign := int64(1)
+		if gross < 0 {
+			sign = -1
+		}
 		return pos.SaleRecord{SaleID: id, ReceiptNo: id, RegisterID: c.RegisterID, StoreID: c.StoreID, ShiftID: "shift-1",
-			Currency: c.Currency, Completed: at, Tenders: tenders,
-			Totals: pos.Totals{Gross: gross, Net: gross * 100 / 119, Tax: gross - gross*100/119, Change: change}}
+			CashierID: "E1", Currency: c.Currency, Completed: at, Tenders: tenders,
+			Lines: []pos.RecordLine{{Line: pos.Line{ProductID: "P" + id[1:], Name: "Item " + id[1:], UnitPrice: gross * sign, Qty: pos.Qty(1000 * sign),
+				TaxRateID: "std", TaxBP: 1900, Discount: 10 * sign, OrderDiscount: 5 * sign}, Amount: gross, Net: net, Tax: gross - net, Gross: gross}},
+			Totals: pos.Totals{Gross: gross, Net: net, Tax: gross - net, Change: change}}
 	}
 	void := sale("v1", -100, -400, pos.Tender{Kind: pos.TenderCash, Amount: -500})
 	void.RefersTo = "s1"
@@ -46,7 +53,10 @@ func moneyShift(c *Chain, at time.Time) []pos.Entry {
 		c.Next(pos.EntryCashMove, Payload(register.CashMoveRecord{ShiftID: "shift-1", Kind: register.CashDrop, Amount: 3000, At: at})),
 		c.Next(pos.EntryCashMove, Payload(register.CashMoveRecord{ShiftID: "shift-1", Kind: register.CashPayout, Amount: 500, At: at})),
 		c.Next(pos.EntryCashMove, Payload(register.CashMoveRecord{ShiftID: "shift-1", Kind: register.CashNoSale, At: at})),
-		c.Next(pos.EntryZReport, []byte(`{"shift_id":"shift-1","z":true}`)),
+		c.Next(pos.EntryOverride, Payload(register.OverrideRecord{Action: register.ActionVoidSale, CashierID: "E1", ApproverID: "M1", SaleID: "s1"})),
+		c.Next(pos.EntryZReport, Payload(register.ShiftReport{ShiftID: "shift-1", Z: true, Currency: c.Currency, Closed: at, ClosedByID: "E1",
+			Gross: 0, Net: 0, Tax: 0, ExpectedCash: 6500, Counted: 6450, OverShort: -50})),
+		c.Next(pos.EntryClockInOut, Payload(register.ClockRecord{EmployeeID: "E1", In: false, At: at})),
 	}
 }
 
@@ -106,6 +116,56 @@ func testMoneyFacts(t *testing.T, open func(t *testing.T) hqstore.Store) {
 		t.Errorf("sale net/tax %d/%d, want 84/16", got[1].Net, got[1].Tax)
 	}
 
+	// Every line of a sale, return or void, signed, with its cashier.
+	lines, err := st.LineFacts(ctx, "R1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines := []struct {
+		seq      int64
+		kind     headoffice.FactKind
+		product  string
+		qty      int64
+		gross    int64
+		discount int64
+		refersTo string
+	}{
+		{2, headoffice.FactSale, "P1", 1000, 100, 15, ""},
+		{3, headoffice.FactSale, "P2", 1000, 200, 15, ""},
+		{4, headoffice.FactVoid, "P1", -1000, -100, -15, "s1"},
+		{5, headoffice.FactReturn, "P2", -1000, -200, -15, "s2"},
+	}
+	if len(lines) != len(wantLines) {
+		t.Fatalf("%d line facts, want %d: %+v", len(lines), len(wantLines), lines)
+	}
+	for i, w := range wantLines {
+		g := lines[i]
+		if g.Seq != w.seq || g.Line != 1 || g.Kind != w.kind || g.ProductID != w.product || g.Qty != w.qty || g.Gross != w.gross ||
+			g.Net+g.Tax != w.gross || g.TaxBP != 1900 || g.Discount != w.discount || g.RefersTo != w.refersTo ||
+			g.EmployeeID != "E1" || g.StoreID != "S1" || g.ShiftID != "shift-1" || g.Currency != "EUR" || !g.At.Equal(at) {
+			t.Errorf("line fact %d = %+v, want %+v", i, g, w)
+		}
+	}
+	// The override, the Z report's over/short and the clock out.
+	events, err := st.EventFacts(ctx, "R1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 3 {
+		t.Fatalf("event facts %+v, want 3", events)
+	}
+	if e := events[0]; e.Seq != 9 || e.Kind != headoffice.EventOverride || e.EmployeeID != "E1" || e.ApproverID != "M1" ||
+		e.Action != string(register.ActionVoidSale) || e.ShiftID != "shift-1" || e.StoreID != "S1" || !e.At.Equal(entries[8].CreatedAt) {
+		t.Errorf("override fact %+v", e)
+	}
+	if e := events[1]; e.Seq != 10 || e.Kind != headoffice.EventShiftClose || e.Amount != -50 || e.Expected != 6500 ||
+		e.Counted != 6450 || e.ShiftID != "shift-1" || e.Currency != "EUR" || e.EmployeeID != "E1" || !e.At.Equal(at) {
+		t.Errorf("shift close fact %+v", e)
+	}
+	if e := events[2]; e.Seq != 11 || e.Kind != headoffice.EventClockOut || e.EmployeeID != "E1" || !e.At.Equal(at) {
+		t.Errorf("clock fact %+v", e)
+	}
+
 	// A register missing from the registry: its sale names the store, and
 	// its cash moves follow the last fact.
 	c2 := NewChain("R9")
@@ -132,9 +192,31 @@ func testMoneyFacts(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	linesBefore, err := st.LineFacts(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventsBefore, err := st.EventFacts(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	n, err := st.RebuildMoneyFacts(ctx)
-	if err != nil || n != len(before) {
-		t.Fatalf("rebuild wrote %d rows (%v), want %d", n, err, len(before))
+	if want := len(before) + len(linesBefore) + len(eventsBefore); err != nil || n != want {
+		t.Fatalf("rebuild wrote %d rows (%v), want %d", n, err, want)
+	}
+	linesAfter, err := st.LineFacts(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventsAfter, err := st.EventFacts(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(linesBefore, linesAfter, func(a, b hqstore.LineFact) bool { return a == b && a.At.Equal(b.At) }) {
+		t.Errorf("rebuild differs:\nlines before %+v\nafter  %+v", linesBefore, linesAfter)
+	}
+	if !slices.EqualFunc(eventsBefore, eventsAfter, func(a, b hqstore.EventFact) bool { return a == b && a.At.Equal(b.At) }) {
+		t.Errorf("rebuild differs:\nevents before %+v\nafter  %+v", eventsBefore, eventsAfter)
 	}
 	after, err := st.MoneyFacts(ctx, "")
 	if err != nil {

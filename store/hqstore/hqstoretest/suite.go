@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("StoreDetailsAndRevoke", func(t *testing.T) { t.Parallel(); testStoreDetailsAndRevoke(t, open) })
 	t.Run("Accounts", func(t *testing.T) { t.Parallel(); testAccounts(t, open) })
 	t.Run("Audit", func(t *testing.T) { t.Parallel(); testAudit(t, open) })
+	t.Run("FactTotals", func(t *testing.T) { t.Parallel(); testFactTotals(t, open) })
+	t.Run("BookedDays", func(t *testing.T) { t.Parallel(); testBookedDays(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
