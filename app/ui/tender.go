@@ -213,15 +213,13 @@ func (c *cardScreen) onCancel() {
 	c.cancel.SetDisabled(true)
 	c.setPrompt(lang.L("Cancelling…"), colInkSoft)
 	// Not through u.run: that queue is busy with the payment itself.
-	go func() {
-		err := c.u.reg.CancelCard(c.u.ctx())
-		fyne.Do(func() {
-			if err != nil {
-				c.u.fail("cancel card", err)
-				c.cancel.SetDisabled(!c.busy)
-			}
-		})
-	}()
+	var err error
+	c.u.jobs.Loose(func() { err = c.u.reg.CancelCard(c.u.ctx()) }, func() {
+		if err != nil {
+			c.u.fail("cancel card", err)
+			c.cancel.SetDisabled(!c.busy)
+		}
+	})
 }
 
 func (c *cardScreen) onBack() {
