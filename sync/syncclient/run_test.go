@@ -194,7 +194,7 @@ func TestRunHonoursRetryAfter(t *testing.T) {
 			s := newSyncer(ts.URL, ob, nil)
 			stop := runInBackground(t, s)
 			defer stop()
-			deadline := time.Now().Add(5 * time.Second)
+			deadline := time.Now().Add(2 * time.Minute)
 			for acked, _ := ob.state(); acked != 2; acked, _ = ob.state() {
 				if time.Now().After(deadline) {
 					t.Fatalf("never delivered; status %+v", s.Status())
@@ -234,7 +234,7 @@ func TestRunRetriesUntilHeadOfficeComesBack(t *testing.T) {
 	s := newSyncer(ts.URL, ob, nil)
 	stop := runInBackground(t, s)
 	defer stop()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for acked, _ := ob.state(); acked != 1200; acked, _ = ob.state() {
 		if time.Now().After(deadline) {
 			t.Fatalf("never delivered; status %+v", s.Status())
