@@ -53,3 +53,37 @@ func TestUATStepsNameRealTests(t *testing.T) {
 		}
 	}
 }
+
+// TestArchitectureNamesEveryPackage keeps docs/ARCHITECTURE.md's package
+// list from drifting: every package `go list ./...` finds is named there
+// in backquotes, and every package named in its table exists.
+func TestArchitectureNamesEveryPackage(t *testing.T) {
+	doc, err := os.ReadFile("docs/ARCHITECTURE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, p := range listPackages(t) {
+		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, mod), "/")
+		if rel == "" {
+			continue // the module root holds only these repository-wide tests
+		}
+		listed[rel] = true
+		if !strings.Contains(string(doc), "`"+rel+"`") {
+			t.Errorf("docs/ARCHITECTURE.md does not name package %s: add its one job to the Packages table", rel)
+		}
+	}
+	if len(listed) < 20 {
+		t.Fatalf("go list found only %d packages: is the listing broken?", len(listed))
+	}
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9/]+)` \\|")
+	rows := row.FindAllStringSubmatch(string(doc), -1)
+	if len(rows) < len(listed) {
+		t.Errorf("the Packages table has %d rows for %d packages", len(rows), len(listed))
+	}
+	for _, m := range rows {
+		if !listed[m[1]] {
+			t.Errorf("docs/ARCHITECTURE.md lists %s, which is no package", m[1])
+		}
+	}
+}

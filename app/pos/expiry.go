@@ -2,10 +2,6 @@ package pos
 
 import "time"
 
-// ExpiredFormat is the cashier's warning for an expired item; a screen in
-// another language looks it up as a translation key (like Error.Key).
-const ExpiredFormat = "This item expired on %s. Check it before selling."
-
 // ExpiryWarning returns the warning to show when an item whose scan carried
 // expiry (ISO date, from GS1 AI 17) is sold at now, "" when it has not
 // expired. The date is the store's: an item expiring on the 5th may be
@@ -24,5 +20,7 @@ func ExpiryWarning(expiry string, now time.Time, storeTZ *time.Location) (string
 	if !today.After(d) {
 		return "", nil
 	}
-	return Errorf(EConflict, ExpiredFormat, expiry).Message, nil
+	// A literal format: it is the translation key (Error.Key), which
+	// app/ui's translation test finds only in a literal.
+	return Errorf(EConflict, "This item expired on %s. Check it before selling.", expiry).Message, nil
 }

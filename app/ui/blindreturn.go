@@ -76,7 +76,7 @@ func (b *blindReturnScreen) onAdd() {
 func (b *blindReturnScreen) onScan(code string) {
 	var p pos.Product
 	var err error
-	b.u.run(func() { p, err = b.u.reg.ProductForCode(bgCtx(), code) }, func() {
+	b.u.run(func() { p, err = b.u.reg.ProductForCode(b.u.ctx(), code) }, func() {
 		if err != nil {
 			b.u.log.Info("blind return scan", "code", code, "err", err)
 			b.u.warn(errText(err))
@@ -173,7 +173,7 @@ func (b *blindReturnScreen) onRefund() {
 	x := b.u.selling()
 	detail := lang.N("{{.N}} items without receipt", len(items), map[string]any{"N": len(items)})
 	b.u.withOverride(register.ActionBlindReturn, detail, func(ov *register.Override) error {
-		return b.u.reg.StartBlindReturn(bgCtx(), items, ov)
+		return b.u.reg.StartBlindReturn(b.u.ctx(), items, ov)
 	}, func(err error) {
 		if err != nil {
 			b.u.fail("blind return", err)

@@ -35,6 +35,7 @@ func CaptureScreens(a fyne.App, reg *register.Register, dir string, opts ...Opti
 		opt = opts[0]
 	}
 	u := New(a, reg, opt)
+	u.scripted()
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.win.Show()
 	var started atomic.Bool
@@ -53,6 +54,14 @@ func CaptureScreens(a fyne.App, reg *register.Register, dir string, opts ...Opti
 		return err
 	}
 	return <-errc
+}
+
+// scripted makes u's register work run inline, so that a script driving u
+// through fyne.DoAndWait sees each step's result before its capture. The
+// login screen New started loading on the job queue is waited for.
+func (u *UI) scripted() {
+	u.jobs.wait()
+	u.async = func(work, then func()) { work(); then() }
 }
 
 // captureTo fills a demo sale and writes the sale and cash screens as PNGs.

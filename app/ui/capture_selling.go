@@ -32,9 +32,11 @@ func (u *UI) captureSelling(dir string) error {
 		opts := u.opts
 		opts.Locale = other
 		u2 = New(u.app, u.reg, opts)
+		u2.async = func(work, then func()) { work(); then() } // as scripted, whose wait is below
 		u2.win.Resize(u.win.Canvas().Size())
 		u2.win.Show()
 	})
+	u2.jobs.wait()
 	err := u2.captureSellingIn(dir)
 	if err == nil {
 		err = u2.capturePeople(dir) // login, count and Z report in the other language too

@@ -18,7 +18,8 @@ func TestCaptureSellingScreens(t *testing.T) {
 	cat := groceryCatalog()
 	j := &fakeJournal{}
 	reg := register.New(testConfig(), register.Deps{Catalog: cat, Journal: j, Printer: &fakePrinter{}, Staff: newFakeDirectory()})
-	u := New(test.NewTempApp(t), reg, Options{Catalog: cat})
+	u := New(test.NewTempApp(t), reg, Options{})
+	u.scripted()
 	if err := u.capturePeople(dir); err != nil { // as captureTo does
 		t.Fatal(err)
 	}

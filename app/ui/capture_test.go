@@ -21,7 +21,7 @@ func TestCaptureScreens(t *testing.T) {
 	if d := os.Getenv("TILL_SCREENSHOTS"); d != "" {
 		dir = d // keep them to look at
 	}
-	if err := CaptureScreens(a, reg, dir, Options{Catalog: cat}); err != nil {
+	if err := CaptureScreens(a, reg, dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"sale.png", "cash.png"} {
@@ -65,7 +65,8 @@ func extraScreenshots(t *testing.T, dir string) {
 	if err := os.MkdirAll(small, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	u := New(test.NewTempApp(t), reg, Options{Catalog: cat})
+	u := New(test.NewTempApp(t), reg, Options{})
+	u.scripted()
 	u.Window().Resize(fyne.NewSize(1024, 768))
 	if err := u.captureTo(small); err != nil {
 		t.Fatal(err)

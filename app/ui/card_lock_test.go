@@ -73,7 +73,7 @@ func TestCardApprovalKeepsALockedRegisterLocked(t *testing.T) {
 	if n := len(h.journal.kinds(pos.EntrySale)); n != 1 {
 		t.Errorf("%d sales journaled: the approved card sale must be recorded", n)
 	}
-	if _, err := h.reg.Scan(bg(), h.cat.barcode("kaffee")); err == nil {
+	if _, err := h.reg.Scan(t.Context(), h.cat.barcode("kaffee")); err == nil {
 		t.Error("the locked register sold with nobody logged in")
 	}
 }
@@ -98,7 +98,7 @@ func TestThenStaysOnTheScreenTheCashierMovedTo(t *testing.T) {
 // terminal charges would leave the card sale in no Z report.
 func TestZReportRefusedWhileCardPaymentRuns(t *testing.T) {
 	h, term, thens := cardInFlight(t, register.Deps{Drawer: &fakeDrawer{}})
-	_, err := h.reg.CloseShift(bg(), []register.DenomCount{{Value: 10000, Count: 1}}, &register.Override{PIN: "3333", Reason: "End of day"})
+	_, err := h.reg.CloseShift(t.Context(), []register.DenomCount{{Value: 10000, Count: 1}}, &register.Override{PIN: "3333", Reason: "End of day"})
 	if !errors.Is(err, pos.ErrPaymentPending) {
 		t.Errorf("Z during the card payment: err = %v, want ErrPaymentPending", err)
 	}
@@ -107,7 +107,7 @@ func TestZReportRefusedWhileCardPaymentRuns(t *testing.T) {
 	if zs := h.journal.kinds(pos.EntryZReport); len(zs) != 0 {
 		t.Errorf("%d Z reports journaled while the card sale was running", len(zs))
 	}
-	if _, _, open, _ := h.reg.OpenShift(bg()); !open {
+	if _, _, open, _ := h.reg.OpenShift(t.Context()); !open {
 		t.Error("the shift was closed under the card sale")
 	}
 }

@@ -27,7 +27,7 @@ func (x *selling) unsettledBanner() fyne.CanvasObject {
 func (x *selling) checkUnsettled() {
 	var ps []register.CardPayment
 	var err error
-	x.u.run(func() { ps, err = x.u.reg.UnsettledCardPayments(bgCtx()) }, func() {
+	x.u.run(func() { ps, err = x.u.reg.UnsettledCardPayments(x.u.ctx()) }, func() {
 		if err != nil {
 			x.u.log.Error("unsettled card payments", "err", err)
 			return
@@ -97,7 +97,7 @@ func (x *selling) showUnsettled() {
 
 func (x *selling) resolveUnsettled(p register.CardPayment, charged bool) {
 	x.u.withOverride(register.ActionRefund, x.u.cardFacts(p), func(ov *register.Override) error {
-		_, err := x.u.reg.ResolveCardPayment(bgCtx(), p.ID, charged, ov)
+		_, err := x.u.reg.ResolveCardPayment(x.u.ctx(), p.ID, charged, ov)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -121,7 +121,7 @@ func (c *cardScreen) showPendingFacts() {
 	var p register.CardPayment
 	var ok bool
 	var err error
-	c.u.run(func() { p, ok, err = c.u.reg.PendingCardPayment(bgCtx()) }, func() {
+	c.u.run(func() { p, ok, err = c.u.reg.PendingCardPayment(c.u.ctx()) }, func() {
 		if err != nil || !ok {
 			return
 		}

@@ -172,7 +172,7 @@ func (c *cashScreen) pay(tender func(context.Context) (register.Payment, error))
 	var p register.Payment
 	var err error
 	c.u.run(func() {
-		p, err = tender(context.Background())
+		p, err = tender(c.u.ctx())
 	}, func() {
 		c.busy = false
 		c.u.refreshUser()

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -87,7 +86,7 @@ func (c *changeScreen) onReprint() {
 	id := c.rec.SaleID
 	var err error
 	c.u.run(func() {
-		err = c.u.reg.Reprint(context.Background(), id)
+		err = c.u.reg.Reprint(c.u.ctx(), id)
 	}, func() {
 		if err != nil {
 			c.u.fail("reprint", err)

@@ -157,7 +157,7 @@ func (u *UI) showOpenShift() {
 	u.count.start(lang.L("Open the shift"), lang.L("Count the float: tap a note or coin, type how many."),
 		lang.L("Open shift"), func(counts []register.DenomCount) {
 			var err error
-			u.run(func() { _, err = u.reg.StartShift(bg(), counts) }, func() {
+			u.run(func() { _, err = u.reg.StartShift(u.ctx(), counts) }, func() {
 				if err != nil {
 					u.fail("open shift", err)
 					return

@@ -203,7 +203,8 @@ func newHarness(t *testing.T) *harness {
 	h := &harness{t: t, cat: groceryCatalog(), journal: &fakeJournal{},
 		clock: time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)}
 	h.reg = register.New(testConfig(), register.Deps{Catalog: h.cat, Journal: h.journal, Printer: &fakePrinter{}})
-	h.u = New(a, h.reg, Options{Catalog: h.cat})
+	h.u = New(a, h.reg, Options{})
+	h.u.jobs.wait() // the login screen loads on the job queue
 	h.u.now = func() time.Time { return h.clock }
 	h.u.async = func(work, then func()) { work(); then() }
 	h.u.after = func(_ time.Duration, f func()) { h.timers = append(h.timers, f) }

@@ -1,7 +1,8 @@
 package ui
 
 import (
-	"context"
+	"time"
+
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -60,18 +61,33 @@ func newLoginScreen(u *UI) *loginScreen {
 	return l
 }
 
-// load reads the employees (at start-up and when the screen is shown).
+// load reads the employees and who is clocked in (at start-up and when
+// the screen is shown) off the UI goroutine, then redraws the tiles.
 func (l *loginScreen) load() {
-	emps, err := l.u.reg.Employees(context.Background())
-	if err != nil {
-		l.u.fail("employees", err)
-		return
-	}
+	var emps []register.Employee
+	var in map[string]time.Time
+	var err, inErr error
+	l.u.run(func() {
+		emps, err = l.u.reg.Employees(l.u.ctx())
+		if err == nil && len(emps) > 0 {
+			// Only to label the tiles: no employees, no question.
+			in, inErr = l.u.reg.ClockedIn(l.u.ctx())
+		}
+	}, func() {
+		if err != nil {
+			l.u.fail("employees", err)
+			return
+		}
+		if inErr != nil {
+			l.u.log.Error("clocked in", "err", inErr)
+		}
+		l.show(emps, in)
+	})
+}
+
+// show redraws the employee tiles.
+func (l *loginScreen) show(emps []register.Employee, in map[string]time.Time) {
 	l.emps = emps
-	in, err := l.u.reg.ClockedIn(context.Background())
-	if err != nil {
-		l.u.log.Error("clocked in", "err", err)
-	}
 	l.grid.RemoveAll()
 	l.tiles = map[string]*tile{}
 	for _, e := range emps {
@@ -86,6 +102,7 @@ func (l *loginScreen) load() {
 	}
 	l.grid.Refresh()
 	l.reset()
+	l.u.refreshUser() // Switch and Menu depend on whether there is staff
 }
 
 func (l *loginScreen) reset() {
@@ -165,7 +182,7 @@ func (l *loginScreen) onOK() {
 	var err error
 	l.ok.SetDisabled(true)
 	l.u.run(func() {
-		e, clockedIn, err = l.u.reg.Login(context.Background(), id, pin)
+		e, clockedIn, err = l.u.reg.Login(l.u.ctx(), id, pin)
 	}, func() {
 		if err != nil {
 			l.pin = ""
@@ -185,9 +202,10 @@ func (l *loginScreen) onOK() {
 }
 
 // hasStaff reports whether the register has employees: then it starts
-// locked, on the login screen.
+// locked, on the login screen. It reads on the calling goroutine: New calls
+// it before the window shows.
 func (u *UI) hasStaff() bool {
-	emps, err := u.reg.Employees(context.Background())
+	emps, err := u.reg.Employees(u.ctx())
 	if err != nil {
 		u.log.Error("employees", "err", err)
 	}
@@ -215,19 +233,22 @@ func (u *UI) afterLogin(e register.Employee, clockedIn bool) {
 	if clockedIn {
 		greeting = lang.L("{{.Name}} clocked in", map[string]any{"Name": e.Name})
 	}
-	_, _, open, err := u.reg.OpenShift(context.Background())
-	if err == nil && !open {
-		u.showOpenShift()
-		if greeting != "" {
-			// In the hint: the message strip would cover the count screen's title.
-			u.count.hint.SetText(greeting + ". " + u.count.hint.Text)
+	var open bool
+	var err error
+	u.run(func() { _, _, open, err = u.reg.OpenShift(u.ctx()) }, func() {
+		if err == nil && !open {
+			u.showOpenShift()
+			if greeting != "" {
+				// In the hint: the message strip would cover the count screen's title.
+				u.count.hint.SetText(greeting + ". " + u.count.hint.Text)
+			}
+			return
 		}
-		return
-	}
-	u.showSale()
-	if greeting != "" {
-		u.info(greeting)
-	}
+		u.showSale()
+		if greeting != "" {
+			u.info(greeting)
+		}
+	})
 }
 
 // locked reports whether the login screen is showing: scans are refused.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -14,8 +13,6 @@ import (
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
 )
-
-func bg() context.Context { return context.Background() }
 
 // managerScreen is the menu behind the header's Menu button: the shift and
 // its cash (open, drop, payout, no-sale, X, Z), reprints, clock out.
@@ -65,12 +62,29 @@ func (u *UI) showManager() {
 	u.show(u.manager.content)
 }
 
+// refresh reads the shift and its receipts off the UI goroutine, then
+// redraws the menu.
 func (m *managerScreen) refresh() {
 	u := m.u
-	shift, _, open, err := u.reg.OpenShift(bg())
-	if err != nil {
-		u.fail("shift", err)
-	}
+	var shift register.ShiftOpenRecord
+	var open bool
+	var refs []register.ReceiptRef
+	var err, refsErr error
+	u.run(func() {
+		shift, _, open, err = u.reg.OpenShift(u.ctx())
+		if open {
+			refs, refsErr = u.reg.ShiftReceipts(u.ctx())
+		}
+	}, func() {
+		if err != nil {
+			u.fail("shift", err)
+		}
+		m.show(shift, open, refs, refsErr)
+	})
+}
+
+func (m *managerScreen) show(shift register.ShiftOpenRecord, open bool, refs []register.ReceiptRef, err error) {
+	u := m.u
 	if open {
 		m.shiftText.Text = lang.L("Shift opened {{.When}} by {{.Name}}, float {{.Float}}",
 			map[string]any{"When": u.dateTime(shift.At), "Name": shift.OpenedBy, "Float": u.money(shift.Float)})
@@ -90,7 +104,6 @@ func (m *managerScreen) refresh() {
 	if !open {
 		return
 	}
-	refs, err := u.reg.ShiftReceipts(bg())
 	if err != nil {
 		u.fail("receipts", err)
 		return
@@ -108,7 +121,7 @@ func (m *managerScreen) refresh() {
 
 func (m *managerScreen) reprint(r register.ReceiptRef) {
 	var err error
-	m.u.run(func() { err = m.u.reg.Reprint(bg(), r.EntryID) }, func() {
+	m.u.run(func() { err = m.u.reg.Reprint(m.u.ctx(), r.EntryID) }, func() {
 		if err != nil {
 			m.u.fail("reprint", err)
 			return
@@ -124,7 +137,7 @@ func (m *managerScreen) onNoSale() {
 		if ov != nil {
 			reason = ov.Reason
 		}
-		_, err := u.reg.NoSale(bg(), reason, ov)
+		_, err := u.reg.NoSale(u.ctx(), reason, ov)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -147,7 +160,7 @@ func (m *managerScreen) askCashMove(kind register.CashMoveKind) {
 		m.moveDialog = nil
 		if kind == register.CashDrop {
 			var err error
-			u.run(func() { _, err = u.reg.CashDrop(bg(), amount, reason) }, func() {
+			u.run(func() { _, err = u.reg.CashDrop(u.ctx(), amount, reason) }, func() {
 				if err != nil {
 					u.fail("cash drop", err)
 					return
@@ -158,7 +171,7 @@ func (m *managerScreen) askCashMove(kind register.CashMoveKind) {
 			return
 		}
 		u.withOverride(register.ActionPayout, title+" "+u.money(amount)+": "+reason, func(ov *register.Override) error {
-			_, err := u.reg.Payout(bg(), amount, reason, ov)
+			_, err := u.reg.Payout(u.ctx(), amount, reason, ov)
 			return err
 		}, func(err error) {
 			if err != nil {
@@ -176,7 +189,7 @@ func (m *managerScreen) onXReport() {
 	u := m.u
 	var rep register.ShiftReport
 	var err error
-	u.run(func() { rep, err = u.reg.PrintXReport(bg()) }, func() {
+	u.run(func() { rep, err = u.reg.PrintXReport(u.ctx()) }, func() {
 		if err != nil {
 			u.fail("x report", err)
 			return
@@ -194,7 +207,7 @@ func (m *managerScreen) onZReport() {
 			var rep register.ShiftReport
 			u.withOverride(register.ActionZReport, lang.L("Z report (close the shift)"), func(ov *register.Override) error {
 				var err error
-				rep, err = u.reg.CloseShift(bg(), counts, ov)
+				rep, err = u.reg.CloseShift(u.ctx(), counts, ov)
 				return err
 			}, func(err error) {
 				if err != nil {
@@ -210,7 +223,7 @@ func (m *managerScreen) onClockOut() {
 	u := m.u
 	e, _ := u.reg.Current()
 	var err error
-	u.run(func() { err = u.reg.ClockOut(bg()) }, func() {
+	u.run(func() { err = u.reg.ClockOut(u.ctx()) }, func() {
 		if err != nil {
 			u.fail("clock out", err)
 			return

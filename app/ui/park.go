@@ -39,7 +39,7 @@ func (x *selling) showParked() {
 	p := x.parked
 	var ps []register.ParkedSale
 	var err error
-	x.u.run(func() { ps, err = x.u.reg.ParkedSales(bgCtx()) }, func() {
+	x.u.run(func() { ps, err = x.u.reg.ParkedSales(x.u.ctx()) }, func() {
 		if err != nil {
 			x.u.fail("parked sales", err)
 			return
@@ -68,7 +68,7 @@ func (x *selling) showParked() {
 
 func (x *selling) resume(id string) {
 	var err error
-	x.u.run(func() { err = x.u.reg.Resume(bgCtx(), id) }, func() {
+	x.u.run(func() { err = x.u.reg.Resume(x.u.ctx(), id) }, func() {
 		if err != nil {
 			x.u.fail("resume", err)
 			return

@@ -29,7 +29,8 @@ func TestCapturePeopleScreens(t *testing.T) {
 		}
 		cat := groceryCatalog()
 		reg := register.New(testConfig(), register.Deps{Catalog: cat, Journal: &fakeJournal{}, Printer: &fakePrinter{}, Staff: newFakeDirectory()})
-		u := New(test.NewTempApp(t), reg, Options{Catalog: cat})
+		u := New(test.NewTempApp(t), reg, Options{})
+		u.scripted()
 		u.Window().Resize(size)
 		if err := u.capturePeople(out); err != nil {
 			t.Fatal(err)

@@ -26,7 +26,8 @@ func newStaffHarness(t *testing.T, deps register.Deps) *harness {
 	}
 	deps.Clock = harnessClock{h}
 	h.reg = register.New(testConfig(), deps)
-	h.u = New(a, h.reg, Options{Catalog: h.cat})
+	h.u = New(a, h.reg, Options{})
+	h.u.jobs.wait() // the login screen loads on the job queue
 	h.u.now = func() time.Time { return h.clock }
 	h.u.async = func(work, then func()) { work(); then() }
 	h.u.after = func(_ time.Duration, f func()) { h.timers = append(h.timers, f) }

@@ -123,7 +123,7 @@ func TestLoginScenario(t *testing.T) {
 		t.Errorf("opening the shift took %d taps, want 11", h.taps)
 	}
 	h.onScreen(h.u.sale.content, "sale")
-	shift, _, open, _ := h.reg.OpenShift(bg())
+	shift, _, open, _ := h.reg.OpenShift(t.Context())
 	if !open || shift.Float != 18000 || shift.OpenedBy != "Anna" || len(shift.Counts) != 4 {
 		t.Fatalf("shift = %+v", shift)
 	}
@@ -305,7 +305,7 @@ func TestZReportBlindCountShortAndLocks(t *testing.T) {
 	h.journal.verify(t)
 	h.tap(h.u.report.done)
 	h.onScreen(h.u.login.content, "login")
-	if _, _, open, _ := h.reg.OpenShift(bg()); open {
+	if _, _, open, _ := h.reg.OpenShift(t.Context()); open {
 		t.Fatal("shift still open after Z")
 	}
 }

@@ -143,11 +143,22 @@ func (r *reportScreen) show(rep register.ShiftReport) {
 // onDone: after a Z the register locks for the next shift; after an X it
 // goes back to the menu.
 func (r *reportScreen) onDone() {
-	if r.rep.Z && r.u.hasStaff() {
-		r.u.showLogin()
+	if !r.rep.Z {
+		r.u.showManager()
 		return
 	}
-	r.u.showManager()
+	var emps []register.Employee
+	var err error
+	r.u.run(func() { emps, err = r.u.reg.Employees(r.u.ctx()) }, func() {
+		if err != nil {
+			r.u.log.Error("employees", "err", err)
+		}
+		if len(emps) > 0 {
+			r.u.showLogin()
+			return
+		}
+		r.u.showManager()
+	})
 }
 
 // percent renders basis points: 1900 → "19", 750 → "7,5" in German.

@@ -67,7 +67,7 @@ func (x *selling) openReturn(receiptNo string) {
 	r := x.ret
 	var orig register.Returnable
 	var err error
-	x.u.run(func() { orig, err = x.u.reg.FindReceipt(bgCtx(), receiptNo) }, func() {
+	x.u.run(func() { orig, err = x.u.reg.FindReceipt(x.u.ctx(), receiptNo) }, func() {
 		if err != nil {
 			x.u.fail("find receipt", err)
 			return
@@ -175,10 +175,10 @@ func (r *returnScreen) onRefund() {
 	lines, receipt := r.lines(), r.receipt
 	x := r.u.selling()
 	r.u.withOverride(register.ActionRefund, lang.L("Return: receipt {{.No}}", map[string]any{"No": receipt}), func(ov *register.Override) error {
-		if err := r.u.reg.StartReturn(bgCtx(), receipt, lines, ov); err != nil {
+		if err := r.u.reg.StartReturn(r.u.ctx(), receipt, lines, ov); err != nil {
 			return err
 		}
-		kinds, err := r.u.reg.OriginalTenders(bgCtx())
+		kinds, err := r.u.reg.OriginalTenders(r.u.ctx())
 		if err != nil {
 			r.u.log.Warn("original tenders", "err", err)
 		}

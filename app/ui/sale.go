@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"image/color"
 	"strings"
@@ -120,13 +119,10 @@ func (s *saleScreen) actionTile(title string, fill color.Color, f func()) *tile 
 	return t
 }
 
-// loadCatalog reads the categories and their quick keys once, at start-up.
+// loadCatalog reads the categories and their quick keys (the register's
+// catalog) once, at start-up, before the window shows.
 func (s *saleScreen) loadCatalog() {
-	cat := s.u.opts.Catalog
-	if cat == nil {
-		return
-	}
-	ctx := context.Background()
+	cat, ctx := s.u.reg, s.u.ctx()
 	cats, err := cat.Categories(ctx)
 	if err != nil {
 		s.u.log.Error("load categories", "err", err)
@@ -195,7 +191,7 @@ func (s *saleScreen) weigh(p pos.Product) {
 	var idx int
 	var err error
 	s.u.run(func() {
-		idx, err = s.u.reg.AddWeighed(context.Background(), p.ID)
+		idx, err = s.u.reg.AddWeighed(s.u.ctx(), p.ID)
 	}, func() {
 		if err != nil {
 			s.u.log.Warn("scale", "err", err)
@@ -214,7 +210,7 @@ func (s *saleScreen) add(productID string, qty pos.Qty) {
 	var idx int
 	var err error
 	s.u.run(func() {
-		idx, err = s.u.reg.AddProduct(context.Background(), productID, qty)
+		idx, err = s.u.reg.AddProduct(s.u.ctx(), productID, qty)
 	}, func() {
 		if err != nil {
 			s.u.fail("add product", err)

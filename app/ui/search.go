@@ -82,7 +82,7 @@ func (s *searchScreen) find() {
 	}
 	var ps []pos.Product
 	var err error
-	s.u.run(func() { ps, err = s.u.reg.Search(bgCtx(), q, searchLimit) }, func() {
+	s.u.run(func() { ps, err = s.u.reg.Search(s.u.ctx(), q, searchLimit) }, func() {
 		if gen != s.gen {
 			return
 		}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"image/color"
 	"strings"
 
@@ -50,9 +49,7 @@ type selling struct {
 // newSelling is made by the sale screen, before the other screens exist.
 func newSelling(u *UI) *selling {
 	x := &selling{u: u}
-	x.cardAsync = func(work, then func()) {
-		go func() { work(); fyne.Do(then) }()
-	}
+	x.cardAsync = u.jobs.Loose
 	x.search = newSearchScreen(u)
 	x.parked = newParkScreen(u)
 	x.ret = newReturnScreen(u)
@@ -63,8 +60,6 @@ func newSelling(u *UI) *selling {
 }
 
 func (u *UI) selling() *selling { return u.sale.x }
-
-func bgCtx() context.Context { return context.Background() }
 
 // saleTools are the tiles under the quick keys next to Pay.
 func (x *selling) saleTools(s *saleScreen, code *tile) fyne.CanvasObject {
@@ -203,7 +198,7 @@ func (x *selling) showLineMenu() {
 		{title: lang.L("Discount amount"), fill: colPanel, do: func() { x.askLineDiscount(i, l, false) }},
 		{title: lang.L("No discount"), fill: colPanel, disabled: l.Discount == 0, do: func() {
 			x.applyDiscount(func(ov *register.Override) error {
-				return x.u.reg.SetLineDiscount(bgCtx(), i, pos.Discount{}, ov)
+				return x.u.reg.SetLineDiscount(x.u.ctx(), i, pos.Discount{}, ov)
 			}, "")
 		}},
 		{title: lang.L("Remove"), fill: colError, do: s.onRemove},
@@ -216,7 +211,7 @@ func (x *selling) showOrderMenu() {
 	x.menuTiles = map[string]*tile{}
 	var nParked int
 	x.u.run(func() {
-		ps, _ := x.u.reg.ParkedSales(bgCtx())
+		ps, _ := x.u.reg.ParkedSales(x.u.ctx())
 		nParked = len(ps)
 	}, func() {
 		last := x.u.reg.LastSale()
@@ -288,14 +283,14 @@ func (x *selling) askPrice(i int, l pos.Line) {
 	x.askAmount(lang.L("New price"), lang.L("{{.Name}}, now {{.Price}}", map[string]any{"Name": l.Name, "Price": x.u.money(l.UnitPrice)}),
 		lang.L("Set price"), func(price int64) {
 			x.u.withOverride(register.ActionPriceOverride, l.Name+": "+x.u.money(price), func(ov *register.Override) error {
-				return x.u.reg.OverridePrice(bgCtx(), i, price, ov)
+				return x.u.reg.OverridePrice(x.u.ctx(), i, price, ov)
 			}, x.afterChange)
 		})
 }
 
 func (x *selling) askLineDiscount(i int, l pos.Line, pct bool) {
 	apply := func(d pos.Discount, detail string) {
-		x.applyDiscount(func(ov *register.Override) error { return x.u.reg.SetLineDiscount(bgCtx(), i, d, ov) }, l.Name+": "+detail)
+		x.applyDiscount(func(ov *register.Override) error { return x.u.reg.SetLineDiscount(x.u.ctx(), i, d, ov) }, l.Name+": "+detail)
 	}
 	if pct {
 		x.askNumber(lang.L("Discount %"), l.Name, "%", 2, func(v int64) bool { return v > 0 && v <= 10000 }, func(bp int64) {
@@ -308,7 +303,7 @@ func (x *selling) askLineDiscount(i int, l pos.Line, pct bool) {
 
 func (x *selling) askOrderDiscount(pct bool) {
 	apply := func(d pos.Discount, detail string) {
-		x.applyDiscount(func(ov *register.Override) error { return x.u.reg.SetOrderDiscount(bgCtx(), d, ov) }, lang.L("Sale")+": "+detail)
+		x.applyDiscount(func(ov *register.Override) error { return x.u.reg.SetOrderDiscount(x.u.ctx(), d, ov) }, lang.L("Sale")+": "+detail)
 	}
 	if pct {
 		x.askNumber(lang.L("Order discount %"), "", "%", 2, func(v int64) bool { return v > 0 && v <= 10000 }, func(bp int64) {
@@ -388,7 +383,7 @@ func nonEmpty(ss ...string) []string {
 func (x *selling) onPark() {
 	x.u.clearMessage()
 	var err error
-	x.u.run(func() { _, err = x.u.reg.Park(bgCtx()) }, func() {
+	x.u.run(func() { _, err = x.u.reg.Park(x.u.ctx()) }, func() {
 		if err != nil {
 			x.u.fail("park", err)
 			return
@@ -410,11 +405,11 @@ func (x *selling) cancelSale() {
 			reversed = reversed || t.Kind == pos.TenderCard
 		}
 		if reversed {
-			if _, err = x.u.reg.ReverseCardTenders(bgCtx(), nil); err != nil {
+			if _, err = x.u.reg.ReverseCardTenders(x.u.ctx(), nil); err != nil {
 				return
 			}
 		}
-		err = x.u.reg.CancelSale(bgCtx(), "cancelled by cashier")
+		err = x.u.reg.CancelSale(x.u.ctx(), "cancelled by cashier")
 	}, func() {
 		if err != nil {
 			x.u.fail("cancel sale", err)
@@ -440,7 +435,7 @@ func (x *selling) voidSale(rec pos.SaleRecord) {
 		if ov != nil {
 			reason = ov.Reason
 		}
-		void, err = x.u.reg.VoidSale(bgCtx(), rec.SaleID, reason, ov)
+		void, err = x.u.reg.VoidSale(x.u.ctx(), rec.SaleID, reason, ov)
 		return err
 	}, func(err error) {
 		if err != nil {

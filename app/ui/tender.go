@@ -144,9 +144,9 @@ func (c *cardScreen) start(amount int64) {
 	var err error
 	c.u.selling().cardAsync(func() {
 		if c.refund {
-			p, err = c.u.reg.RefundCard(bgCtx(), amount, prompt)
+			p, err = c.u.reg.RefundCard(c.u.ctx(), amount, prompt)
 		} else {
-			p, err = c.u.reg.TenderCard(bgCtx(), amount, prompt)
+			p, err = c.u.reg.TenderCard(c.u.ctx(), amount, prompt)
 		}
 	}, func() { c.done(p, err) })
 }
@@ -213,15 +213,13 @@ func (c *cardScreen) onCancel() {
 	c.cancel.SetDisabled(true)
 	c.setPrompt(lang.L("Cancelling…"), colInkSoft)
 	// Not through u.run: that queue is busy with the payment itself.
-	go func() {
-		err := c.u.reg.CancelCard(bgCtx())
-		fyne.Do(func() {
-			if err != nil {
-				c.u.fail("cancel card", err)
-				c.cancel.SetDisabled(!c.busy)
-			}
-		})
-	}()
+	var err error
+	c.u.jobs.Loose(func() { err = c.u.reg.CancelCard(c.u.ctx()) }, func() {
+		if err != nil {
+			c.u.fail("cancel card", err)
+			c.cancel.SetDisabled(!c.busy)
+		}
+	})
 }
 
 func (c *cardScreen) onBack() {
@@ -239,21 +237,21 @@ func (c *cardScreen) onRetry() {
 	c.u.refreshUser()
 	var p register.Payment
 	var err error
-	c.u.selling().cardAsync(func() { p, err = c.u.reg.RecoverCardPayment(bgCtx()) }, func() { c.done(p, err) })
+	c.u.selling().cardAsync(func() { p, err = c.u.reg.RecoverCardPayment(c.u.ctx()) }, func() { c.done(p, err) })
 }
 
 func (c *cardScreen) decide(charged bool) {
 	var p register.Payment
 	detail := lang.L("Card payment of {{.Amount}}", map[string]any{"Amount": c.amountText.Text})
 	c.u.withOverride(register.ActionRefund, detail, func(ov *register.Override) error {
-		pending, ok, err := c.u.reg.PendingCardPayment(bgCtx())
+		pending, ok, err := c.u.reg.PendingCardPayment(c.u.ctx())
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return pos.Errorf(pos.EConflict, "No card payment is waiting for a decision.")
 		}
-		p, err = c.u.reg.ResolveCardPayment(bgCtx(), pending.ID, charged, ov)
+		p, err = c.u.reg.ResolveCardPayment(c.u.ctx(), pending.ID, charged, ov)
 		return err
 	}, func(err error) {
 		if err != nil {

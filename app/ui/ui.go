@@ -18,20 +18,10 @@ import (
 	"github.com/tillpos/till/app/register"
 )
 
-// QuickKeys is where the quick-key grid comes from: the register's catalog
-// (register.Catalog satisfies it).
-type QuickKeys interface {
-	Categories(ctx context.Context) ([]pos.Category, error)
-	QuickKeys(ctx context.Context, categoryID string) ([]pos.Product, error)
-}
-
 // Options configure the UI; the zero value works.
 type Options struct {
 	// Locale formats money ("de": 1.234,56 €); "" uses the register's.
 	Locale string
-	// Catalog fills the quick-key grid. nil: the register itself when it
-	// offers Categories and QuickKeys, else no quick keys.
-	Catalog QuickKeys
 	// Status returns what the status strip shows besides the print queue
 	// (status.go): notes, devices, the head office. Called on the UI
 	// goroutine by Run and RefreshStatus; it must not block.
@@ -61,7 +51,9 @@ type UI struct {
 	// that started the work: show keeps the current screen.
 	stale bool
 
-	jobs  serial
+	// jobs runs all work off the UI goroutine under the UI's context,
+	// which ends when the window closes (Close).
+	jobs  *serial
 	wedge *register.WedgeDetector
 
 	overlay   *fyne.Container // holds the message strip over screens other than the sale
@@ -95,7 +87,7 @@ type UI struct {
 func New(a fyne.App, reg *register.Register, opts Options) *UI {
 	cfg := reg.Config()
 	u := &UI{app: a, reg: reg, opts: opts, cur: cfg.Currency, locale: opts.Locale, log: opts.Log,
-		now: time.Now, wedge: register.NewWedgeDetector()}
+		now: time.Now, wedge: register.NewWedgeDetector(), jobs: newSerial()}
 	if u.locale == "" {
 		u.locale = cfg.Locale
 	}
@@ -105,11 +97,6 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 	if err := useLanguage(u.locale); err != nil {
 		u.log.Error("translations", "err", err)
 	}
-	if u.opts.Catalog == nil {
-		if qk, ok := any(reg).(QuickKeys); ok {
-			u.opts.Catalog = qk
-		}
-	}
 	u.async = u.jobs.Go
 	u.after = func(d time.Duration, f func()) { time.AfterFunc(d, func() { fyne.Do(f) }) }
 
@@ -117,6 +104,7 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 	u.win = a.NewWindow("Till")
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.win.SetPadded(false)
+	u.win.SetOnClosed(u.Close)
 
 	u.msgText = label("", sizeRow, colInk, true)
 	u.msgBg = canvas.NewRectangle(colWarn)
@@ -152,6 +140,15 @@ func New(a fyne.App, reg *register.Register, opts Options) *UI {
 
 // Window is the register's window; main shows it and runs the app.
 func (u *UI) Window() fyne.Window { return u.win }
+
+// Close cancels the UI's context and waits for the work it started (queued
+// jobs, card payments and their cancel); no screen updates after. Closing
+// the window calls it; call it on the UI goroutine. Idempotent.
+func (u *UI) Close() { u.jobs.close() }
+
+// ctx is the context of all register work the UI starts: it ends when the
+// window closes.
+func (u *UI) ctx() context.Context { return u.jobs.ctx }
 
 // Run refreshes the status strip and the clock every two seconds until ctx
 // ends. Start it with go once the window exists.
@@ -317,7 +314,7 @@ func (u *UI) onScan(code string) {
 	var idx int
 	var err error
 	u.run(func() {
-		idx, err = u.reg.Scan(context.Background(), code)
+		idx, err = u.reg.Scan(u.ctx(), code)
 	}, func() {
 		if err != nil {
 			if pos.ErrorCode(err) == pos.EInternal {
@@ -333,32 +330,89 @@ func (u *UI) onScan(code string) {
 	})
 }
 
-// serial runs jobs off the UI goroutine one at a time in the order given,
-// so two fast scans are added in the order they were read.
+// serial runs the UI's work off the UI goroutine under the UI's context:
+// queued jobs one at a time in the order given (Go), so two fast scans are
+// added in the order they were read, and loose ones at once (Loose: a card
+// payment may take a minute, and its Cancel must not queue behind it).
+// close cancels the context and waits for every goroutine it started;
+// nothing starts and no then runs after it.
 type serial struct {
-	mu   sync.Mutex
-	tail chan struct{}
-	wg   sync.WaitGroup
+	ctx  context.Context
+	stop context.CancelFunc
+
+	mu     sync.Mutex
+	closed bool
+	tail   chan struct{}
+	wg     sync.WaitGroup
+}
+
+func newSerial() *serial {
+	s := &serial{}
+	s.ctx, s.stop = context.WithCancel(context.Background())
+	return s
 }
 
 // Go runs work on its own goroutine after the previous job, then hands then
 // to the UI goroutine.
 func (s *serial) Go(work, then func()) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
 	prev := s.tail
 	done := make(chan struct{})
 	s.tail = done
 	s.wg.Add(1)
-	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
 		defer close(done)
 		if prev != nil {
 			<-prev
 		}
+		if s.ctx.Err() != nil {
+			return // closed while queued: the work is not wanted any more
+		}
 		work()
-		fyne.Do(then)
+		fyne.Do(s.guard(then))
 	}()
+}
+
+// Loose runs work on its own goroutine at once, then hands then to the UI
+// goroutine.
+func (s *serial) Loose(work, then func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		work()
+		fyne.Do(s.guard(then))
+	}()
+}
+
+// guard drops a then that reaches the UI goroutine after close: the
+// window it would update is gone.
+func (s *serial) guard(then func()) func() {
+	return func() {
+		if s.ctx.Err() == nil {
+			then()
+		}
+	}
+}
+
+// close cancels the work's context and waits until every goroutine started
+// has returned. Work must honour its context (the register's calls do), so
+// close does not wait out a card payment.
+func (s *serial) close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.stop()
+	s.wg.Wait()
 }
 
 // wait blocks until every job given so far has finished.

@@ -3,11 +3,13 @@ package ui
 import (
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/register"
@@ -458,4 +460,45 @@ func TestStatusStrip(t *testing.T) {
 	if got := h.u.clockText.Text; got != "09:30" {
 		t.Errorf("clock = %q", got)
 	}
+}
+
+// TestCloseCancelsAndWaitsForWork: closing the window cancels the UI's
+// context, waits for the running job and the loose card goroutine to
+// return, drops the job queued behind them, runs no then, and starts no
+// work afterwards.
+func TestCloseCancelsAndWaitsForWork(t *testing.T) {
+	// Not newHarness: it closes the window at cleanup, and this test does.
+	reg := register.New(testConfig(), register.Deps{Catalog: groceryCatalog(), Journal: &fakeJournal{}, Printer: &fakePrinter{}})
+	h := &harness{t: t, reg: reg, u: New(test.NewTempApp(t), reg, Options{})}
+	h.u.jobs.wait() // the start-up loads
+	var jobDone, looseDone, queuedRan, thenRan, lateRan atomic.Bool
+	jobStarted, looseStarted := make(chan struct{}), make(chan struct{})
+	h.u.run(func() {
+		close(jobStarted)
+		<-h.u.ctx().Done() // as a register call honours its context
+		jobDone.Store(true)
+	}, func() { thenRan.Store(true) })
+	h.u.run(func() { queuedRan.Store(true) }, func() { thenRan.Store(true) })
+	h.u.selling().cardAsync(func() {
+		close(looseStarted)
+		<-h.u.ctx().Done()
+		looseDone.Store(true)
+	}, func() { thenRan.Store(true) })
+	<-jobStarted
+	<-looseStarted
+
+	h.u.Window().Close() // calls Close
+	if !jobDone.Load() || !looseDone.Load() {
+		t.Fatalf("Close returned before its work: job %v, card %v", jobDone.Load(), looseDone.Load())
+	}
+	if queuedRan.Load() || thenRan.Load() {
+		t.Errorf("after Close: queued job ran %v, a then ran %v", queuedRan.Load(), thenRan.Load())
+	}
+	h.u.run(func() { lateRan.Store(true) }, func() { thenRan.Store(true) })
+	h.u.selling().cardAsync(func() { lateRan.Store(true) }, func() { thenRan.Store(true) })
+	h.u.jobs.wait() // nothing was started to wait for
+	if lateRan.Load() || thenRan.Load() {
+		t.Error("work started after Close")
+	}
+	h.u.Close() // idempotent
 }

@@ -161,7 +161,7 @@ func run(args []string, log *slog.Logger) error {
 
 	a := fyneapp.NewWithID("io.till.register")
 	status := stripStatus(drawer.Note, mgr, syncStatus(syncer))
-	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Catalog: db, Log: log, Status: status})
+	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Log: log, Status: status})
 	per.onCode(u.Scan) // serial scanners go where a keyboard-wedge scan goes
 	drawer.OnChange(func() { fyne.Do(u.RefreshStatus) })
 	mgr.OnEvent(func(devices.Event) { fyne.Do(u.RefreshStatus) })
@@ -247,5 +247,5 @@ func screenshots(args []string, log *slog.Logger) error {
 	cfg.Register.ID = cfg.Register.Code
 	reg := register.New(registerConfig(cfg), register.Deps{Catalog: db, Journal: db, Log: log, Staff: db})
 	a := fyneapp.NewWithID("io.till.register.screens")
-	return ui.CaptureScreens(a, reg, dir, ui.Options{Catalog: db, Log: log})
+	return ui.CaptureScreens(a, reg, dir, ui.Options{Log: log})
 }

@@ -27,8 +27,8 @@ func runInBackground(t *testing.T, s *syncclient.Syncer) (stop func() error) {
 		select {
 		case err := <-done:
 			return err
-		case <-time.After(2 * time.Second):
-			t.Fatal("Run did not return within 2s of cancel")
+		case <-time.After(time.Minute): // a hang: every wait in these tests is an hour
+			t.Fatal("Run did not return within a minute of cancel")
 			return nil
 		}
 	}
@@ -80,23 +80,21 @@ func TestRunReturnsWhenContextEnds(t *testing.T) {
 					tt.cfg(c)
 				}
 			})
+			waiting := make(chan struct{}, 1)
+			syncclient.SetWaiting(s, func() { signal(waiting) })
 			stop := runInBackground(t, s)
-			select {
-			case <-entered:
-			case <-time.After(5 * time.Second):
-				t.Fatal("Run never reached the head office")
+			<-entered // the head office saw the request (go test's -timeout catches a Run that never calls)
+			if tt.name != "request in flight" {
+				<-waiting // Run finished its pass and waits (an hour) for the next
 			}
-			time.Sleep(20 * time.Millisecond) // let Run settle into its wait
-			start := time.Now()
 			if err := stop(); !errors.Is(err, context.Canceled) {
 				t.Errorf("Run returned %v, want context.Canceled", err)
 			}
-			if d := time.Since(start); d > 500*time.Millisecond {
-				t.Errorf("Run took %v to return", d)
-			}
 			client.CloseIdleConnections()
 			ts.Close()
-			deadline := time.Now().Add(3 * time.Second)
+			// Polls for a condition (the transport's goroutines exit on
+			// their own schedule); the deadline only bounds a real leak.
+			deadline := time.Now().Add(30 * time.Second)
 			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 				time.Sleep(10 * time.Millisecond)
 			}
@@ -196,7 +194,7 @@ func TestRunHonoursRetryAfter(t *testing.T) {
 			s := newSyncer(ts.URL, ob, nil)
 			stop := runInBackground(t, s)
 			defer stop()
-			deadline := time.Now().Add(5 * time.Second)
+			deadline := time.Now().Add(2 * time.Minute)
 			for acked, _ := ob.state(); acked != 2; acked, _ = ob.state() {
 				if time.Now().After(deadline) {
 					t.Fatalf("never delivered; status %+v", s.Status())
@@ -236,7 +234,7 @@ func TestRunRetriesUntilHeadOfficeComesBack(t *testing.T) {
 	s := newSyncer(ts.URL, ob, nil)
 	stop := runInBackground(t, s)
 	defer stop()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for acked, _ := ob.state(); acked != 1200; acked, _ = ob.state() {
 		if time.Now().After(deadline) {
 			t.Fatalf("never delivered; status %+v", s.Status())

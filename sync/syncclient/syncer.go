@@ -115,6 +115,11 @@ type Syncer struct {
 	mu      sync.Mutex
 	status  Status
 	checked bool // the head office's sync state matched the local journal once (guarded by pass)
+
+	// waiting, when set (tests, via export_test.go), is called each time
+	// Run has finished a pass and starts waiting for the next: a test that
+	// proves nothing happens while Run waits waits on it, not on a sleep.
+	waiting func()
 }
 
 // New makes a Syncer; it starts nothing until Run or Sync is called.
@@ -200,6 +205,9 @@ func (s *Syncer) Run(ctx context.Context) error {
 			b.Reset()
 		}
 		timer.Reset(wait)
+		if s.waiting != nil {
+			s.waiting()
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

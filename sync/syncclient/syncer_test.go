@@ -105,7 +105,7 @@ func (h *headOffice) sales(t *testing.T, rid string) int64 {
 
 func newSyncer(url string, ob syncclient.Outbox, mod func(*syncclient.Config)) *syncclient.Syncer {
 	cfg := syncclient.Config{BaseURL: url, RegisterID: "R1", MinRetry: 5 * time.Millisecond, MaxRetry: 50 * time.Millisecond,
-		HTTPClient: &http.Client{Timeout: 5 * time.Second}}
+		HTTPClient: &http.Client{Timeout: 2 * time.Minute}} // a hang guard: -race on a loaded machine takes seconds per batch
 	if mod != nil {
 		mod(&cfg)
 	}
