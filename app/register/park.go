@@ -63,9 +63,8 @@ func (r *Register) Park(ctx context.Context) (ParkedSale, error) {
 	t, _ := r.sale.Totals()
 	p := ParkedSale{ID: r.sale.ID, ParkedAt: r.deps.Clock.Now().UTC(), CashierID: r.cashier.ID, Cashier: r.cashier.Name,
 		Gross: t.Gross, Items: t.Items, Label: r.sale.Note, Sale: data}
-	if c := r.sale.Customer; c != nil && c.Name != "" {
-		p.Label = c.Name
-	}
+	// The label stays the note: a customer's name would outlive their
+	// erasure in the parked_sales table.
 	if err := r.deps.Parked.Park(ctx, p); err != nil {
 		return ParkedSale{}, fmt.Errorf("%w: %w", pos.Errorf(pos.EInternal, "The sale could not be parked. It is still open."), err)
 	}

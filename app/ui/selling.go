@@ -102,7 +102,7 @@ func (x *selling) refresh() {
 		s.items.Text += "  ·  " + lang.L("Discount {{.Amount}}", map[string]any{"Amount": x.u.money(-off)})
 	}
 	if c := s.sale.Customer; c != nil {
-		s.items.Text += "  ·  " + firstNonEmpty(c.Name, c.Phone, c.Email)
+		s.items.Text += "  ·  " + c.Label()
 	}
 	s.items.Refresh()
 }
@@ -344,12 +344,11 @@ func (x *selling) askCustomer() {
 	s, _ := x.u.reg.Sale()
 	initial := ""
 	if s.Customer != nil {
-		initial = strings.Join(nonEmpty(s.Customer.Name, s.Customer.Phone, s.Customer.Email), ", ")
+		initial = strings.Join(nonEmpty(s.Customer.Name, s.Customer.Phone, s.Customer.Email, s.Customer.Card), ", ")
 	}
 	x.text = newTextDialog(x.u, lang.L("Customer: name, phone or e-mail"), initial, lang.L("OK"), 120, func(v string) {
 		x.text = nil
-		x.u.reg.SetCustomer(parseCustomer(v))
-		x.u.sale.refresh()
+		x.customerEntered(v) // customer.go
 	})
 	x.text.show()
 }
@@ -367,6 +366,8 @@ func parseCustomer(s string) pos.Customer {
 			c.Email = p
 		case strings.Trim(p, "0123456789+-/ ()") == "":
 			c.Phone = p
+		case register.IsCustomerCard(p):
+			c.Card = p
 		default:
 			names = append(names, p)
 		}
