@@ -226,3 +226,42 @@ func TestCustomerRefusedWithoutPurpose(t *testing.T) {
 		t.Fatalf("saved without a key file: %v", err)
 	}
 }
+
+// TestRetentionErasesInactiveCustomers: with a retention of 365 days on an
+// injected clock, a customer seen again stays and one not seen is erased.
+func TestRetentionErasesInactiveCustomers(t *testing.T) {
+	db := mustOpenPath(t, filepath.Join(t.TempDir(), "till.db"))
+	ctx := context.Background()
+	if err := db.OpenCustomerKeys(ctx, filepath.Join(t.TempDir(), "keys.db")); err != nil {
+		t.Fatal(err)
+	}
+	clock := &stepClock{t: t0}
+	reg := register.New(register.Config{RegisterID: "reg-test", Currency: pos.MustCurrency("EUR")},
+		register.Deps{Catalog: db, Journal: db, Clock: clock, Customers: db})
+	gone, err := reg.AddCustomer(ctx, register.NewCustomer{Phone: "0170111"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stays, err := reg.AddCustomer(ctx, register.NewCustomer{Email: "stays@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const keep = 365 * 24 * time.Hour
+	clock.add(300 * 24 * time.Hour)
+	if err := reg.TouchCustomer(ctx, stays.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := reg.EraseInactiveCustomers(ctx, keep); err != nil || n != 0 {
+		t.Fatalf("day 300: erased %d, %v", n, err)
+	}
+	clock.add(100 * 24 * time.Hour) // day 400: gone was last seen on day 0, stays on day 300
+	if n, err := reg.EraseInactiveCustomers(ctx, keep); err != nil || n != 1 {
+		t.Fatalf("day 400: erased %d, %v", n, err)
+	}
+	if _, err := db.Customer(ctx, gone.ID); pos.ErrorCode(err) != pos.ENotFound {
+		t.Fatalf("inactive customer kept: %v", err)
+	}
+	if c, err := db.Customer(ctx, stays.ID); err != nil || c.Email != "stays@example.org" {
+		t.Fatalf("active customer: %+v, %v", c, err)
+	}
+}

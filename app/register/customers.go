@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tillpos/till/app/pos"
 )
@@ -23,6 +24,8 @@ type Customers interface {
 	// EraseCustomer deletes the customer and their key; erasing an unknown
 	// id is not an error (the head office's feed may repeat erasures).
 	EraseCustomer(ctx context.Context, id string) error
+	// InactiveCustomers lists the ids of customers last seen before t.
+	InactiveCustomers(ctx context.Context, before time.Time) ([]string, error)
 }
 
 // ErrNoDirectory: the register was started without a customer directory.
@@ -135,4 +138,37 @@ func newCustomerID() (string, error) {
 		return "", fmt.Errorf("register: customer id: %w", err)
 	}
 	return hex.EncodeToString(b[:]), nil
+}
+
+// EraseInactiveCustomers is retention: it erases every customer not seen for
+// keep (by the injected clock) and returns how many. A sale with the
+// customer attached counts as seen (TouchCustomer).
+func (r *Register) EraseInactiveCustomers(ctx context.Context, keep time.Duration) (int, error) {
+	if r.deps.Customers == nil || keep <= 0 {
+		return 0, nil
+	}
+	ids, err := r.deps.Customers.InactiveCustomers(ctx, r.deps.Clock.Now().Add(-keep))
+	if err != nil {
+		return 0, err
+	}
+	for i, id := range ids {
+		if err := r.deps.Customers.EraseCustomer(ctx, id); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
+}
+
+// TouchCustomer records that the customer was seen now (a sale), which
+// restarts their retention period.
+func (r *Register) TouchCustomer(ctx context.Context, id string) error {
+	if r.deps.Customers == nil || id == "" {
+		return nil
+	}
+	c, err := r.deps.Customers.Customer(ctx, id)
+	if err != nil {
+		return err
+	}
+	c.LastSeen = r.deps.Clock.Now().UTC()
+	return r.deps.Customers.SaveCustomer(ctx, c)
 }

@@ -27,6 +27,7 @@ func (x *selling) customerEntered(v string) {
 			if found, err = x.u.reg.FindCustomers(bgCtx(), key); err != nil || len(found) > 0 {
 				if err == nil {
 					x.u.reg.AttachCustomer(found[0])
+					err = x.u.reg.TouchCustomer(bgCtx(), found[0].ID) // a visit restarts retention
 				}
 				return
 			}

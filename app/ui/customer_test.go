@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"github.com/tillpos/till/app/pos"
@@ -44,6 +45,18 @@ func (f *fakeCustomers) FindCustomers(_ context.Context, key string) ([]pos.Cust
 	for _, c := range f.m {
 		if c.Phone == key || c.Email == key || c.Card == key {
 			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeCustomers) InactiveCustomers(_ context.Context, before time.Time) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for id, c := range f.m {
+		if c.LastSeen.Before(before) {
+			out = append(out, id)
 		}
 	}
 	return out, nil
