@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,18 +17,38 @@ import (
 )
 
 // customerRig is a selling rig whose register has a customer directory.
-func customerRig(t *testing.T) (*sellingRig, string) {
+func customerRig(t *testing.T) (*sellingRig, string, *syncBuffer) {
 	t.Helper()
 	rig := newSellingRig(t)
+	logs := &syncBuffer{}
 	keys := rig.path + "-customer-keys"
 	if err := rig.db.OpenCustomerKeys(context.Background(), keys); err != nil {
 		t.Fatal(err)
 	}
 	rig.reg = register.New(register.Config{RegisterID: "reg-test", RegisterCode: "K1", Currency: pos.MustCurrency("EUR")},
-		register.Deps{Catalog: rig.db, Journal: rig.db, Parked: rig.db, Staff: rig.db, Clock: fixedClock{t0}, Customers: rig.db})
+		register.Deps{Catalog: rig.db, Journal: rig.db, Parked: rig.db, Staff: rig.db, Clock: fixedClock{t0}, Customers: rig.db,
+			PrintQueue: rig.db, Printer: discardPrinter{}, Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	rig.reg.SetEmployee(register.Employee{ID: "e-ana", Name: "Ana", Role: register.RoleCashier})
-	return rig, keys
+	return rig, keys, logs
 }
+
+// syncBuffer is a log sink the register's goroutines may share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// discardPrinter accepts every document.
+type discardPrinter struct{}
+
+func (discardPrinter) Print(context.Context, pos.Doc) error { return nil }
 
 // filesOf returns the database files at path: the file, its -wal and -shm.
 func filesOf(path string) []string {
@@ -60,7 +82,7 @@ func copyFiles(t *testing.T, from []string, dir string) []string {
 // INTO), no key that opens a backup's sealed row survives, and the journal,
 // whose sale names the customer by id, still verifies.
 func TestNoCustomerDataAfterErasure(t *testing.T) {
-	rig, keysPath := customerRig(t)
+	rig, keysPath, logs := customerRig(t)
 	ctx := context.Background()
 	pii := []string{"Hildegard Wunderlich", "hilde.wunderlich@example.org", "015112345678", "TILLC5550"}
 	c, err := rig.reg.AddCustomer(ctx, register.NewCustomer{Name: pii[0], Email: pii[1], Phone: "0151 1234 5678", Card: pii[3]})
@@ -76,6 +98,10 @@ func TestNoCustomerDataAfterErasure(t *testing.T) {
 	rec := rig.payExact()
 	if rec.CustomerID != c.ID {
 		t.Fatalf("sale names customer %q, want %q", rec.CustomerID, c.ID)
+	}
+	var jobs int
+	if err := rig.db.r.QueryRowContext(ctx, `SELECT count(*) FROM print_jobs`).Scan(&jobs); err != nil || jobs == 0 {
+		t.Fatalf("the receipt should be spooled (its bytes are searched below): %d, %v", jobs, err)
 	}
 	// Backups before the erasure: the live files copied, and VACUUM INTO.
 	dir := t.TempDir()
@@ -137,6 +163,14 @@ func TestNoCustomerDataAfterErasure(t *testing.T) {
 			t.Fatalf("key of %s opens the erased customer's backup row", id)
 		}
 	}
+	if !strings.Contains(logs.String(), c.ID) {
+		t.Errorf("the erasure is not logged (by id): %q", logs.String())
+	}
+	for _, s := range pii {
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("the log holds %q", s)
+		}
+	}
 	for _, db := range []*DB{rig.db, bk} {
 		if n, err := db.VerifyJournal(ctx); err != nil || n == 0 {
 			t.Fatalf("journal after erasure: %d entries, %v", n, err)
@@ -167,7 +201,7 @@ type legacyRecord struct {
 // the upgrade (the chain cannot be rewritten: docs/PRIVACY.md); the decoded
 // record drops the legacy fields, and new sales carry only a customer id.
 func TestUpgradeKeepsLegacyCustomerRecords(t *testing.T) {
-	rig, _ := customerRig(t)
+	rig, _, _ := customerRig(t)
 	ctx := context.Background()
 	var old legacyRecord
 	old.SaleRecord = pos.SaleRecord{SaleID: "old-sale", ReceiptNo: "K1-1", RegisterID: "reg-test", CashierID: "e-ana", Cashier: "Ana",

@@ -127,7 +127,11 @@ func (r *Register) EraseCustomer(ctx context.Context, id string) error {
 	if r.deps.Customers == nil {
 		return nil
 	}
-	return r.deps.Customers.EraseCustomer(ctx, id)
+	if err := r.deps.Customers.EraseCustomer(ctx, id); err != nil {
+		return err
+	}
+	r.deps.Log.Info("customer erased", "customer_id", id) // the id only: it names nobody once erased
+	return nil
 }
 
 // newCustomerID is 128 random bits: unlike a UUIDv7 it tells nothing about
