@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("IDsPerRegister", func(t *testing.T) { t.Parallel(); testIDsPerRegister(t, open) })
 	t.Run("RefusesOutOfBounds", func(t *testing.T) { t.Parallel(); testRefusesOutOfBounds(t, open) })
 	t.Run("SumsCannotOverflow", func(t *testing.T) { t.Parallel(); testSumsCannotOverflow(t, open) })
+	t.Run("LegacyCustomer", func(t *testing.T) { t.Parallel(); testLegacyCustomer(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
