@@ -129,15 +129,6 @@ func (x *selling) discountText(l pos.Line) string {
 	return "  ·  " + strings.Join(parts, "  ·  ")
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 // menuGrid shows big tiles in a modal box; a tap runs the item and closes.
 func (x *selling) showMenu(kind, title string, items []menuItem) {
 	x.closeDialogs()
