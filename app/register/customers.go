@@ -176,3 +176,26 @@ func (r *Register) TouchCustomer(ctx context.Context, id string) error {
 	c.LastSeen = r.deps.Clock.Now().UTC()
 	return r.deps.Customers.SaveCustomer(ctx, c)
 }
+
+// RunRetention erases inactive customers (EraseInactiveCustomers) now and
+// then every period until ctx ends; a failure is logged and retried next
+// period. keep <= 0 turns retention off.
+func (r *Register) RunRetention(ctx context.Context, keep, every time.Duration) error {
+	if keep <= 0 || r.deps.Customers == nil {
+		return nil
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := r.EraseInactiveCustomers(ctx, keep); err != nil {
+			r.deps.Log.Warn("customer retention", "err", err)
+		} else if n > 0 {
+			r.deps.Log.Info("customer retention: inactive customers erased", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

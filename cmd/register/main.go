@@ -174,6 +174,7 @@ func run(args []string, log *slog.Logger) error {
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return reg.Run(gctx) })
+	g.Go(func() error { return reg.RunRetention(gctx, customerRetention(cfg), customerRetentionEvery) })
 	g.Go(func() error { return mgr.Run(gctx) })
 	g.Go(func() error { return per.run(gctx) })
 	g.Go(func() error { return drawer.Run(gctx) })
