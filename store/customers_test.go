@@ -299,3 +299,42 @@ func TestRetentionErasesInactiveCustomers(t *testing.T) {
 		t.Fatalf("active customer: %+v, %v", c, err)
 	}
 }
+
+// TestResumeRefetchesTheCustomer: a parked sale keeps only the customer's id;
+// resumed, it shows the customer again, and after an erasure it has none.
+func TestResumeRefetchesTheCustomer(t *testing.T) {
+	rig, _, _ := customerRig(t)
+	ctx := context.Background()
+	park := func() string {
+		t.Helper()
+		rig.scan(kaese)
+		p, err := rig.reg.Park(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	c, err := rig.reg.AddCustomer(ctx, register.NewCustomer{Name: "Ida Holm", Email: "ida@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := park()
+	rig.reg.AttachCustomer(c)
+	second := park()
+	if err := rig.reg.Resume(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := rig.reg.Sale(); s.CustomerID != c.ID || s.Customer == nil || s.Customer.Name != "Ida Holm" {
+		t.Fatalf("resumed sale: id %q customer %+v", s.CustomerID, s.Customer)
+	}
+	rig.payExact()
+	if err := rig.reg.EraseCustomer(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := rig.reg.Resume(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := rig.reg.Sale(); s.CustomerID != "" || s.Customer != nil {
+		t.Fatalf("resumed after the erasure: id %q customer %+v", s.CustomerID, s.Customer)
+	}
+}

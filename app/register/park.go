@@ -101,6 +101,15 @@ func (r *Register) Resume(ctx context.Context, id string) error {
 	}
 	s.CashierID, s.Cashier = r.cashier.ID, r.cashier.Name
 	s.CashRounding = r.cfg.CashRounding
+	// The parked JSON keeps only the customer's id; fetch them again for
+	// the screen. An erased customer leaves the sale without one.
+	if s.CustomerID != "" && r.deps.Customers != nil {
+		if c, err := r.deps.Customers.Customer(ctx, s.CustomerID); err == nil {
+			s.Customer = &c
+		} else if pos.ErrorCode(err) == pos.ENotFound {
+			s.CustomerID = ""
+		}
+	}
 	r.sale = &s
 	return nil
 }
