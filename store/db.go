@@ -33,6 +33,7 @@ type DB struct {
 	registerID string
 	clock      register.Clock // for the PIN lockout; nil: the wall clock
 	pinParams  pinhash.Params // argon2id cost of new PIN hashes; zero: pinhash.Default
+	keys       *sql.DB        // the customer directory's key file (customers.go); nil: none
 
 	stmts statements
 }
@@ -88,6 +89,11 @@ func (db *DB) Close() error {
 		errs = append(errs, db.r.Close())
 	}
 	errs = append(errs, db.w.Close())
+	db.mu.Lock()
+	if db.keys != nil {
+		errs = append(errs, db.keys.Close())
+	}
+	db.mu.Unlock()
 	return errors.Join(errs...)
 }
 

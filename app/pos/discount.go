@@ -3,7 +3,6 @@ package pos
 import (
 	"math/bits"
 	"sort"
-	"strings"
 )
 
 // Discount is a percentage (basis points: 1000 = 10 %) or an amount in
@@ -65,18 +64,6 @@ func abs(v int64) int64 {
 		return -v
 	}
 	return v
-}
-
-// Customer is who the sale is for, as typed by the cashier.
-type Customer struct {
-	Name  string `json:"name,omitempty"`
-	Phone string `json:"phone,omitempty"`
-	Email string `json:"email,omitempty"`
-}
-
-// IsZero reports whether nothing was entered.
-func (c Customer) IsZero() bool {
-	return strings.TrimSpace(c.Name+c.Phone+c.Email) == ""
 }
 
 // SetLineDiscount sets (or, with a zero Discount, removes) a line's discount.

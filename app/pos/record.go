@@ -23,7 +23,11 @@ type SaleRecord struct {
 	RefersTo   string       `json:"refers_to,omitempty"` // original sale of a void or return
 	Reason     string       `json:"reason,omitempty"`
 	Note       string       `json:"note,omitempty"`
-	Customer   *Customer    `json:"customer,omitempty"`
+	// CustomerID is the customer's random directory id, never their data:
+	// the journal is append-only and hash-chained, so nothing in it can be
+	// erased (docs/PRIVACY.md). Records written before this field carried a
+	// "customer" object; decoding ignores it.
+	CustomerID string `json:"customer_id,omitempty"`
 	// OrderDiscount is the discount given on the whole sale; its shares are
 	// in the lines' order_discount.
 	OrderDiscount Discount `json:"order_discount,omitempty"`
@@ -50,7 +54,7 @@ func (s *Sale) Record(receiptNo string, completed time.Time) (SaleRecord, error)
 	r := SaleRecord{SaleID: s.ID, ReceiptNo: receiptNo, RegisterID: s.RegisterID, CashierID: s.CashierID,
 		Cashier: s.Cashier, Currency: s.Currency.Code, TaxMode: s.TaxMode, StartedAt: s.StartedAt.UTC(),
 		Completed: completed.UTC(), Tenders: append([]Tender(nil), s.Tenders...), Totals: t,
-		Note: s.Note, Customer: s.Customer, OrderDiscount: s.OrderDiscount, RefersTo: s.RefersTo}
+		Note: s.Note, CustomerID: s.CustomerID, OrderDiscount: s.OrderDiscount, RefersTo: s.RefersTo}
 	for _, l := range s.Lines {
 		amt, _ := l.Amount()
 		net, tax, gross, _ := LineTax(amt, l.TaxBP, s.TaxMode)

@@ -100,7 +100,12 @@ type Sale struct {
 	Cashier    string
 	StartedAt  time.Time
 	Note       string
-	Customer   *Customer
+	// CustomerID is the attached customer's directory id (customer.go);
+	// Customer is their record for the screen only, kept out of every
+	// encoding (a parked sale is stored as JSON) so their data stays in the
+	// directory, where it can be erased.
+	CustomerID string
+	Customer   *Customer `json:"-"`
 	// OrderDiscount is spread over the lines (see recompute); CashRounding
 	// is the cash increment in minor units (5: to 0.05), 0 for none.
 	OrderDiscount Discount

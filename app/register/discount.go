@@ -93,17 +93,6 @@ func (r *Register) SetNote(note string) {
 	r.sale.Note = strings.TrimSpace(note)
 }
 
-// SetCustomer attaches a customer to the open sale; a zero Customer detaches.
-func (r *Register) SetCustomer(c pos.Customer) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if c.IsZero() {
-		r.sale.Customer = nil
-		return
-	}
-	r.sale.Customer = &c
-}
-
 // CancelRecord is the journal payload of an open sale the cashier threw
 // away. It is journaled because a rung-up-then-cancelled sale is the classic
 // way to pocket cash (and German KassenSichV wants aborted transactions on

@@ -63,9 +63,8 @@ func (r *Register) Park(ctx context.Context) (ParkedSale, error) {
 	t, _ := r.sale.Totals()
 	p := ParkedSale{ID: r.sale.ID, ParkedAt: r.deps.Clock.Now().UTC(), CashierID: r.cashier.ID, Cashier: r.cashier.Name,
 		Gross: t.Gross, Items: t.Items, Label: r.sale.Note, Sale: data}
-	if c := r.sale.Customer; c != nil && c.Name != "" {
-		p.Label = c.Name
-	}
+	// The label stays the note: a customer's name would outlive their
+	// erasure in the parked_sales table.
 	if err := r.deps.Parked.Park(ctx, p); err != nil {
 		return ParkedSale{}, fmt.Errorf("%w: %w", pos.Errorf(pos.EInternal, "The sale could not be parked. It is still open."), err)
 	}
@@ -102,6 +101,15 @@ func (r *Register) Resume(ctx context.Context, id string) error {
 	}
 	s.CashierID, s.Cashier = r.cashier.ID, r.cashier.Name
 	s.CashRounding = r.cfg.CashRounding
+	// The parked JSON keeps only the customer's id; fetch them again for
+	// the screen. An erased customer leaves the sale without one.
+	if s.CustomerID != "" && r.deps.Customers != nil {
+		if c, err := r.deps.Customers.Customer(ctx, s.CustomerID); err == nil {
+			s.Customer = &c
+		} else if pos.ErrorCode(err) == pos.ENotFound {
+			s.CustomerID = ""
+		}
+	}
 	r.sale = &s
 	return nil
 }

@@ -71,6 +71,8 @@ type Deps struct {
 	// Metrics counts card outcomes, print failures and scan-to-line
 	// latency for the heartbeat (metrics.go); nil records nothing.
 	Metrics Metrics
+	// Customers is the customer directory (customers.go); nil: none.
+	Customers Customers
 }
 
 // Register runs one till: the open sale and what happens to it. Its methods

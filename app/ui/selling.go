@@ -97,7 +97,7 @@ func (x *selling) refresh() {
 		s.items.Text += "  ·  " + lang.L("Discount {{.Amount}}", map[string]any{"Amount": x.u.money(-off)})
 	}
 	if c := s.sale.Customer; c != nil {
-		s.items.Text += "  ·  " + firstNonEmpty(c.Name, c.Phone, c.Email)
+		s.items.Text += "  ·  " + c.Label()
 	}
 	s.items.Refresh()
 }
@@ -122,15 +122,6 @@ func (x *selling) discountText(l pos.Line) string {
 		return ""
 	}
 	return "  ·  " + strings.Join(parts, "  ·  ")
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // menuGrid shows big tiles in a modal box; a tap runs the item and closes.
@@ -339,12 +330,11 @@ func (x *selling) askCustomer() {
 	s, _ := x.u.reg.Sale()
 	initial := ""
 	if s.Customer != nil {
-		initial = strings.Join(nonEmpty(s.Customer.Name, s.Customer.Phone, s.Customer.Email), ", ")
+		initial = strings.Join(nonEmpty(s.Customer.Name, s.Customer.Phone, s.Customer.Email, s.Customer.Card), ", ")
 	}
 	x.text = newTextDialog(x.u, lang.L("Customer: name, phone or e-mail"), initial, lang.L("OK"), 120, func(v string) {
 		x.text = nil
-		x.u.reg.SetCustomer(parseCustomer(v))
-		x.u.sale.refresh()
+		x.customerEntered(v) // customer.go
 	})
 	x.text.show()
 }
@@ -362,6 +352,8 @@ func parseCustomer(s string) pos.Customer {
 			c.Email = p
 		case strings.Trim(p, "0123456789+-/ ()") == "":
 			c.Phone = p
+		case register.IsCustomerCard(p):
+			c.Card = p
 		default:
 			names = append(names, p)
 		}

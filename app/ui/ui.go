@@ -297,7 +297,7 @@ func (u *UI) onScan(code string) {
 		u.warn(lang.L("Log in first: tap your name and type your PIN."))
 		return
 	}
-	if u.onReceiptScan(code) {
+	if u.onReceiptScan(code) || u.onCustomerCardScan(code) {
 		return
 	}
 	if x := u.selling(); u.screen == x.blind.content {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/hardware/barcode"
@@ -60,6 +61,9 @@ type StoreConf struct {
 	// discount a cashier gives without a manager (0: 10 %).
 	CashRounding     int64 `json:"cash_rounding,omitempty"`
 	DiscountLimitPct int64 `json:"discount_limit_pct,omitempty"`
+	// CustomerRetentionDays erases customers not seen for this many days
+	// (docs/PRIVACY.md); 0: 730 (two years).
+	CustomerRetentionDays int `json:"customer_retention_days,omitempty"`
 }
 
 // PrinterConf says where receipts go. Kind "" or "none" prints nothing.
@@ -199,6 +203,9 @@ func (c *Config) validate() error {
 	if c.Store.CashRounding < 0 || c.Store.CashRounding > 100 {
 		bad("store.cash_rounding %d: use 0 (none), 5 (to 0.05) or 10 (to 0.10)", c.Store.CashRounding)
 	}
+	if c.Store.CustomerRetentionDays < 0 || c.Store.CustomerRetentionDays > 3650 {
+		bad("store.customer_retention_days %d: use 1 to 3650 days (0: 730)", c.Store.CustomerRetentionDays)
+	}
 	if c.Store.DiscountLimitPct < 0 || c.Store.DiscountLimitPct > 100 {
 		bad("store.discount_limit_pct %d: use a percentage from 0 to 100", c.Store.DiscountLimitPct)
 	}
@@ -228,3 +235,15 @@ func (c *Config) validate() error {
 	errs = append(errs, validateDevices(c)...)
 	return errors.Join(errs...)
 }
+
+// customerRetention is how long an inactive customer is kept.
+func customerRetention(c Config) time.Duration {
+	days := c.Store.CustomerRetentionDays
+	if days == 0 {
+		days = 730
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
+
+// customerRetentionEvery is how often retention looks for inactive customers.
+const customerRetentionEvery = 24 * time.Hour

@@ -51,6 +51,7 @@ func TestConfigBadInputGetsClearErrors(t *testing.T) {
 		{"every problem at once", []string{"-config", write(`{"register":{"code":"bad code!"},"store":{"name":" ","currency":"EUROS","tax_mode":"gross","locale":"xx"},"printer":{"kind":"escpos-tcp","address":"nowhere","profile":"99mm"}}`)},
 			[]string{"register.code", "store.name", "store.currency", "store.tax_mode", "store.locale", "printer.address", "printer.profile"}},
 		{"bad head office URL", []string{"-headoffice", "ftp://x"}, []string{"headoffice.url"}},
+		{"customer retention out of range", []string{"-config", write(`{"store":{"customer_retention_days":-1}}`)}, []string{"store.customer_retention_days"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,6 +79,12 @@ func openStore(ctx context.Context, dataDir, registerID string, demo bool, log *
 		return nil, err
 	}
 	db.SetRegisterID(registerID)
+	// The customer directory's keys live in their own file, which backups
+	// of register.db leave out (docs/PRIVACY.md: crypto-shredding).
+	if err := db.OpenCustomerKeys(ctx, filepath.Join(dataDir, "customer-keys.db")); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if demo {
 		if err := db.SeedDemoIfEmpty(ctx); err != nil {
 			db.Close()
@@ -138,7 +144,7 @@ func run(args []string, log *slog.Logger) error {
 	}
 
 	var syncer *syncclient.Syncer
-	deps := register.Deps{Catalog: db, Journal: db, Log: log, Staff: db, Parked: db}
+	deps := register.Deps{Catalog: db, Journal: db, Log: log, Staff: db, Parked: db, Customers: db}
 	deps.PrintQueue = db // receipts survive printer faults and restarts
 	mgr, watches, err := newDeviceManager(cfg, log)
 	if err != nil {
@@ -168,6 +174,7 @@ func run(args []string, log *slog.Logger) error {
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return reg.Run(gctx) })
+	g.Go(func() error { return reg.RunRetention(gctx, customerRetention(cfg), customerRetentionEvery) })
 	g.Go(func() error { return mgr.Run(gctx) })
 	g.Go(func() error { return per.run(gctx) })
 	g.Go(func() error { return drawer.Run(gctx) })

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("Audit", func(t *testing.T) { t.Parallel(); testAudit(t, open) })
 	t.Run("FactTotals", func(t *testing.T) { t.Parallel(); testFactTotals(t, open) })
 	t.Run("BookedDays", func(t *testing.T) { t.Parallel(); testBookedDays(t, open) })
+	t.Run("LegacyCustomer", func(t *testing.T) { t.Parallel(); testLegacyCustomer(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
