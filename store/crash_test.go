@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,7 +25,10 @@ import (
 const crashDirEnv = "TILL_STORE_CRASH_DIR"
 
 // TestCrashChild is the process TestCrashRecovery kills. It commits sales in
-// a tight loop and prints "OK seq id" only after Append has returned.
+// a tight loop, each with its receipt's print job in the same transaction
+// (AppendPrinted), and prints "OK seq id" only after the append has
+// returned. A spooler prints the receipts meanwhile on a printer that
+// writes "PRINTED saleID original|copy" for each one.
 func TestCrashChild(t *testing.T) {
 	dir := os.Getenv(crashDirEnv)
 	if dir == "" {
@@ -47,18 +51,50 @@ func TestCrashChild(t *testing.T) {
 	if err != nil || len(codes) == 0 {
 		fail("codes: %v (%d)", err, len(codes))
 	}
+	spool := register.NewSpooler(pipePrinter{}, nil).WithQueue(db)
+	go spool.Run(ctx) //nolint:errcheck // runs until the kill
 	os.Stdout.WriteString("READY\n")
 	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), uint64(time.Now().UnixNano())))
 	for {
 		sale := demoSale(ctx, db, rng, codes, 3+rng.IntN(3))
 		now := time.Now()
-		e, err := db.Append(ctx, pos.EntrySale, sale.ID, now, salePayload(sale, now))
+		e, err := db.AppendPrinted(ctx, pos.EntrySale, sale.ID, now, salePayload(sale, now), receiptJob(sale.ID, now))
 		if err != nil {
 			fail("append: %v", err)
 		}
+		spool.Adopt(mustJob(db, sale.ID))
 		// One write of a short line: atomic on a pipe, and only after commit.
 		os.Stdout.WriteString("OK " + strconv.FormatInt(e.Seq, 10) + " " + e.ID + "\n")
 	}
+}
+
+// pipePrinter "prints" a receipt by writing one line to stdout: a line
+// the parent read is a receipt on paper.
+type pipePrinter struct{}
+
+func (pipePrinter) Print(_ context.Context, d pos.Doc) error {
+	kind := "original"
+	if d.Copy {
+		kind = "copy"
+	}
+	os.Stdout.WriteString("PRINTED " + d.ID + " " + kind + "\n")
+	return nil
+}
+
+// receiptJob is the print job of a crash-test sale (its doc id is the sale's).
+func receiptJob(saleID string, at time.Time) register.BuildPrintJob {
+	return func(pos.Entry) (register.PrintJob, error) {
+		return register.PrintJob{ID: "job-" + saleID, Kind: register.JobReceipt, State: register.JobQueued,
+			Doc: pos.Doc{ID: saleID}, Created: at, Updated: at}, nil
+	}
+}
+
+func mustJob(db *DB, saleID string) register.PrintJob {
+	j, err := db.PrintJob(context.Background(), "job-"+saleID)
+	if err != nil {
+		panic(err)
+	}
+	return j
 }
 
 func scannableCodes(ctx context.Context, db *DB) ([]string, error) {
@@ -131,6 +167,7 @@ func TestCrashRecovery(t *testing.T) {
 	committed := map[string]int64{} // id -> seq, as reported by children
 	start := time.Now()
 	var beforeReady int
+	printed := receiptPrints{}
 	for k := range kills {
 		// Mostly kill while selling; one time in ten, at any moment from
 		// start-up (during open, migrations, seeding).
@@ -139,7 +176,7 @@ func TestCrashRecovery(t *testing.T) {
 			beforeReady++
 		}
 		delay := time.Duration(1+rng.IntN(40)) * time.Millisecond
-		reported, err := runAndKill(dir, waitReady, delay)
+		reported, err := runAndKill(dir, waitReady, delay, printed)
 		if err != nil {
 			t.Fatalf("kill %d: %v", k, err)
 		}
@@ -148,13 +185,122 @@ func TestCrashRecovery(t *testing.T) {
 		}
 		checkAfterCrash(t, dir, committed, k)
 	}
-	t.Logf("%d kills (%d before ready) in %v; %d sales reported committed", kills, beforeReady,
-		time.Since(start).Round(time.Millisecond), len(committed))
+	// The next start: one spooler pass prints what the kills left.
+	resumed := drainAfterCrash(t, dir, printed)
+	printed.check(t, dir, committed)
+	t.Logf("%d kills (%d before ready) in %v; %d sales reported committed; %d receipts printed, %d by the last restart",
+		kills, beforeReady, time.Since(start).Round(time.Millisecond), len(committed), len(printed), resumed)
+}
+
+// receiptPrints counts, per sale id, the receipts printed as originals and
+// as copies (a job cut between its printing mark and its done mark resumes
+// as a marked copy: part of it may be on paper).
+type receiptPrints map[string]*[2]int
+
+func (p receiptPrints) add(saleID string, copy bool) {
+	c := p[saleID]
+	if c == nil {
+		c = new([2]int)
+		p[saleID] = c
+	}
+	if copy {
+		c[1]++
+	} else {
+		c[0]++
+	}
+}
+
+// drainAfterCrash runs the spooler as the next start would until no job is
+// unfinished, recording what it prints, and returns how many it printed.
+func drainAfterCrash(t *testing.T, dir string, printed receiptPrints) int {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := Open(ctx, filepath.Join(dir, "till.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rec := &recordingPrinter{done: make(chan struct{}, 1)}
+	spool := register.NewSpooler(rec, nil).WithQueue(db)
+	if err := spool.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := spool.Status().Pending
+	spool.OnChange(func(st register.SpoolStatus) {
+		if st.Pending == 0 {
+			select {
+			case rec.done <- struct{}{}:
+			default:
+			}
+		}
+	})
+	if want > 0 {
+		go spool.Run(ctx) //nolint:errcheck // ends with ctx
+		<-rec.done        // go test's -timeout bounds a hang
+	}
+	if left, err := db.UnfinishedPrintJobs(ctx); err != nil || len(left) != 0 {
+		t.Fatalf("after the restart's spooler pass: %d unfinished jobs, %v", len(left), err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, d := range rec.docs {
+		printed.add(d.ID, d.Copy)
+	}
+	return len(rec.docs)
+}
+
+type recordingPrinter struct {
+	mu   sync.Mutex
+	docs []pos.Doc
+	done chan struct{}
+}
+
+func (p *recordingPrinter) Print(_ context.Context, d pos.Doc) error {
+	p.mu.Lock()
+	p.docs = append(p.docs, d)
+	p.mu.Unlock()
+	return nil
+}
+
+// check: every committed sale's receipt printed, the original at most once;
+// any other print is a marked RESUMED copy of a job a kill cut between its
+// durable printing mark and its done mark (so never more prints than
+// attempts); one job per sale; nothing printed for a sale the journal lacks.
+func (p receiptPrints) check(t *testing.T, dir string, committed map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(dir, "till.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for id := range committed {
+		c := p[id]
+		if c == nil || c[0]+c[1] == 0 {
+			t.Fatalf("committed sale %s: receipt never printed", id)
+		}
+	}
+	copies := 0
+	for id, c := range p {
+		if _, err := db.EntryByID(ctx, id); err != nil {
+			t.Fatalf("receipt printed for sale %s the journal lacks: %v", id, err)
+		}
+		jobs, err := db.PrintJobsForDoc(ctx, id)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("sale %s: %d print jobs, %v; want one", id, len(jobs), err)
+		}
+		if c[0] > 1 || c[0]+c[1] > jobs[0].Attempts || jobs[0].State != register.JobDone {
+			t.Fatalf("sale %s printed %d times as the original and %d as a copy (job %s, attempts %d)", id, c[0], c[1], jobs[0].State, jobs[0].Attempts)
+		}
+		copies += c[1]
+	}
+	t.Logf("%d receipts, %d resumed copies after a kill between print and done mark", len(p), copies)
 }
 
 // runAndKill starts TestCrashChild, kills it after delay (counted from its
 // READY line when waitReady) and returns the sales it reported committed.
-func runAndKill(dir string, waitReady bool, delay time.Duration) (map[string]int64, error) {
+func runAndKill(dir string, waitReady bool, delay time.Duration, printed receiptPrints) (map[string]int64, error) {
 	lines, err := powercut.KillChild("TestCrashChild", crashDirEnv+"="+dir, waitReady, delay)
 	if err != nil {
 		return nil, err
@@ -162,6 +308,10 @@ func runAndKill(dir string, waitReady bool, delay time.Duration) (map[string]int
 	reported := map[string]int64{}
 	for _, line := range lines {
 		f := strings.Fields(line)
+		if len(f) == 3 && f[0] == "PRINTED" {
+			printed.add(f[1], f[2] == "copy")
+			continue
+		}
 		if len(f) != 3 || f[0] != "OK" {
 			return nil, fmt.Errorf("bad line %q", line)
 		}

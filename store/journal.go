@@ -19,6 +19,20 @@ var _ register.Journal = (*DB)(nil)
 // the next seq, seals the entry onto the chain and commits. With
 // synchronous=FULL the entry is on disk when Append returns nil.
 func (db *DB) Append(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload) (pos.Entry, error) {
+	return db.appendEntry(ctx, kind, id, at, build, nil)
+}
+
+// AppendPrinted is Append that also inserts the entry's print job (a
+// receipt) in the same transaction: one fsync per sale, and no crash
+// between the sale's commit and its receipt's.
+func (db *DB) AppendPrinted(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload, job register.BuildPrintJob) (pos.Entry, error) {
+	if job == nil {
+		return pos.Entry{}, pos.Errorf(pos.EInvalid, "AppendPrinted needs a print job")
+	}
+	return db.appendEntry(ctx, kind, id, at, build, job)
+}
+
+func (db *DB) appendEntry(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload, job register.BuildPrintJob) (pos.Entry, error) {
 	registerID, err := db.registerIDOrErr()
 	if err != nil {
 		return pos.Entry{}, err
@@ -58,6 +72,15 @@ func (db *DB) Append(ctx context.Context, kind pos.EntryKind, id string, at time
 	}
 	if _, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx, e.Seq); err != nil {
 		return pos.Entry{}, fmt.Errorf("store: append %s: outbox: %w", id, err)
+	}
+	if job != nil {
+		j, err := job(e)
+		if err != nil {
+			return pos.Entry{}, fmt.Errorf("store: append %s: build print job: %w", id, err)
+		}
+		if err := insertPrintJob(ctx, tx, j); err != nil {
+			return pos.Entry{}, fmt.Errorf("store: append %s: %w", id, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return pos.Entry{}, fmt.Errorf("store: append %s: commit: %w", id, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -16,11 +17,20 @@ var _ register.PrintQueue = (*DB)(nil)
 // AddPrintJob persists a new print job (durably: the spooler prints only
 // what it has recorded).
 func (db *DB) AddPrintJob(ctx context.Context, j register.PrintJob) error {
+	return insertPrintJob(ctx, db.w, j)
+}
+
+// execer is a write handle or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func insertPrintJob(ctx context.Context, w execer, j register.PrintJob) error {
 	doc, err := json.Marshal(j.Doc)
 	if err != nil {
 		return fmt.Errorf("store: print job %s: encode doc: %w", j.ID, err)
 	}
-	_, err = db.w.ExecContext(ctx, `INSERT INTO print_jobs
+	_, err = w.ExecContext(ctx, `INSERT INTO print_jobs
 		(id, doc_id, kind, doc, state, attempts, last_error, resumed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.ID, j.Doc.ID, string(j.Kind), string(doc), string(j.State), j.Attempts, j.LastError, printJobFlag(j.Resumed),

@@ -219,3 +219,21 @@ type fixedClock struct{ t time.Time }
 func (c fixedClock) Now() time.Time { return c.t }
 
 var errDiskFull = errors.New("disk I/O error: database or disk is full")
+
+func (j *fakeJournal) AppendPrinted(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build BuildPayload, job BuildPrintJob) (pos.Entry, error) {
+	// The job is built inside the append, as the store does; an error
+	// appends nothing. The fake keeps no print queue: the spooler's own
+	// queue stores the job at its first mark.
+	var jobErr error
+	e, err := j.Append(ctx, kind, id, at, func(seq int64) ([]byte, error) {
+		p, err := build(seq)
+		if err != nil {
+			return nil, err
+		}
+		if _, jobErr = job(pos.Entry{Seq: seq, ID: id, Kind: kind, CreatedAt: at, Payload: p}); jobErr != nil {
+			return nil, jobErr
+		}
+		return p, nil
+	})
+	return e, err
+}

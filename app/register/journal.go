@@ -32,16 +32,39 @@ type buildRecord func(seq int64) (any, error)
 // appendRecord is the register's one call of Journal.Append: it marshals the
 // record build returns and keeps it, decoded, with the entry.
 func (r *Register) appendRecord(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build buildRecord) (Committed, error) {
+	c, _, err := r.appendPrinted(ctx, kind, id, at, build, nil)
+	return c, err
+}
+
+// printDoc makes the document an entry prints, from its record.
+type printDoc func(rec any) pos.Doc
+
+// appendPrinted is appendRecord that, when doc is not nil, stores the
+// entry's print job in the same transaction (Journal.AppendPrinted) and
+// returns it for the spooler to adopt.
+func (r *Register) appendPrinted(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build buildRecord, doc printDoc) (Committed, *PrintJob, error) {
 	var rec any
+	var job *PrintJob
 	start := time.Now() // monotonic: the commit's latency, for the heartbeat
-	e, err := r.deps.Journal.Append(ctx, kind, id, at, func(seq int64) ([]byte, error) {
+	payload := func(seq int64) ([]byte, error) {
 		v, err := build(seq)
 		if err != nil {
 			return nil, err
 		}
 		rec = v
 		return json.Marshal(v)
-	})
+	}
+	var e pos.Entry
+	var err error
+	if doc == nil {
+		e, err = r.deps.Journal.Append(ctx, kind, id, at, payload)
+	} else {
+		e, err = r.deps.Journal.AppendPrinted(ctx, kind, id, at, payload, func(pos.Entry) (PrintJob, error) {
+			j := r.spool.newJob(JobReceipt, doc(rec))
+			job = &j
+			return j, nil
+		})
+	}
 	if kind == pos.EntrySale {
 		if err != nil {
 			r.deps.Metrics.SaleFailed()
@@ -50,9 +73,9 @@ func (r *Register) appendRecord(ctx context.Context, kind pos.EntryKind, id stri
 		}
 	}
 	if err != nil {
-		return Committed{}, err
+		return Committed{}, nil, err
 	}
-	return Committed{Entry: e, Record: rec}, nil
+	return Committed{Entry: e, Record: rec}, job, nil
 }
 
 // commit journals an entry while r.mu is not held and tells OnCommitted.
@@ -73,6 +96,19 @@ func (r *Register) commitLocked(ctx context.Context, kind pos.EntryKind, id stri
 		return pos.Entry{}, err
 	}
 	r.pending = append(r.pending, c)
+	return c.Entry, nil
+}
+
+// commitPrintedLocked is commitLocked for an entry that prints a receipt:
+// the job is stored with the entry and handed to the spooler, which does
+// not store it again.
+func (r *Register) commitPrintedLocked(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build buildRecord, doc printDoc) (pos.Entry, error) {
+	c, job, err := r.appendPrinted(ctx, kind, id, at, build, doc)
+	if err != nil {
+		return pos.Entry{}, err
+	}
+	r.pending = append(r.pending, c)
+	r.spool.Adopt(*job)
 	return c.Entry, nil
 }
 

@@ -27,6 +27,10 @@ type Catalog interface {
 // committed entry, and nothing else commits until Append returns.
 type BuildPayload func(seq int64) ([]byte, error)
 
+// BuildPrintJob makes the print job of an entry being appended, inside the
+// journal's transaction (after BuildPayload).
+type BuildPrintJob func(e pos.Entry) (PrintJob, error)
+
 // Journal is the append-only, hash-chained record of everything the register
 // does. Append writes the entry and its outbox row in one durable transaction.
 // Every use case reads it through this one port: shifts, reports and clock
@@ -35,6 +39,12 @@ type BuildPayload func(seq int64) ([]byte, error)
 // forgotten method. registertest.RunJournalSuite checks an implementation.
 type Journal interface {
 	Append(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build BuildPayload) (pos.Entry, error)
+	// AppendPrinted is Append that also stores the print job job makes from
+	// the sealed entry, in the same transaction, in the print queue the
+	// spooler reads: a committed sale's receipt is never lost to a crash
+	// between two commits, and a sale costs one durable commit. An error
+	// from job appends nothing.
+	AppendPrinted(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build BuildPayload, job BuildPrintJob) (pos.Entry, error)
 	// EntryByID returns an entry by id (pos.ENotFound if none).
 	EntryByID(ctx context.Context, id string) (pos.Entry, error)
 	JournalReader

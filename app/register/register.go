@@ -338,7 +338,8 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 	// The journal keeps milliseconds; the record must say the same instant.
 	now := r.deps.Clock.Now().UTC().Truncate(time.Millisecond)
 	var rec pos.SaleRecord
-	_, err := r.commitLocked(ctx, r.sale.EntryKind(), r.sale.ID, now, func(seq int64) (any, error) {
+	receipt := func(any) pos.Doc { return ReceiptDoc(r.cfg, rec, false) }
+	_, err := r.commitPrintedLocked(ctx, r.sale.EntryKind(), r.sale.ID, now, func(seq int64) (any, error) {
 		if err := r.checkReturnLocked(ctx); err != nil {
 			return nil, err // inside the append's transaction: see checkReturnLocked
 		}
@@ -349,7 +350,7 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 		}
 		rec.StoreID = r.cfg.StoreID
 		return rec, nil
-	})
+	}, receipt)
 	if err != nil {
 		r.deps.Log.Error("commit sale", "sale", r.sale.ID, "err", err)
 		var pe *pos.Error
@@ -361,7 +362,6 @@ func (r *Register) completeLocked(ctx context.Context) (pos.SaleRecord, error) {
 	r.last = &rec
 	r.showPaid(rec)
 	r.sale = r.newSale()
-	r.spool.Enqueue(ReceiptDoc(r.cfg, rec, false))
 	return rec, nil
 }
 

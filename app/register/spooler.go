@@ -95,6 +95,7 @@ type Spooler struct {
 	jobs     []PrintJob // unfinished, oldest first
 	unmarked *PrintJob  // printed, but its done mark is not yet durable
 	loaded   bool
+	fromLoad map[string]bool // ids of the jobs Load found (few: the unfinished ones)
 	lastErr  error
 	printed  int
 	onChange []func(SpoolStatus)
@@ -153,15 +154,33 @@ func (s *Spooler) Enqueue(d pos.Doc) { s.EnqueueKind(JobReceipt, d) }
 // the printer; when the job cannot be persisted it is kept in memory (and
 // logged) rather than lost.
 func (s *Spooler) EnqueueKind(kind JobKind, d pos.Doc) {
-	now := s.now()
-	j := PrintJob{ID: newID(), Kind: kind, Doc: d, State: JobQueued, Created: now, Updated: now}
+	j := s.newJob(kind, d)
 	s.mu.Lock()
 	q := s.queue
 	s.mu.Unlock()
 	if err := q.AddPrintJob(context.Background(), j); err != nil {
 		s.log.Error("persist print job; keeping it in memory", "job", j.ID, "doc", d.ID, "err", err)
 	}
+	s.Adopt(j)
+}
+
+func (s *Spooler) newJob(kind JobKind, d pos.Doc) PrintJob {
+	now := s.now()
+	return PrintJob{ID: newID(), Kind: kind, Doc: d, State: JobQueued, Created: now, Updated: now}
+}
+
+// Adopt queues a job already stored (by Journal.AppendPrinted, in the
+// sale's own transaction) and wakes the worker. A job Load also finds is
+// queued once. When the queue does not hold it (a journal without a
+// print queue), its first mark stores it (saveJob).
+func (s *Spooler) Adopt(j PrintJob) {
 	s.mu.Lock()
+	if s.fromLoad[j.ID] {
+		// Load read it from the store between its commit and this call:
+		// it is queued (or printed) already.
+		s.mu.Unlock()
+		return
+	}
 	s.jobs = append(s.jobs, j)
 	s.mu.Unlock()
 	s.notify()
@@ -267,7 +286,9 @@ func (s *Spooler) Load(ctx context.Context) error {
 		have[j.ID] = true
 	}
 	var merged []PrintJob
+	s.fromLoad = make(map[string]bool, len(old))
 	for _, j := range old {
+		s.fromLoad[j.ID] = true
 		if have[j.ID] {
 			continue
 		}

@@ -67,6 +67,36 @@ func RunJournalSuite(t *testing.T, newJournal func(t *testing.T) register.Journa
 		}
 	})
 
+	t.Run("AppendPrintedIsOneTransaction", func(t *testing.T) {
+		j := newJournal(t)
+		refused := errors.New("no job")
+		if _, err := j.AppendPrinted(ctx, pos.EntrySale, "nojob", at, payload(map[string]string{}),
+			func(pos.Entry) (register.PrintJob, error) { return register.PrintJob{}, refused }); !errors.Is(err, refused) {
+			t.Fatalf("append with a failing job: %v", err)
+		}
+		if _, err := j.EntryByID(ctx, "nojob"); pos.ErrorCode(err) != pos.ENotFound {
+			t.Fatalf("entry of a refused job found: %v", err)
+		}
+		var seen pos.Entry
+		job := register.PrintJob{ID: "job-1", Kind: register.JobReceipt, State: register.JobQueued, Created: at, Updated: at,
+			Doc: pos.Doc{ID: "doc-1"}}
+		e, err := j.AppendPrinted(ctx, pos.EntrySale, "sale", at, payload(map[string]string{"a": "b"}),
+			func(e pos.Entry) (register.PrintJob, error) { seen = e; return job, nil })
+		if err != nil || e.Seq != 1 {
+			t.Fatalf("append printed: %+v %v", e, err)
+		}
+		if seen.Seq != 1 || string(seen.Payload) != string(e.Payload) {
+			t.Fatalf("job built from %+v, entry %+v", seen, e)
+		}
+		// A journal that is also the print queue (the store) holds the job.
+		if q, ok := j.(register.PrintQueue); ok {
+			jobs, err := q.UnfinishedPrintJobs(ctx)
+			if err != nil || len(jobs) != 1 || jobs[0].ID != job.ID || jobs[0].Doc.ID != "doc-1" {
+				t.Fatalf("print queue after AppendPrinted: %+v %v", jobs, err)
+			}
+		}
+	})
+
 	t.Run("FailedBuildAppendsNothing", func(t *testing.T) {
 		j := newJournal(t)
 		refused := errors.New("refused inside the transaction")
