@@ -114,9 +114,47 @@ func BenchmarkScanToLine(b *testing.B) {
 }
 
 // BenchmarkCompleteSale is the durable commit of a settled five-line sale:
-// build the sale, tender, freeze the record, marshal it, Append (journal and
-// outbox row in one synchronous=FULL transaction).
-func BenchmarkCompleteSale(b *testing.B) {
+// build the sale, tender, freeze the record, marshal it, AppendPrinted
+// (journal entry, outbox row and the receipt's print job in one
+// synchronous=FULL transaction), back to back.
+func BenchmarkCompleteSale(b *testing.B) { benchCompleteSale(b, 0) }
+
+// BenchmarkCompleteSalePaced is BenchmarkCompleteSale with an idle between
+// sales, as at a till (benchPace): an idle disk syncs slower than a busy one.
+func BenchmarkCompleteSalePaced(b *testing.B) { benchCompleteSale(b, benchPace(b)) }
+
+// BenchmarkBareInsertFsync is the floor: one tiny row in its own transaction
+// on the same connection settings (WAL, synchronous=FULL, one writer).
+func BenchmarkBareInsertFsync(b *testing.B) { benchBareInsert(b, 0) }
+
+// BenchmarkBareInsertFsyncPaced is the floor with the same idle between
+// commits as BenchmarkCompleteSalePaced: the ratio of the two is the sale's cost.
+func BenchmarkBareInsertFsyncPaced(b *testing.B) { benchBareInsert(b, benchPace(b)) }
+
+// benchPace is the idle between paced commits: TILL_BENCH_PACE (a Go
+// duration), default 50ms, the fastest a till sells.
+func benchPace(b *testing.B) time.Duration {
+	v := os.Getenv("TILL_BENCH_PACE")
+	if v == "" {
+		return 50 * time.Millisecond
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		b.Fatalf("TILL_BENCH_PACE=%q: want a duration such as 50ms", v)
+	}
+	return d
+}
+
+// idle waits between paced commits, off the timer.
+func idle(b *testing.B, d time.Duration) {
+	if d > 0 {
+		b.StopTimer()
+		time.Sleep(d) // the pacing itself, not a wait for an event
+		b.StartTimer()
+	}
+}
+
+func benchCompleteSale(b *testing.B, pace time.Duration) {
 	db := MustOpenDB(b)
 	ctx := context.Background()
 	if err := db.SeedDemoIfEmpty(ctx); err != nil {
@@ -138,6 +176,7 @@ func BenchmarkCompleteSale(b *testing.B) {
 		items = append(items, item{p, r.BasisPoints, c})
 	}
 	eur := pos.MustCurrency("EUR")
+	cfg := register.Config{RegisterCode: "K1", Currency: eur, StoreName: "Bench"}
 	ids := make([]string, b.N)
 	for i := range ids {
 		ids[i] = uuid.Must(uuid.NewV7()).String()
@@ -146,6 +185,7 @@ func BenchmarkCompleteSale(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		idle(b, pace)
 		start := time.Now()
 		now := start
 		sale := pos.NewSale(ids[i], "reg-test", eur, pos.TaxInclusive, now)
@@ -159,12 +199,17 @@ func BenchmarkCompleteSale(b *testing.B) {
 		if err := sale.AddTender(pos.Tender{Kind: pos.TenderCash, Amount: t.Gross}); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.Append(ctx, pos.EntrySale, sale.ID, now, func(seq int64) ([]byte, error) {
-			rec, err := sale.Record(register.ReceiptNo("K1", seq), now)
+		var rec pos.SaleRecord
+		if _, err := db.AppendPrinted(ctx, pos.EntrySale, sale.ID, now, func(seq int64) ([]byte, error) {
+			var err error
+			rec, err = sale.Record(register.ReceiptNo("K1", seq), now)
 			if err != nil {
 				return nil, err
 			}
 			return json.Marshal(rec)
+		}, func(pos.Entry) (register.PrintJob, error) {
+			return register.PrintJob{ID: "job-" + sale.ID, Kind: register.JobReceipt, State: register.JobQueued,
+				Doc: register.ReceiptDoc(cfg, rec, false), Created: now, Updated: now}, nil
 		}); err != nil {
 			b.Fatal(err)
 		}
@@ -174,9 +219,7 @@ func BenchmarkCompleteSale(b *testing.B) {
 	lat.report(b)
 }
 
-// BenchmarkBareInsertFsync is the floor: one tiny row in its own transaction
-// on the same connection settings (WAL, synchronous=FULL, one writer).
-func BenchmarkBareInsertFsync(b *testing.B) {
+func benchBareInsert(b *testing.B, pace time.Duration) {
 	db := MustOpenDB(b)
 	ctx := context.Background()
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE bare (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
@@ -191,6 +234,7 @@ func BenchmarkBareInsertFsync(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		idle(b, pace)
 		start := time.Now()
 		tx, err := db.w.BeginTx(ctx, nil)
 		if err != nil {
