@@ -26,9 +26,18 @@ func scanProduct(row scanner) (pos.Product, error) {
 	return p, nil
 }
 
-// ProductByBarcode returns the product a barcode belongs to.
+// ProductByBarcode returns the product a barcode belongs to, with its tax
+// rate (Rate) from the same query: the scan path reads once.
 func (db *DB) ProductByBarcode(ctx context.Context, code string) (pos.Product, error) {
-	p, err := scanProduct(db.stmts.productByBarcode.QueryRowContext(ctx, code))
+	var p pos.Product
+	var codes string
+	var t pos.TaxRate
+	err := db.stmts.productByBarcode.QueryRowContext(ctx, code).Scan(&p.ID, &p.SKU, &p.Name, &p.Price, &p.TaxRateID,
+		&p.CategoryID, &p.SoldByWeight, &p.QuickKey, &codes, &t.ID, &t.Name, &t.BasisPoints)
+	if codes != "" {
+		p.Barcodes = strings.Split(codes, " ")
+	}
+	p.Rate = &t
 	if errors.Is(err, sql.ErrNoRows) {
 		return pos.Product{}, pos.Errorf(pos.ENotFound, "Unknown barcode %s", code)
 	} else if err != nil {

@@ -66,7 +66,16 @@ func TestProductFields(t *testing.T) {
 		}
 		for _, code := range tt.want.Barcodes {
 			byCode, err := db.ProductByBarcode(ctx, code)
-			if err != nil || !productsEqual(byCode, tt.want) {
+			// The scan path reads the tax rate with the product.
+			if err != nil || byCode.Rate == nil || byCode.Rate.ID != tt.want.TaxRateID || byCode.Rate.BasisPoints == 0 {
+				t.Errorf("ProductByBarcode(%s) = %+v (rate %+v), %v", code, byCode, byCode.Rate, err)
+				continue
+			}
+			if rate, _ := db.TaxRate(ctx, byCode.TaxRateID); *byCode.Rate != rate {
+				t.Errorf("ProductByBarcode(%s) rate %+v, TaxRate %+v", code, *byCode.Rate, rate)
+			}
+			byCode.Rate = nil
+			if !productsEqual(byCode, tt.want) {
 				t.Errorf("ProductByBarcode(%s) = %+v, %v", code, byCode, err)
 			}
 		}

@@ -27,7 +27,9 @@ func (s *statements) prepare(ctx context.Context, db *DB) error {
 		on   *sql.DB
 		text string
 	}{
-		{&s.productByBarcode, db.r, `SELECT ` + productColumns + ` FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?`},
+		// The scan path: product and tax rate in one query.
+		{&s.productByBarcode, db.r, `SELECT ` + productColumns + `, t.id, t.name, t.basis_points
+			FROM barcodes b JOIN products p ON p.id = b.product_id JOIN tax_rates t ON t.id = p.tax_rate_id WHERE b.code = ?`},
 		{&s.product, db.r, `SELECT ` + productColumns + ` FROM products p WHERE p.id = ?`},
 		{&s.taxRate, db.r, `SELECT id, name, basis_points FROM tax_rates WHERE id = ?`},
 		{&s.lastEntry, db.w, `SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1`},

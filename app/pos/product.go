@@ -43,4 +43,7 @@ type Product struct {
 	CategoryID   string
 	SoldByWeight bool
 	QuickKey     bool // shown on the quick-key grid
+	// Rate is the product's tax rate when the catalog read it with the
+	// product (one query on the scan path); nil: look it up by TaxRateID.
+	Rate *TaxRate
 }

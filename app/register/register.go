@@ -197,9 +197,9 @@ func (r *Register) AddProduct(ctx context.Context, productID string, qty pos.Qty
 }
 
 func (r *Register) add(ctx context.Context, p pos.Product, qty pos.Qty, barcode string) (int, error) {
-	rate, err := r.deps.Catalog.TaxRate(ctx, p.TaxRateID)
+	rate, err := r.taxRate(ctx, p)
 	if err != nil {
-		return -1, fmt.Errorf("tax rate of %s: %w", p.ID, err)
+		return -1, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -211,6 +211,18 @@ func (r *Register) add(ctx context.Context, p pos.Product, qty pos.Qty, barcode 
 		r.showItemLocked(i)
 	}
 	return i, err
+}
+
+// taxRate is the product's rate: the one the catalog read with it, or a lookup.
+func (r *Register) taxRate(ctx context.Context, p pos.Product) (pos.TaxRate, error) {
+	if p.Rate != nil && p.Rate.ID == p.TaxRateID {
+		return *p.Rate, nil
+	}
+	rate, err := r.deps.Catalog.TaxRate(ctx, p.TaxRateID)
+	if err != nil {
+		return pos.TaxRate{}, fmt.Errorf("tax rate of %s: %w", p.ID, err)
+	}
+	return rate, nil
 }
 
 // SetQty changes a line's quantity.
