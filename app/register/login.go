@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"github.com/tillpos/till/app/pos"
@@ -40,6 +41,7 @@ func (r *Register) Login(ctx context.Context, employeeID, pin string) (Employee,
 		return Employee{}, false, pos.Errorf(pos.EUnavailable, "No employees are set up on this register.")
 	}
 	e, err := r.deps.Staff.VerifyEmployeePIN(ctx, employeeID, pin)
+	releasePINMemory()
 	if err != nil {
 		return Employee{}, false, err
 	}
@@ -108,3 +110,9 @@ func (r *Register) ClockedIn(ctx context.Context) (map[string]time.Time, error) 
 	}
 	return in, nil
 }
+
+// releasePINMemory hands the PIN hash's memory back to the system: argon2id
+// allocates 64 MiB inside the check, and without this the heap keeps it
+// (and the GC target it raised) for minutes after every login. A full GC
+// here costs a few milliseconds on a path that already spent ~100 ms hashing.
+func releasePINMemory() { debug.FreeOSMemory() }

@@ -120,6 +120,7 @@ func (r *Register) Authorize(ctx context.Context, a Action, ov *Override, detail
 		return Employee{}, pos.Errorf(pos.EInvalid, "Enter a reason for the override.")
 	}
 	approver, err := r.deps.Staff.VerifyPIN(ctx, ov.PIN)
+	releasePINMemory()
 	if err != nil {
 		return Employee{}, err
 	}

@@ -40,6 +40,10 @@ type Config struct {
 	// an empty database. Only for demos (make run): a shop's register starts
 	// with no one who can log in until it is enrolled or a catalog imported.
 	Demo bool `json:"demo,omitempty"`
+
+	// MemoryLimitMiB is the Go runtime's soft memory limit (memory.go);
+	// 0: DefaultMemoryLimitMiB. GOMEMLIMIT in the environment wins.
+	MemoryLimitMiB int64 `json:"memory_limit_mib,omitempty"`
 }
 
 // RegisterConf identifies this till.
@@ -233,6 +237,9 @@ func (c *Config) validate() error {
 		bad("barcodes.variable_rules: %v", err)
 	}
 	errs = append(errs, validateDevices(c)...)
+	if c.MemoryLimitMiB != 0 && (c.MemoryLimitMiB < 64 || c.MemoryLimitMiB > 1<<16) {
+		bad("memory_limit_mib %d: use 0 (the default, %d) or 64 to 65536", c.MemoryLimitMiB, DefaultMemoryLimitMiB)
+	}
 	return errors.Join(errs...)
 }
 

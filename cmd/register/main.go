@@ -125,6 +125,8 @@ func run(args []string, log *slog.Logger) error {
 	if !haveDisplay() {
 		return errors.New(noDisplayHelp)
 	}
+	limit := applyMemoryLimit(cfg.MemoryLimitMiB, os.Getenv)
+	log.Info("memory limit", "mib", limit>>20)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sc, syncing, err := syncConfig(&cfg, log) // before the store: enrollment fixes the register id
