@@ -297,6 +297,12 @@ func (u *UI) onScan(code string) {
 		u.warn(lang.L("Log in first: tap your name and type your PIN."))
 		return
 	}
+	if !u.takesScans() {
+		// A count, a report, a menu: a scan here is not meant for the sale
+		// behind it (it would be added unseen).
+		u.warn(lang.L("Finish this screen first, then scan."))
+		return
+	}
 	if u.onReceiptScan(code) || u.onCustomerCardScan(code) {
 		return
 	}
@@ -328,6 +334,16 @@ func (u *UI) onScan(code string) {
 		u.sale.refresh()
 		u.sale.scrollTo(idx)
 	})
+}
+
+// takesScans: the screens where a scan means something: the sale, cash
+// and change (back to the cart, or the next sale) and the blind return.
+func (u *UI) takesScans() bool {
+	switch u.screen {
+	case u.sale.content, u.cash.content, u.change.content, u.selling().blind.content:
+		return true
+	}
+	return false
 }
 
 // serial runs the UI's work off the UI goroutine under the UI's context:
