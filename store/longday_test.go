@@ -286,4 +286,3 @@ func (p *countPrinter) Print(context.Context, pos.Doc) error {
 	p.mu.Unlock()
 	return nil
 }
-
