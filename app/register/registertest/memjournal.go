@@ -121,3 +121,19 @@ func (j *MemJournal) LastOfKind(_ context.Context, kinds ...pos.EntryKind) (pos.
 func (j *MemJournal) Entries(_ context.Context, afterSeq int64, limit int) ([]pos.Entry, error) {
 	return j.filter(func(e pos.Entry) bool { return e.Seq > afterSeq }, limit), nil
 }
+
+// AppendPrinted is Append that builds the entry's print job inside the
+// append; a job error appends nothing. MemJournal keeps no print queue: the
+// spooler's own queue stores the job at its first mark.
+func (j *MemJournal) AppendPrinted(ctx context.Context, kind pos.EntryKind, id string, at time.Time, build register.BuildPayload, job register.BuildPrintJob) (pos.Entry, error) {
+	return j.Append(ctx, kind, id, at, func(seq int64) ([]byte, error) {
+		p, err := build(seq)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := job(pos.Entry{Seq: seq, ID: id, Kind: kind, CreatedAt: at, Payload: p}); err != nil {
+			return nil, err
+		}
+		return p, nil
+	})
+}
