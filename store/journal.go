@@ -73,6 +73,11 @@ func (db *DB) appendEntry(ctx context.Context, kind pos.EntryKind, id string, at
 	if _, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx, e.Seq); err != nil {
 		return pos.Entry{}, fmt.Errorf("store: append %s: outbox: %w", id, err)
 	}
+	if kind == pos.EntryClockInOut {
+		if err := applyClock(ctx, tx, e); err != nil {
+			return pos.Entry{}, fmt.Errorf("store: append %s: clocked in: %w", id, err)
+		}
+	}
 	if job != nil {
 		j, err := job(e)
 		if err != nil {

@@ -90,14 +90,24 @@ func (r *Register) clock(ctx context.Context, e Employee, in bool) error {
 	return nil
 }
 
-// ClockedIn returns who is clocked in and since when, read from the journal.
+// ClockedIn returns who is clocked in and since when (the journal's
+// clocked-in state, Journal.ClockedIn).
 func (r *Register) ClockedIn(ctx context.Context) (map[string]time.Time, error) {
-	entries, err := r.deps.Journal.EntriesOfKind(ctx, 0, pos.EntryClockInOut)
+	in, err := r.deps.Journal.ClockedIn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("clocked in: %w", err)
 	}
+	return in, nil
+}
+
+// FoldClockedIn is who is clocked in after these clock entries, in order:
+// the definition Journal.ClockedIn keeps as state (fakes use it directly).
+func FoldClockedIn(entries []pos.Entry) (map[string]time.Time, error) {
 	in := map[string]time.Time{}
 	for _, e := range entries {
+		if e.Kind != pos.EntryClockInOut {
+			continue
+		}
 		var rec ClockRecord
 		if err := json.Unmarshal(e.Payload, &rec); err != nil {
 			return nil, fmt.Errorf("clock entry %d: %w", e.Seq, err)

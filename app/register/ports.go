@@ -61,6 +61,10 @@ type JournalReader interface {
 	LastOfKind(ctx context.Context, kinds ...pos.EntryKind) (e pos.Entry, ok bool, err error)
 	// Entries returns up to limit entries with seq > afterSeq, in order.
 	Entries(ctx context.Context, afterSeq int64, limit int) ([]pos.Entry, error)
+	// ClockedIn returns who is clocked in and since when: what
+	// FoldClockedIn makes of every clock entry, kept as state so a login
+	// does not read the register's whole history.
+	ClockedIn(ctx context.Context) (map[string]time.Time, error)
 }
 
 // JournalLookup finds completed entries for returns and voids.

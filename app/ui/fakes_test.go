@@ -297,3 +297,11 @@ func (j *fakeJournal) AppendPrinted(ctx context.Context, kind pos.EntryKind, id 
 	})
 	return e, err
 }
+
+func (j *fakeJournal) ClockedIn(ctx context.Context) (map[string]time.Time, error) {
+	es, err := j.EntriesOfKind(ctx, 0, pos.EntryClockInOut)
+	if err != nil {
+		return nil, err
+	}
+	return register.FoldClockedIn(es)
+}

@@ -97,6 +97,51 @@ func RunJournalSuite(t *testing.T, newJournal func(t *testing.T) register.Journa
 		}
 	})
 
+	t.Run("ClockedInEqualsTheFoldOfClockEntries", func(t *testing.T) {
+		j := newJournal(t)
+		clock := func(n int, emp string, in bool) {
+			rec := register.ClockRecord{EmployeeID: emp, Employee: emp, In: in, At: at.Add(time.Duration(n) * time.Minute)}
+			add(t, j, pos.EntryClockInOut, fmt.Sprintf("clock-%d", n), rec)
+		}
+		check := func(step string) {
+			t.Helper()
+			got, err := j.ClockedIn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			es, err := j.EntriesOfKind(ctx, 0, pos.EntryClockInOut)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := register.FoldClockedIn(es)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%s: ClockedIn %v, fold of the clock entries %v", step, got, want)
+			}
+			for id, since := range want {
+				if !got[id].Equal(since) {
+					t.Fatalf("%s: ClockedIn %v, fold of the clock entries %v", step, got, want)
+				}
+			}
+		}
+		check("empty")
+		clock(1, "ana", true)
+		clock(2, "ben", true)
+		add(t, j, pos.EntrySale, "sale-between", map[string]string{})
+		check("two in")
+		clock(3, "ana", false)
+		check("ana out")
+		clock(4, "ana", true)
+		clock(5, "ben", false)
+		clock(6, "ben", false) // out twice: still out
+		check("ana back, ben out")
+		if in, _ := j.ClockedIn(ctx); len(in) != 1 || !in["ana"].Equal(at.Add(4*time.Minute)) {
+			t.Fatalf("after the day: %v", in)
+		}
+	})
+
 	t.Run("FailedBuildAppendsNothing", func(t *testing.T) {
 		j := newJournal(t)
 		refused := errors.New("refused inside the transaction")

@@ -137,3 +137,8 @@ func (j *MemJournal) AppendPrinted(ctx context.Context, kind pos.EntryKind, id s
 		return p, nil
 	})
 }
+
+// ClockedIn folds the clock entries (register.FoldClockedIn).
+func (j *MemJournal) ClockedIn(context.Context) (map[string]time.Time, error) {
+	return register.FoldClockedIn(j.filter(func(e pos.Entry) bool { return e.Kind == pos.EntryClockInOut }, -1))
+}
