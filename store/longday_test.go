@@ -179,6 +179,10 @@ func TestLongDay(t *testing.T) {
 		t.Fatalf("Z report: %v", err)
 	}
 	commitP50, bareP50 := commits.p50(), p50(bare)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("Go heap held from the system at the end: %d KiB (the rest of RSS is SQLite's page caches and the runtime)",
+		(ms.HeapSys-ms.HeapReleased)>>10)
 	t.Logf("long day: %d sales (%d returns, %d logins), idle %v; RSS %d -> %d KiB (%.3fx), live heap %d -> %d KiB; "+
 		"X report %v at 100 sales, %v at the end (%.2fx); commit p50 %v, bare fsync p50 %v (%.2fx)",
 		sales, returns, sales/perHour+1, idle, rssHour>>10, rssEnd>>10, float64(rssEnd)/float64(rssHour),
