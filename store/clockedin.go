@@ -11,7 +11,7 @@ import (
 	"github.com/tillpos/till/app/register"
 )
 
-// rebuildClockedInSQL is migration 0010's rebuild of clocked_in from the
+// rebuildClockedInSQL is migration 0011's rebuild of clocked_in from the
 // journal: the last clock entry of each employee, when it clocked in.
 const rebuildClockedInSQL = `INSERT INTO clocked_in (employee_id, since)
 	SELECT json_extract(CAST(j.payload AS TEXT), '$.employee_id'), json_extract(CAST(j.payload AS TEXT), '$.at')
@@ -58,7 +58,7 @@ func (db *DB) ClockedIn(ctx context.Context) (map[string]time.Time, error) {
 	return in, rows.Err()
 }
 
-// RebuildClockedIn recomputes clocked_in from the journal, as migration 0010 did.
+// RebuildClockedIn recomputes clocked_in from the journal, as migration 0011 did.
 func (db *DB) RebuildClockedIn(ctx context.Context) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {

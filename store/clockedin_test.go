@@ -15,7 +15,7 @@ import (
 )
 
 // clocked_in, kept in each clock entry's transaction, equals the fold of the
-// journal's clock entries and its rebuild (migration 0010's statement), over
+// journal's clock entries and its rebuild (migration 0011's statement), over
 // random clock-ins and -outs.
 func TestClockedInIsRebuildableFromTheJournal(t *testing.T) {
 	ctx := context.Background()
@@ -55,12 +55,12 @@ func TestClockedInIsRebuildableFromTheJournal(t *testing.T) {
 		}
 	}
 	// The migration rebuilds with the same statement.
-	mig, err := os.ReadFile("migrations/0010_clocked_in.sql")
+	mig, err := os.ReadFile("migrations/0011_clocked_in.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(strings.Join(strings.Fields(string(mig)), " "), strings.Join(strings.Fields(rebuildClockedInSQL), " ")) {
-		t.Fatal("migration 0010 does not rebuild clocked_in with rebuildClockedInSQL")
+		t.Fatal("migration 0011 does not rebuild clocked_in with rebuildClockedInSQL")
 	}
 }
 
