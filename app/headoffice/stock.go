@@ -1,6 +1,15 @@
 package headoffice
 
-import "github.com/tillpos/till/app/pos"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/tillpos/till/app/pos"
+)
 
 // StockPosition is the on-hand of one product in one store as the head
 // office's projection holds it (docs/INVENTORY.md).
@@ -20,3 +29,82 @@ type StockFilter struct {
 
 // DefaultStockLimit caps a list of positions or movements.
 const DefaultStockLimit = 10000
+
+// LedgerRegister is the register id of the head office's own journal: the
+// stock records made at the back office (adjustments, receipts, counts,
+// transfers) are entries of this chain, projected like any register's.
+const LedgerRegister = "head-office"
+
+// Stock reads the stock projection (store/hqstore.Stock).
+type Stock interface {
+	StockPositions(ctx context.Context, f StockFilter) ([]StockPosition, error)
+	StockMovements(ctx context.Context, storeID, productID string) ([]pos.Movement, error)
+}
+
+// StockLedger is the head office's own stock journal: its chain end, and the append
+// of its next sealed entry, which ingest stores and projects like a
+// register's. stored is false with a reason when the entry was refused
+// (another append took the seq first).
+type StockLedger interface {
+	LedgerEnd(ctx context.Context) (seq int64, hash string, err error)
+	AppendLedger(ctx context.Context, e pos.Entry) (stored bool, reason string, err error)
+}
+
+// StockPositions lists on-hand positions.
+func (h *HeadOffice) StockPositions(ctx context.Context, f StockFilter) ([]StockPosition, error) {
+	if h.d.Stock == nil {
+		return nil, errNoStock
+	}
+	return h.d.Stock.StockPositions(ctx, f)
+}
+
+// StockMovements is a product's history in a store, in the one order.
+func (h *HeadOffice) StockMovements(ctx context.Context, storeID, productID string) ([]pos.Movement, error) {
+	if h.d.Stock == nil {
+		return nil, errNoStock
+	}
+	if storeID == "" || productID == "" {
+		return nil, pos.Errorf(pos.EInvalid, "Name a store and a product.")
+	}
+	return h.d.Stock.StockMovements(ctx, storeID, productID)
+}
+
+var errNoStock = errors.New("headoffice: no stock store wired")
+
+// RecordStock writes a stock record made at the back office into the head
+// office's own journal (LedgerRegister) and so into on-hand. The head office
+// stamps it: its own clock (offset 0), its register id. A record the
+// register's rules refuse is a *pos.Error with code EInvalid. Two appends at
+// once race for the next seq; the loser retries on the new chain end.
+func (h *HeadOffice) RecordStock(ctx context.Context, rec pos.StockRecord) (entryID string, err error) {
+	if h.d.StockLedger == nil {
+		return "", errNoStock
+	}
+	zero := int64(0)
+	rec.V, rec.RegisterID, rec.At, rec.ClockOffsetMS = pos.StockRecordVersion, LedgerRegister, h.d.Now().UTC().Truncate(time.Millisecond), &zero
+	payload, err := pos.EncodeStockRecord(rec)
+	if err != nil {
+		return "", err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("headoffice: entry id: %w", err)
+	}
+	for range 5 {
+		seq, hash, err := h.d.StockLedger.LedgerEnd(ctx)
+		if err != nil {
+			return "", err
+		}
+		e := pos.Entry{Seq: seq + 1, ID: id.String(), RegisterID: LedgerRegister, Kind: pos.EntryStock, CreatedAt: rec.At, Payload: payload}
+		e.Seal(hash)
+		stored, reason, err := h.d.StockLedger.AppendLedger(ctx, e)
+		if err != nil {
+			return "", err
+		}
+		if stored {
+			return e.ID, nil
+		}
+		_ = reason // the seq was taken: read the new end and try again
+	}
+	return "", errors.New("headoffice: the stock ledger is busy; retry")
+}

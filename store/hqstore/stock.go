@@ -31,6 +31,10 @@ type Stock interface {
 	// entries, in one transaction: the movements, then every position as
 	// pos.OnHandAll computes it. It returns the movements written.
 	RebuildStock(ctx context.Context) (int, error)
+	// LedgerEnd and AppendLedger are the head office's own journal
+	// (headoffice.StockLedger): entries of headoffice.LedgerRegister.
+	LedgerEnd(ctx context.Context) (seq int64, hash string, err error)
+	AppendLedger(ctx context.Context, e pos.Entry) (stored bool, reason string, err error)
 }
 
 // stockMovementsOf derives the movements of a stored entry. store is the
@@ -383,4 +387,37 @@ func readPositions(ctx context.Context, tx catalogTx, f StockFilter) ([]StockPos
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// LedgerEnd implements headoffice.StockLedger for any Store: the end of the head
+// office's own chain.
+func ledgerEnd(ctx context.Context, s Store) (int64, string, error) {
+	st, err := s.SyncState(ctx, headoffice.LedgerRegister)
+	return st.LastSeq, st.LastHash, err
+}
+
+// appendLedger stores the head office's next entry through IngestBatch, so
+// it is checked, stored and projected exactly as a register's.
+func appendLedger(ctx context.Context, s Store, e pos.Entry) (bool, string, error) {
+	res, _, err := s.IngestBatch(ctx, headoffice.LedgerRegister, []pos.Entry{e})
+	if err != nil {
+		return false, "", err
+	}
+	return res[0].Status != Rejected, res[0].Reason, nil
+}
+
+// LedgerEnd implements headoffice.StockLedger.
+func (s *SQLite) LedgerEnd(ctx context.Context) (int64, string, error) { return ledgerEnd(ctx, s) }
+
+// AppendLedger implements headoffice.StockLedger.
+func (s *SQLite) AppendLedger(ctx context.Context, e pos.Entry) (bool, string, error) {
+	return appendLedger(ctx, s, e)
+}
+
+// LedgerEnd implements headoffice.StockLedger.
+func (s *Postgres) LedgerEnd(ctx context.Context) (int64, string, error) { return ledgerEnd(ctx, s) }
+
+// AppendLedger implements headoffice.StockLedger.
+func (s *Postgres) AppendLedger(ctx context.Context, e pos.Entry) (bool, string, error) {
+	return appendLedger(ctx, s, e)
 }

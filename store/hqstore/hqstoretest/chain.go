@@ -28,8 +28,8 @@ type Chain struct {
 	// stock: the baseline of the stock projection's cost.
 	NoStock bool
 	seq     int64
-	last     string
-	at       time.Time
+	last    string
+	at      time.Time
 }
 
 // NewChain starts a register's journal at the genesis.
