@@ -135,3 +135,55 @@ func (b *BackOffice) adminStockRecord(w http.ResponseWriter, r *http.Request) {
 	b.log.InfoContext(r.Context(), "stock recorded", "kind", req.Kind, "store", req.StoreID, "entry", id)
 	writeJSON(w, http.StatusCreated, AdminStockRecordResponse{EntryID: id})
 }
+
+// AdminStockSettingRequest is the body of PUT /v1/admin/stock/settings/{sid}/{pid}.
+type AdminStockSettingRequest struct {
+	ReorderPoint pos.Qty `json:"reorder_point"`
+	MaxQty       pos.Qty `json:"max_qty"`
+	Cost         int64   `json:"cost"`
+}
+
+// adminStockSetting sets a product's reorder point, maximum and cost price.
+func (b *BackOffice) adminStockSetting(w http.ResponseWriter, r *http.Request) {
+	var req AdminStockSettingRequest
+	if status, code, msg := decodeStrict(w, r, 1<<12, &req); status != 0 {
+		writeError(w, status, code, msg)
+		return
+	}
+	s := headoffice.StockSetting{StoreID: r.PathValue("sid"), ProductID: r.PathValue("pid"), ReorderPoint: req.ReorderPoint,
+		MaxQty: req.MaxQty, Cost: req.Cost}
+	if err := b.ho.SetStockSetting(r.Context(), s); err != nil {
+		b.adminWriteFailed(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s)
+}
+
+// adminLowStock: GET /v1/admin/stock/low?store=, products at or below their
+// reorder point with the suggested order (JSON, or CSV: the order to send).
+func (b *BackOffice) adminLowStock(w http.ResponseWriter, r *http.Request) {
+	ls, err := b.ho.LowStock(r.Context(), r.URL.Query().Get("store"))
+	if err != nil {
+		b.stockReadFailed(w, r, err)
+		return
+	}
+	if !wantsCSV(r) {
+		writeJSON(w, http.StatusOK, ls)
+		return
+	}
+	rows := [][]string{{"store_id", "product_id", "on_hand", "reorder_point", "max_qty", "suggested"}}
+	for _, l := range ls {
+		rows = append(rows, []string{l.StoreID, l.ProductID, qtyText(l.OnHand), qtyText(l.ReorderPoint), qtyText(l.MaxQty), qtyText(l.Suggested)})
+	}
+	writeCSV(w, "low-stock.csv", rows)
+}
+
+// adminValuation: GET /v1/admin/stock/valuation?store=, stock at cost.
+func (b *BackOffice) adminValuation(w http.ResponseWriter, r *http.Request) {
+	v, err := b.ho.Valuation(r.Context(), r.URL.Query().Get("store"))
+	if err != nil {
+		b.stockReadFailed(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}

@@ -74,6 +74,29 @@ func TestAdminStock(t *testing.T) {
 	if code, b = call("GET", "/v1/admin/stock/movements?store=S1", "", ""); code != http.StatusBadRequest {
 		t.Fatalf("history without a product: %d %s, want 400", code, b)
 	}
+	for _, set := range []struct{ path, body string }{
+		{"/v1/admin/stock/settings/S1/P1", `{"reorder_point":8000,"max_qty":20000,"cost":95}`}, // at its reorder point
+		{"/v1/admin/stock/settings/S1/P2", `{"reorder_point":0,"max_qty":6000,"cost":400}`},
+		{"/v1/admin/stock/settings/S1/P9", `{"reorder_point":1000,"max_qty":3000,"cost":7}`}, // never moved: 0 on hand
+		{"/v1/admin/stock/settings/S1/P4", `{"reorder_point":0,"max_qty":0,"cost":1}`}, // max 0: not kept in stock, never listed
+	} {
+		if code, b := call("PUT", set.path, "", set.body); code != 200 {
+			t.Fatalf("PUT %s: %d %s", set.path, code, b)
+		}
+	}
+	if code, b := call("PUT", "/v1/admin/stock/settings/S1/P1", "", `{"reorder_point":9000,"max_qty":1000,"cost":1}`); code != http.StatusBadRequest {
+		t.Fatalf("reorder point above the maximum: %d %s, want 400", code, b)
+	}
+	code, b = call("GET", "/v1/admin/stock/low?store=S1", "text/csv", "")
+	want := "store_id,product_id,on_hand,reorder_point,max_qty,suggested\nS1,P1,8.000,8.000,20.000,12.000\nS1,P2,-2.000,0.000,6.000,8.000\nS1,P9,0.000,1.000,3.000,3.000\n"
+	if code != 200 || b != want {
+		t.Fatalf("low stock: %d\n%s\nwant\n%s", code, b, want)
+	}
+	var v headoffice.Valuation
+	code, b = call("GET", "/v1/admin/stock/valuation?store=S1", "", "")
+	if code != 200 || json.Unmarshal([]byte(b), &v) != nil || v.Value != 8*95 || v.Unvalued != 0 {
+		t.Fatalf("valuation: %d %s, want 760 (8 × 95; P2, P3 are negative)", code, b)
+	}
 	bad, _ := json.Marshal(backoffice.AdminStockRecordRequest{Kind: pos.MoveAdjustment, StoreID: "S1",
 		Lines: []pos.StockLine{{ProductID: "P1", Qty: -1000}}}) // an adjustment needs a reason
 	if code, b = call("POST", "/v1/admin/stock/records", "", string(bad)); code != http.StatusBadRequest {

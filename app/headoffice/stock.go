@@ -39,6 +39,44 @@ const LedgerRegister = "head-office"
 type Stock interface {
 	StockPositions(ctx context.Context, f StockFilter) ([]StockPosition, error)
 	StockMovements(ctx context.Context, storeID, productID string) ([]pos.Movement, error)
+	SetStockSetting(ctx context.Context, s StockSetting) error
+	LowStock(ctx context.Context, storeID string, limit int) ([]LowStock, error)
+	Valuation(ctx context.Context, storeID string) (Valuation, error)
+}
+
+// SetStockSetting sets a product's reorder point, maximum and cost price in
+// a store; a setting out of bounds is a *pos.Error with code EInvalid.
+func (h *HeadOffice) SetStockSetting(ctx context.Context, s StockSetting) error {
+	if h.d.Stock == nil {
+		return errNoStock
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	return h.d.Stock.SetStockSetting(ctx, s)
+}
+
+// LowStock is a store's products at or below their reorder point, with
+// the suggested order (up to the maximum).
+func (h *HeadOffice) LowStock(ctx context.Context, storeID string) ([]LowStock, error) {
+	if h.d.Stock == nil {
+		return nil, errNoStock
+	}
+	if storeID == "" {
+		return nil, pos.Errorf(pos.EInvalid, "Name a store.")
+	}
+	return h.d.Stock.LowStock(ctx, storeID, DefaultStockLimit)
+}
+
+// Valuation is a store's stock at cost price.
+func (h *HeadOffice) Valuation(ctx context.Context, storeID string) (Valuation, error) {
+	if h.d.Stock == nil {
+		return Valuation{}, errNoStock
+	}
+	if storeID == "" {
+		return Valuation{}, pos.Errorf(pos.EInvalid, "Name a store.")
+	}
+	return h.d.Stock.Valuation(ctx, storeID)
 }
 
 // StockLedger is the head office's own stock journal: its chain end, and the append
@@ -107,4 +145,47 @@ func (h *HeadOffice) RecordStock(ctx context.Context, rec pos.StockRecord) (entr
 		_ = reason // the seq was taken: read the new end and try again
 	}
 	return "", errors.New("headoffice: the stock ledger is busy; retry")
+}
+
+// StockSetting is what the owner sets for a product in a store: reorder
+// when on-hand falls to ReorderPoint, order up to MaxQty (both thousandths);
+// Cost is the cost price per unit in minor units.
+type StockSetting struct {
+	StoreID      string  `json:"store_id"`
+	ProductID    string  `json:"product_id"`
+	ReorderPoint pos.Qty `json:"reorder_point"`
+	MaxQty       pos.Qty `json:"max_qty"`
+	Cost         int64   `json:"cost"`
+}
+
+// Validate bounds a setting from outside.
+func (s StockSetting) Validate() error {
+	switch {
+	case s.StoreID == "" || s.ProductID == "" || len(s.StoreID) > pos.MaxStockIDLen || len(s.ProductID) > pos.MaxStockIDLen:
+		return pos.Errorf(pos.EInvalid, "Name a store and a product (at most %d bytes each).", pos.MaxStockIDLen)
+	case s.ReorderPoint < 0 || s.ReorderPoint > pos.MaxQty || s.MaxQty < s.ReorderPoint || s.MaxQty > pos.MaxQty:
+		return pos.Errorf(pos.EInvalid, "The reorder point must be between 0 and the maximum, the maximum at most %d.", pos.MaxQty)
+	case s.Cost < 0 || s.Cost > pos.MaxAmount:
+		return pos.Errorf(pos.EInvalid, "The cost price must be between 0 and %d.", pos.MaxAmount)
+	}
+	return nil
+}
+
+// LowStock is a product at or below its reorder point, with the suggested
+// order: up to the maximum (min/max).
+type LowStock struct {
+	StoreID      string  `json:"store_id"`
+	ProductID    string  `json:"product_id"`
+	OnHand       pos.Qty `json:"on_hand"`
+	ReorderPoint pos.Qty `json:"reorder_point"`
+	MaxQty       pos.Qty `json:"max_qty"`
+	Suggested    pos.Qty `json:"suggested"` // MaxQty - OnHand
+}
+
+// Valuation is a store's positive stock at cost, minor units; Unvalued
+// counts positions with stock but no cost price set.
+type Valuation struct {
+	StoreID  string `json:"store_id"`
+	Value    int64  `json:"value"`
+	Unvalued int    `json:"unvalued"`
 }

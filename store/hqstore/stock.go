@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,13 @@ type Stock interface {
 	// entries, in one transaction: the movements, then every position as
 	// pos.OnHandAll computes it. It returns the movements written.
 	RebuildStock(ctx context.Context) (int, error)
+	// SetStockSetting sets a product's reorder point, maximum and cost in a store.
+	SetStockSetting(ctx context.Context, s StockSetting) error
+	// LowStock lists a store's products at or below their reorder point,
+	// with the min/max suggested order.
+	LowStock(ctx context.Context, storeID string, limit int) ([]LowStock, error)
+	// Valuation is a store's stock at cost.
+	Valuation(ctx context.Context, storeID string) (Valuation, error)
 	// LedgerEnd and AppendLedger are the head office's own journal
 	// (headoffice.StockLedger): entries of headoffice.LedgerRegister.
 	LedgerEnd(ctx context.Context) (seq int64, hash string, err error)
@@ -420,4 +428,126 @@ func (s *Postgres) LedgerEnd(ctx context.Context) (int64, string, error) { retur
 // AppendLedger implements headoffice.StockLedger.
 func (s *Postgres) AppendLedger(ctx context.Context, e pos.Entry) (bool, string, error) {
 	return appendLedger(ctx, s, e)
+}
+
+// The owner's settings, the low-stock list and the valuation.
+type (
+	StockSetting = headoffice.StockSetting
+	LowStock     = headoffice.LowStock
+	Valuation    = headoffice.Valuation
+)
+
+// setStockSetting is SetStockSetting inside a write transaction.
+func setStockSetting(ctx context.Context, tx catalogTx, s StockSetting) error {
+	err := tx.Exec(ctx, `INSERT INTO stock_settings (store_id, product_id, reorder_point, max_qty, cost) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (store_id, product_id) DO UPDATE SET reorder_point = excluded.reorder_point, max_qty = excluded.max_qty,
+		cost = excluded.cost`, s.StoreID, s.ProductID, int64(s.ReorderPoint), int64(s.MaxQty), s.Cost)
+	if err != nil {
+		return fmt.Errorf("hqstore: stock setting %s/%s: %w", s.StoreID, s.ProductID, err)
+	}
+	return nil
+}
+
+// lowStock is LowStock inside a read transaction: every product of the
+// store with a setting whose on-hand (none yet: 0) is at or below its
+// reorder point, by product; a maximum of 0 means not kept in stock.
+func lowStock(ctx context.Context, tx catalogTx, storeID string, limit int) ([]LowStock, error) {
+	if limit <= 0 {
+		limit = headoffice.DefaultStockLimit
+	}
+	rows, err := tx.Query(ctx, `SELECT s.product_id, COALESCE(p.qty, 0), s.reorder_point, s.max_qty
+		FROM stock_settings s LEFT JOIN stock_positions p ON p.store_id = s.store_id AND p.product_id = s.product_id
+		WHERE s.store_id = ? AND s.max_qty > 0 AND COALESCE(p.qty, 0) <= s.reorder_point ORDER BY s.product_id LIMIT ?`, storeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: low stock: %w", err)
+	}
+	defer rows.Close()
+	out := []LowStock{}
+	for rows.Next() {
+		l := LowStock{StoreID: storeID}
+		var q, rp, mx int64
+		if err := rows.Scan(&l.ProductID, &q, &rp, &mx); err != nil {
+			return nil, fmt.Errorf("hqstore: low stock: %w", err)
+		}
+		l.OnHand, l.ReorderPoint, l.MaxQty = pos.Qty(q), pos.Qty(rp), pos.Qty(mx)
+		l.Suggested = max(l.MaxQty-l.OnHand, 0)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// valuation is Valuation inside a read transaction: the store's positive
+// on-hand times cost, per position rounded half up to the minor unit,
+// summed exactly and capped at pos.MaxAmount.
+func valuation(ctx context.Context, tx catalogTx, storeID string) (Valuation, error) {
+	v := Valuation{StoreID: storeID}
+	rows, err := tx.Query(ctx, `SELECT p.qty, COALESCE(s.cost, -1) FROM stock_positions p
+		LEFT JOIN stock_settings s ON s.store_id = p.store_id AND s.product_id = p.product_id
+		WHERE p.store_id = ? AND p.qty > 0`, storeID)
+	if err != nil {
+		return v, fmt.Errorf("hqstore: valuation: %w", err)
+	}
+	defer rows.Close()
+	sum := new(big.Int)
+	line := new(big.Int)
+	for rows.Next() {
+		var q, cost int64
+		if err := rows.Scan(&q, &cost); err != nil {
+			return v, fmt.Errorf("hqstore: valuation: %w", err)
+		}
+		if cost < 0 {
+			v.Unvalued++
+			continue
+		}
+		line.Mul(big.NewInt(q), big.NewInt(cost))
+		line.Add(line, big.NewInt(500)) // thousandths of a unit: half up
+		line.Quo(line, big.NewInt(1000))
+		sum.Add(sum, line)
+	}
+	if err := rows.Err(); err != nil {
+		return v, fmt.Errorf("hqstore: valuation: %w", err)
+	}
+	v.Value = pos.MaxAmount
+	if sum.IsInt64() && sum.Int64() < pos.MaxAmount {
+		v.Value = sum.Int64()
+	}
+	return v, nil
+}
+
+// SetStockSetting implements Stock.
+func (s *SQLite) SetStockSetting(ctx context.Context, st StockSetting) error {
+	return s.inCatalogTx(ctx, "stock setting", func(tx catalogTx) error { return setStockSetting(ctx, tx, st) })
+}
+
+// LowStock implements Stock.
+func (s *SQLite) LowStock(ctx context.Context, storeID string, limit int) ([]LowStock, error) {
+	return lowStock(ctx, sqliteReader{s.r}, storeID, limit)
+}
+
+// Valuation implements Stock.
+func (s *SQLite) Valuation(ctx context.Context, storeID string) (Valuation, error) {
+	return valuation(ctx, sqliteReader{s.r}, storeID)
+}
+
+// SetStockSetting implements Stock.
+func (s *Postgres) SetStockSetting(ctx context.Context, st StockSetting) error {
+	return s.inCatalogTx(ctx, "stock setting", true, func(tx catalogTx) error { return setStockSetting(ctx, tx, st) })
+}
+
+// LowStock implements Stock.
+func (s *Postgres) LowStock(ctx context.Context, storeID string, limit int) (out []LowStock, err error) {
+	err = s.inCatalogTx(ctx, "low stock", false, func(tx catalogTx) error {
+		out, err = lowStock(ctx, tx, storeID, limit)
+		return err
+	})
+	return out, err
+}
+
+// Valuation implements Stock.
+func (s *Postgres) Valuation(ctx context.Context, storeID string) (v Valuation, err error) {
+	err = s.inCatalogTx(ctx, "valuation", false, func(tx catalogTx) error {
+		v, err = valuation(ctx, tx, storeID)
+		return err
+	})
+	return v, err
 }

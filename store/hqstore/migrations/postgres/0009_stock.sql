@@ -42,3 +42,15 @@ CREATE TABLE stock_positions (
     PRIMARY KEY (store_id, product_id)
 );
 CREATE INDEX stock_positions_negative ON stock_positions (store_id, product_id) WHERE qty < 0;
+
+-- What the owner sets per store and product: the reorder point and the
+-- min/max the suggested order fills up to (thousandths), and the cost price
+-- (minor units per unit) that values the stock.
+CREATE TABLE stock_settings (
+    store_id      TEXT NOT NULL,
+    product_id    TEXT NOT NULL,
+    reorder_point BIGINT NOT NULL,
+    max_qty       BIGINT NOT NULL,
+    cost          BIGINT NOT NULL,
+    PRIMARY KEY (store_id, product_id)
+);
