@@ -78,7 +78,7 @@ func TestAdminStock(t *testing.T) {
 		{"/v1/admin/stock/settings/S1/P1", `{"reorder_point":8000,"max_qty":20000,"cost":95}`}, // at its reorder point
 		{"/v1/admin/stock/settings/S1/P2", `{"reorder_point":0,"max_qty":6000,"cost":400}`},
 		{"/v1/admin/stock/settings/S1/P9", `{"reorder_point":1000,"max_qty":3000,"cost":7}`}, // never moved: 0 on hand
-		{"/v1/admin/stock/settings/S1/P4", `{"reorder_point":0,"max_qty":0,"cost":1}`}, // max 0: not kept in stock, never listed
+		{"/v1/admin/stock/settings/S1/P4", `{"reorder_point":0,"max_qty":0,"cost":1}`},       // max 0: not kept in stock, never listed
 	} {
 		if code, b := call("PUT", set.path, "", set.body); code != 200 {
 			t.Fatalf("PUT %s: %d %s", set.path, code, b)

@@ -311,3 +311,49 @@ func kindsOf(ms []pos.Movement) []pos.MovementKind {
 	}
 	return out
 }
+
+// testStockSettings: the low-stock list, its suggested order and the
+// valuation at cost read the positions and the owner's settings.
+func testStockSettings(t *testing.T, open func(t *testing.T) hqstore.Store) {
+	st := open(t)
+	ctx := context.Background()
+	c := NewChain("R1")
+	mustIngest(t, st, c, c.Sales(3)) // P1 -3, P2 -3, P3 -3.75 in S1
+	rec := func(p string, q pos.Qty) pos.Entry {
+		b, err := pos.EncodeStockRecord(pos.StockRecord{V: 1, Kind: pos.MoveReceipt, StoreID: "S1", At: Epoch.Add(time.Hour),
+			Lines: []pos.StockLine{{ProductID: p, Qty: q}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Next(pos.EntryStock, b)
+	}
+	mustIngest(t, st, c, []pos.Entry{rec("P1", 10000), rec("P3", 5333)}) // P1 7, P3 1.583
+	for _, s := range []hqstore.StockSetting{
+		{StoreID: "S1", ProductID: "P1", ReorderPoint: 8000, MaxQty: 20000, Cost: 95},
+		{StoreID: "S1", ProductID: "P3", ReorderPoint: 1000, MaxQty: 5000, Cost: 300},
+		{StoreID: "S2", ProductID: "P1", ReorderPoint: 1000, MaxQty: 2000, Cost: 1},
+	} {
+		if err := st.SetStockSetting(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.SetStockSetting(ctx, hqstore.StockSetting{StoreID: "S1", ProductID: "P3", ReorderPoint: 1000, MaxQty: 5000, Cost: 333}); err != nil {
+		t.Fatal(err) // a second setting replaces the first
+	}
+	low, err := st.LowStock(ctx, "S1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []hqstore.LowStock{{StoreID: "S1", ProductID: "P1", OnHand: 7000, ReorderPoint: 8000, MaxQty: 20000, Suggested: 13000}}
+	if !slices.Equal(low, want) {
+		t.Fatalf("low stock %+v, want %+v", low, want)
+	}
+	v, err := st.Valuation(ctx, "S1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// P1 7 × 95 = 665; P3 1.583 × 333 = 527.139 → 527; P2 negative: not valued.
+	if v.Value != 665+527 || v.Unvalued != 0 {
+		t.Fatalf("valuation %+v, want 1192", v)
+	}
+}

@@ -42,6 +42,7 @@ CREATE TABLE stock_positions (
     PRIMARY KEY (store_id, product_id)
 );
 CREATE INDEX stock_positions_negative ON stock_positions (store_id, product_id) WHERE qty < 0;
+CREATE INDEX stock_positions_product ON stock_positions (product_id);
 
 -- What the owner sets per store and product: the reorder point and the
 -- min/max the suggested order fills up to (thousandths), and the cost price
