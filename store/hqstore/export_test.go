@@ -27,8 +27,8 @@ func SeedStock(ctx context.Context, st Store, stores, products int) error {
 		}
 		defer tx.Rollback()
 		pos, err := tx.PrepareContext(ctx, `INSERT INTO stock_positions
-			(store_id, product_id, qty, counted, count_qty, count_ms, count_register, count_seq, count_line, count_id, since)
-			VALUES (?, ?, ?, 0, 0, 0, '', 0, 0, '', 1)`)
+			(store_id, product_id, qty, counted, count_qty, count_ms, count_register, count_seq, count_line, count_id, since,
+			reorder_point, max_qty) VALUES (?, ?, ?, 0, 0, 0, '', 0, 0, '', 1, 5000, 20000)`)
 		if err != nil {
 			return err
 		}
@@ -53,12 +53,12 @@ func SeedStock(ctx context.Context, st Store, stores, products int) error {
 		for si := range stores {
 			for p := range products {
 				sid, pid := fmt.Sprintf("S%02d", si), fmt.Sprintf("P%06d", p)
-				posRows = append(posRows, []any{sid, pid, seedQty(p), int64(0), int64(0), int64(0), "", int64(0), int64(0), "", int64(1)})
+				posRows = append(posRows, []any{sid, pid, seedQty(p), int64(0), int64(0), int64(0), "", int64(0), int64(0), "", int64(1), int64(5000), int64(20000)})
 				setRows = append(setRows, []any{sid, pid, int64(5000), int64(20000), int64(100)})
 			}
 		}
 		if _, err := s.pool.CopyFrom(ctx, pgx.Identifier{"stock_positions"}, []string{"store_id", "product_id", "qty", "counted",
-			"count_qty", "count_ms", "count_register", "count_seq", "count_line", "count_id", "since"}, pgx.CopyFromRows(posRows)); err != nil {
+			"count_qty", "count_ms", "count_register", "count_seq", "count_line", "count_id", "since", "reorder_point", "max_qty"}, pgx.CopyFromRows(posRows)); err != nil {
 			return err
 		}
 		if _, err := s.pool.CopyFrom(ctx, pgx.Identifier{"stock_settings"}, []string{"store_id", "product_id", "reorder_point",

@@ -291,6 +291,13 @@ func rebuildStock(ctx context.Context, tx catalogTx) (int, error) {
 			return 0, fmt.Errorf("hqstore: rebuild stock: %w", err)
 		}
 	}
+	// The owner's settings live in stock_settings; positions carry a copy.
+	if err := tx.Exec(ctx, `INSERT INTO stock_positions
+		(store_id, product_id, qty, counted, count_qty, count_ms, count_register, count_seq, count_line, count_id, since,
+		reorder_point, max_qty) SELECT store_id, product_id, 0, 0, 0, 0, '', 0, 0, '', 0, reorder_point, max_qty FROM stock_settings
+		WHERE true ON CONFLICT (store_id, product_id) DO UPDATE SET reorder_point = excluded.reorder_point, max_qty = excluded.max_qty`); err != nil {
+		return 0, fmt.Errorf("hqstore: rebuild stock: %w", err)
+	}
 	return written, nil
 }
 
@@ -442,6 +449,13 @@ func setStockSetting(ctx context.Context, tx catalogTx, s StockSetting) error {
 	err := tx.Exec(ctx, `INSERT INTO stock_settings (store_id, product_id, reorder_point, max_qty, cost) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (store_id, product_id) DO UPDATE SET reorder_point = excluded.reorder_point, max_qty = excluded.max_qty,
 		cost = excluded.cost`, s.StoreID, s.ProductID, int64(s.ReorderPoint), int64(s.MaxQty), s.Cost)
+	if err == nil {
+		err = tx.Exec(ctx, `INSERT INTO stock_positions
+			(store_id, product_id, qty, counted, count_qty, count_ms, count_register, count_seq, count_line, count_id, since,
+			reorder_point, max_qty) VALUES (?, ?, 0, 0, 0, 0, '', 0, 0, '', 0, ?, ?)
+			ON CONFLICT (store_id, product_id) DO UPDATE SET reorder_point = excluded.reorder_point, max_qty = excluded.max_qty`,
+			s.StoreID, s.ProductID, int64(s.ReorderPoint), int64(s.MaxQty))
+	}
 	if err != nil {
 		return fmt.Errorf("hqstore: stock setting %s/%s: %w", s.StoreID, s.ProductID, err)
 	}
@@ -449,15 +463,15 @@ func setStockSetting(ctx context.Context, tx catalogTx, s StockSetting) error {
 }
 
 // lowStock is LowStock inside a read transaction: every product of the
-// store with a setting whose on-hand (none yet: 0) is at or below its
+// store with a setting (a setting makes a position) whose on-hand is at or below its
 // reorder point, by product; a maximum of 0 means not kept in stock.
 func lowStock(ctx context.Context, tx catalogTx, storeID string, limit int) ([]LowStock, error) {
 	if limit <= 0 {
 		limit = headoffice.DefaultStockLimit
 	}
-	rows, err := tx.Query(ctx, `SELECT s.product_id, COALESCE(p.qty, 0), s.reorder_point, s.max_qty
-		FROM stock_settings s LEFT JOIN stock_positions p ON p.store_id = s.store_id AND p.product_id = s.product_id
-		WHERE s.store_id = ? AND s.max_qty > 0 AND COALESCE(p.qty, 0) <= s.reorder_point ORDER BY s.product_id LIMIT ?`, storeID, limit)
+	// The condition is the partial expression index stock_positions_low's.
+	rows, err := tx.Query(ctx, `SELECT product_id, qty, reorder_point, max_qty FROM stock_positions
+		WHERE store_id = ? AND max_qty > 0 AND qty - reorder_point <= 0 ORDER BY product_id LIMIT ?`, storeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: low stock: %w", err)
 	}

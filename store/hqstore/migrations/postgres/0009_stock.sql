@@ -39,10 +39,15 @@ CREATE TABLE stock_positions (
     count_line     INTEGER NOT NULL,
     count_id       TEXT COLLATE "C" NOT NULL,
     since          BIGINT NOT NULL,       -- changes after the count that make up qty
+    -- stock_settings' reorder point and maximum, kept here too so the
+    -- low-stock list is one index range, not a join over every product
+    reorder_point  BIGINT NOT NULL DEFAULT 0,
+    max_qty        BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (store_id, product_id)
 );
 CREATE INDEX stock_positions_negative ON stock_positions (store_id, product_id) WHERE qty < 0;
 CREATE INDEX stock_positions_product ON stock_positions (product_id);
+CREATE INDEX stock_positions_low ON stock_positions (store_id, (qty - reorder_point)) WHERE max_qty > 0;
 
 -- What the owner sets per store and product: the reorder point and the
 -- min/max the suggested order fills up to (thousandths), and the cost price
