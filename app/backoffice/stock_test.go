@@ -106,3 +106,24 @@ func TestAdminStock(t *testing.T) {
 		t.Fatalf("unknown field: %d %s, want 400", code, b)
 	}
 }
+
+// No register can write into the head office's own journal: its id is
+// refused at the register-facing API.
+func TestLedgerRegisterIsReserved(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewServer(headOffice(t, openStore(t), time.Now, ""))
+	defer ts.Close()
+	c := hqstoretest.NewChain(headoffice.LedgerRegister)
+	req, _ := http.NewRequest("POST", ts.URL+"/v1/registers/"+headoffice.LedgerRegister+"/sales:batch",
+		strings.NewReader(batchBody(t, c.Sales(1))))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Till-Protocol", "1")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("push as %s: %d, want 403", headoffice.LedgerRegister, res.StatusCode)
+	}
+}
