@@ -17,6 +17,8 @@ type Deps struct {
 	CatalogFiles CatalogFiles
 	Accounts     Accounts         // nil: no back-office logins (embedded tests)
 	Audit        Audit            // nil: changes are not audited
+	Stock        Stock            // nil: no stock (tests of other use cases)
+	StockLedger  StockLedger      // the head office's own stock journal; nil: no stock writes
 	Traffic      Traffic          // nil: nothing seen since start
 	Now          func() time.Time // default time.Now
 	Location     *time.Location   // where "today" is; default time.Local

@@ -151,6 +151,9 @@ func (h *HeadOffice) AddRegister(ctx context.Context, r RegisterAccount, ttl tim
 	if !validID.MatchString(r.ID) {
 		return r, "", pos.Errorf(pos.EInvalid, "register id %q: use 1 to 64 letters, digits, '.', '_' or '-'", r.ID)
 	}
+	if r.ID == LedgerRegister { // the head office's own stock journal
+		return r, "", pos.Errorf(pos.EInvalid, "register id %q is reserved for the head office", r.ID)
+	}
 	if r.Name == "" {
 		r.Name = r.ID
 	}

@@ -139,7 +139,7 @@ func wire(store hqstore.Store, log *slog.Logger, fingerprint, adminToken, dataDi
 // newHeadOffice gives the use cases their ports: the store, and what the
 // API saw (traffic; nil for the command-line tools).
 func newHeadOffice(store hqstore.Store, traffic headoffice.Traffic) (*headoffice.HeadOffice, error) {
-	return headoffice.New(headoffice.Deps{Registry: store, Sales: store, Health: store, Catalog: store, Money: store, Facts: store, Ledger: store, Accounts: store, Audit: store,
+	return headoffice.New(headoffice.Deps{Registry: store, Sales: store, Health: store, Catalog: store, Money: store, Stock: store, StockLedger: store, Facts: store, Ledger: store, Accounts: store, Audit: store,
 		CatalogFiles: hqstore.CatalogFiles{Catalog: store}, Traffic: traffic})
 }
 

@@ -45,6 +45,18 @@ func checkNext(registerID string, lastSeq int64, lastHash string, e pos.Entry, n
 	if err := pos.CheckTime(e.CreatedAt, now); err != nil {
 		return nil, "created_at: " + err.Error()
 	}
+	if e.Kind == pos.EntryStock {
+		// Stock records have one encoding (pos.DecodeStockRecord) and are
+		// projected into on-hand: refuse any the projection could not read.
+		r, err := pos.DecodeStockRecord(e.Payload)
+		if err != nil {
+			return nil, "stock payload: " + err.Error()
+		}
+		if r.RegisterID != "" && r.RegisterID != registerID {
+			return nil, fmt.Sprintf("stock record names register %q, not %q", r.RegisterID, registerID)
+		}
+		return nil, ""
+	}
 	if !carriesSaleRecord(e.Kind) {
 		if len(e.Payload) > 0 {
 			if err := pos.CheckCanonicalJSON(e.Payload); err != nil {

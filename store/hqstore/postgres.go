@@ -50,6 +50,10 @@ func OpenPostgres(ctx context.Context, dsn string) (*Postgres, error) {
 		return nil, fmt.Errorf("hqstore: migrate postgres: %w", err)
 	}
 	s := &Postgres{pool: pool, now: time.Now}
+	if err := s.backfillStock(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.backfillMoneyFacts(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -227,6 +231,9 @@ func (s *Postgres) IngestBatch(ctx context.Context, registerID string, entries [
 		err = insertLineEventFacts(ctx, pgCatalogTx{tx}, facts)
 	}
 	if err != nil {
+		return nil, 0, err
+	}
+	if err := ingestStockPG(ctx, tx, registerID, project); err != nil {
 		return nil, 0, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE registers SET last_seq = $1, last_hash = $2, last_entry_at_ms = $3, updated_at_ms = $4

@@ -11,7 +11,10 @@ import (
 // BenchmarkIngestPostgres is BenchmarkIngest on PostgreSQL (a throwaway
 // cluster from pgtest, fsync on): batches of 500 sealed sales of one
 // register, one transaction each.
-func BenchmarkIngestPostgres(b *testing.B) { benchmarkIngest(b, openPostgres(b)) }
+func BenchmarkIngestPostgres(b *testing.B) { benchmarkIngest(b, openPostgres(b), false) }
+
+// BenchmarkIngestPostgresNoStock is its baseline without stock movements.
+func BenchmarkIngestPostgresNoStock(b *testing.B) { benchmarkIngest(b, openPostgres(b), true) }
 
 // BenchmarkIngestPostgresParallel pushes batches of 500 for several
 // registers at once: the per-register row lock lets them proceed in

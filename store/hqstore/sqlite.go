@@ -70,6 +70,10 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	}
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	s := &SQLite{w: w, r: r, now: time.Now}
+	if err := s.backfillStock(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.backfillMoneyFacts(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -247,6 +251,9 @@ func (s *SQLite) IngestBatch(ctx context.Context, registerID string, entries []p
 			err = insertLineEventFacts(ctx, sqliteTx{tx}, facts)
 		}
 		if err != nil {
+			return nil, 0, err
+		}
+		if err := ingestStockSQLite(ctx, tx, registerID, project); err != nil {
 			return nil, 0, err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE registers SET last_seq = ?, last_hash = ?, last_entry_at_ms = ?, updated_at_ms = ?

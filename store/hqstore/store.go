@@ -17,6 +17,7 @@ type Store interface {
 	headoffice.Facts  // reports' and books' reads of the projection (reports.go)
 	headoffice.Ledger // closed business days and what was booked for them (booksdays.go)
 	Accounts          // back-office accounts, sessions and the audit log (accounts.go)
+	Stock             // the projection of every entry that moves goods (stock.go)
 
 	// IngestBatch stores a register's entries in one transaction, in the
 	// order given. An entry whose id is already stored is a duplicate and

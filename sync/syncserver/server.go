@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tillpos/till/app/headoffice"
 	"github.com/tillpos/till/store/hqstore"
 	"github.com/tillpos/till/sync/syncproto"
 )
@@ -164,6 +165,10 @@ func (s *Server) registerAPI(write bool, next func(http.ResponseWriter, *http.Re
 		if !validRegisterID.MatchString(rid) {
 			writeError(w, http.StatusBadRequest, syncproto.CodeBadRequest,
 				"register id must be 1 to 64 letters, digits, '.', '_' or '-'")
+			return
+		}
+		if rid == headoffice.LedgerRegister { // the head office's own journal: never a register's
+			writeError(w, http.StatusForbidden, syncproto.CodeUnauthorized, "this register id is reserved for the head office")
 			return
 		}
 		if !s.versionOK(w, r, write) {

@@ -24,9 +24,12 @@ type Chain struct {
 	// IDPrefix starts every entry id; default RegisterID. Two chains with
 	// one prefix make the same ids, as a squatting register would.
 	IDPrefix string
-	seq      int64
-	last     string
-	at       time.Time
+	// NoStock makes sales whose lines name no product, so they move no
+	// stock: the baseline of the stock projection's cost.
+	NoStock bool
+	seq     int64
+	last    string
+	at      time.Time
 }
 
 // NewChain starts a register's journal at the genesis.
@@ -43,7 +46,11 @@ func (c *Chain) Sales(n int) []pos.Entry {
 	out := make([]pos.Entry, 0, n)
 	for range n {
 		seq := c.seq + 1
-		out = append(out, c.Next(pos.EntrySale, SalePayload(c.RegisterID, c.StoreID, c.Currency, seq, c.at.Add(time.Minute))))
+		p := SalePayload(c.RegisterID, c.StoreID, c.Currency, seq, c.at.Add(time.Minute))
+		if c.NoStock {
+			p = withoutProducts(p)
+		}
+		out = append(out, c.Next(pos.EntrySale, p))
 	}
 	return out
 }
@@ -95,6 +102,22 @@ func SalePayload(registerID, storeID, currency string, seq int64, completed time
 	b, err := json.Marshal(r)
 	if err != nil {
 		panic(err) // a SaleRecord always marshals
+	}
+	return b
+}
+
+// withoutProducts is a sale payload with its lines' product ids removed.
+func withoutProducts(p []byte) []byte {
+	var r pos.SaleRecord
+	if err := json.Unmarshal(p, &r); err != nil {
+		panic(err) // SalePayload's own output
+	}
+	for i := range r.Lines {
+		r.Lines[i].ProductID = ""
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err)
 	}
 	return b
 }

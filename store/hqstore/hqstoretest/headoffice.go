@@ -14,7 +14,7 @@ import (
 func HeadOffice(tb testing.TB, st hqstore.Store, now func() time.Time, traffic headoffice.Traffic) *headoffice.HeadOffice {
 	tb.Helper()
 	ho, err := headoffice.New(headoffice.Deps{Registry: st, Sales: st, Health: st, Catalog: st,
-		Money: st, Facts: st, Ledger: st, Accounts: st, Audit: st, CatalogFiles: hqstore.CatalogFiles{Catalog: st}, Traffic: traffic, Now: now, Location: time.UTC})
+		Money: st, Stock: st, StockLedger: st, Facts: st, Ledger: st, Accounts: st, Audit: st, CatalogFiles: hqstore.CatalogFiles{Catalog: st}, Traffic: traffic, Now: now, Location: time.UTC})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -35,6 +35,9 @@ func Run(t *testing.T, open func(t *testing.T) hqstore.Store) {
 	t.Run("FactTotals", func(t *testing.T) { t.Parallel(); testFactTotals(t, open) })
 	t.Run("BookedDays", func(t *testing.T) { t.Parallel(); testBookedDays(t, open) })
 	t.Run("LegacyCustomer", func(t *testing.T) { t.Parallel(); testLegacyCustomer(t, open) })
+	t.Run("StockProperty", func(t *testing.T) { t.Parallel(); testStockProperty(t, open) })
+	t.Run("StockSettings", func(t *testing.T) { t.Parallel(); testStockSettings(t, open) })
+	t.Run("StockLateBeforeCount", func(t *testing.T) { t.Parallel(); testStockLateBeforeCount(t, open) })
 }
 
 // step is one IngestBatch call and what it must answer.
