@@ -25,7 +25,9 @@ type wizardDevices struct {
 	fail    error
 }
 
-func (d *wizardDevices) Discover(context.Context) ([]register.FoundDevice, error) { return d.found, nil }
+func (d *wizardDevices) Discover(context.Context) ([]register.FoundDevice, error) {
+	return d.found, nil
+}
 func (d *wizardDevices) PrintTestPage(_ context.Context, id string, lines []string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
