@@ -44,6 +44,11 @@ type Config struct {
 	// MemoryLimitMiB is the Go runtime's soft memory limit (memory.go);
 	// 0: DefaultMemoryLimitMiB. GOMEMLIMIT in the environment wins.
 	MemoryLimitMiB int64 `json:"memory_limit_mib,omitempty"`
+
+	// Setup marks the first-run wizard done (setup.go); path is the file
+	// this was read from, where the wizard writes.
+	Setup *SetupConf `json:"setup,omitempty"`
+	path  string
 }
 
 // RegisterConf identifies this till.
@@ -135,6 +140,17 @@ func loadConfig(args []string) (Config, error) {
 		return Config{}, err
 	}
 	cfg := defaultConfig()
+	if *path == "" {
+		// Without -config, the register.json the wizard wrote in the data folder.
+		dir := cfg.DataDir
+		if *data != "" {
+			dir = *data
+		}
+		if p := filepath.Join(dir, "register.json"); fileExists(p) {
+			*path = p
+		}
+	}
+	cfg.path = *path
 	if *path != "" {
 		b, err := os.ReadFile(*path)
 		if err != nil {
