@@ -277,3 +277,24 @@ func (wizardEnroller) Enroll(_ context.Context, s string) (register.EnrolledHead
 	}
 	return register.EnrolledHeadOffice{URL: "https://ho.example:8443", RegisterID: "r-7", StoreID: "s-2", StoreName: "Filiale Mitte"}, nil
 }
+
+// TestWizardRerunFromManagerMenu: "Devices and setup" is in the manager
+// menu when the register can run the wizard again, and opens it.
+func TestWizardRerunFromManagerMenu(t *testing.T) {
+	h := newHarness(t)
+	if h.u.manager.setup != nil {
+		t.Error("a setup tile without Options.Setup")
+	}
+	opened := 0
+	a := test.NewTempApp(t)
+	u := New(a, register.New(testConfig(), register.Deps{Catalog: h.cat, Journal: &fakeJournal{}, Printer: &fakePrinter{}}),
+		Options{Catalog: h.cat, Setup: func() { opened++ }})
+	t.Cleanup(u.Window().Close)
+	if u.manager.setup == nil || u.manager.setup.Title != "Geräte und Einrichtung" {
+		t.Fatalf("manager menu setup tile = %+v", u.manager.setup)
+	}
+	test.Tap(u.manager.setup)
+	if opened != 1 {
+		t.Errorf("Devices and setup opened the wizard %d times", opened)
+	}
+}

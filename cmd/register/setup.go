@@ -12,9 +12,11 @@ import (
 	"strings"
 	"sync"
 
+	"fyne.io/fyne/v2"
 	"github.com/tillpos/till/app/pos"
 	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/app/register"
+	"github.com/tillpos/till/app/ui"
 	"github.com/tillpos/till/hardware/devices"
 	"github.com/tillpos/till/hardware/escpos"
 	"github.com/tillpos/till/hardware/serialport"
@@ -319,4 +321,55 @@ func (p *setupPorts) config() Config {
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// onUI runs f on the UI goroutine once the app loop runs (running), or
+// directly before it starts.
+func onUI(running bool, f func()) {
+	if running {
+		fyne.DoAndWait(f)
+		return
+	}
+	f()
+}
+
+// runSetup shows the first-run wizard; when the owner finishes, the saved
+// configuration starts the register in the same app, on the sale screen.
+func runSetup(ctx context.Context, stop func(), a fyne.App, cfg Config, log *slog.Logger) error {
+	ports := newSetupPorts(cfg, log)
+	served := make(chan error, 1)
+	var w *ui.Wizard
+	w = ui.NewWizard(a, register.NewSetup(ports.deps(), register.SetupResult{}), ui.WizardOptions{Locale: cfg.Store.Locale, Log: log,
+		OnDone: func(register.SetupResult) {
+			next := ports.config()
+			log.Info("setup complete", "config", configFile(next))
+			go func() { served <- serve(ctx, stop, a, next, log, w.Window()) }()
+		}})
+	log.Info("first run: the setup wizard is open", "config", configFile(cfg))
+	w.Window().SetFullScreen(cfg.FullScreen)
+	w.Window().ShowAndRun()
+	stop()
+	select {
+	case err := <-served:
+		return err
+	default: // closed before finishing: the wizard opens again next time
+		return nil
+	}
+}
+
+// setupRerun is the manager menu's "Devices and setup": the wizard again,
+// in its own window, on the saved configuration; it applies at the next
+// start of the register.
+func setupRerun(a fyne.App, cfg Config, log *slog.Logger) func() {
+	return func() {
+		ports := newSetupPorts(cfg, log)
+		prev := register.SetupResult{Language: cfg.Store.Locale}
+		if cfg.Setup != nil {
+			prev.OwnerName = cfg.Setup.OwnerName
+		}
+		var w *ui.Wizard
+		w = ui.NewWizard(a, register.NewSetup(ports.deps(), prev), ui.WizardOptions{Locale: cfg.Store.Locale, Log: log,
+			OnDone: func(register.SetupResult) { w.Window().Close() }})
+		w.Window().Show()
+	}
 }
