@@ -91,11 +91,12 @@ func (w *Wizard) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 20*time.Second)
 }
 
-// page replaces the body with a titled step.
-func (w *Wizard) page(step, title, hint string, rows ...fyne.CanvasObject) {
+// page replaces the body with a titled step; nav (Back, Next) stays at
+// the bottom, outside the scrolling rows.
+func (w *Wizard) page(step, title, hint string, nav fyne.CanvasObject, rows ...fyne.CanvasObject) {
 	w.step = step
 	head := container.NewVBox(label(title, 32, colInk, true), label(hint, sizeDetail, colInkSoft, false))
-	w.body.Objects = []fyne.CanvasObject{container.NewBorder(head, nil, nil, nil,
+	w.body.Objects = []fyne.CanvasObject{container.NewBorder(head, nav, nil, nil,
 		container.NewVScroll(container.New(layout.NewCustomPaddedVBoxLayout(12), rows...)))}
 	w.body.Refresh()
 	w.say("", nil)
@@ -115,6 +116,12 @@ func (w *Wizard) button(key, title, sub string, fill color.Color, onTap func()) 
 		t.Outline = colLine
 	}
 	w.tiles[key] = t
+	return t
+}
+
+// tall makes one of a step's main choices a big target.
+func tall(t *tile) *tile {
+	t.MinHeight, t.Center = 200, true
 	return t
 }
 
@@ -173,20 +180,20 @@ func (w *Wizard) showLanguage() {
 			w.showMode()
 		}
 	}
-	w.page("language", "Till", "Language / Sprache",
+	w.page("language", "Till", "Language / Sprache", nil,
 		container.NewGridWithColumns(2,
-			w.button("en", "English", "", colBlue, pick("en")),
-			w.button("de", "Deutsch", "", colBlue, pick("de"))))
+			tall(w.button("en", "English", "", colBlue, pick("en"))),
+			tall(w.button("de", "Deutsch", "", colBlue, pick("de")))))
 }
 
 // Step 2: a chain's register or a shop on its own.
 func (w *Wizard) showMode() {
 	w.fresh()
 	w.page("mode", lang.L("Set up this register"), lang.L("Is this register part of a chain with a head office?"),
+		w.button("back", lang.L("Back"), "", colPanel, w.showLanguage),
 		container.NewGridWithColumns(2,
-			w.button("headoffice", lang.L("Connect to a head office"), lang.L("Enter the enrollment code or scan its QR code"), colBlue, w.showHeadOffice),
-			w.button("standalone", lang.L("Run this shop on its own"), lang.L("Store name, address, VAT ID, currency"), colBlue, w.showShop)),
-		w.button("back", lang.L("Back"), "", colPanel, w.showLanguage))
+			tall(w.button("headoffice", lang.L("Connect to a head office"), lang.L("Enter the enrollment code or scan its QR code"), colBlue, w.showHeadOffice)),
+			tall(w.button("standalone", lang.L("Run this shop on its own"), lang.L("Store name, address, VAT ID, currency"), colBlue, w.showShop))))
 }
 
 func (w *Wizard) showHeadOffice() {
@@ -213,8 +220,8 @@ func (w *Wizard) showHeadOffice() {
 	})
 	w.page("headoffice", lang.L("Connect to a head office"),
 		lang.L("Type the enrollment code the head office shows, or scan its QR code into the field."),
-		label(lang.L("Enrollment code or link"), sizeRow, colInk, true), code,
-		container.NewGridWithColumns(2, w.button("back", lang.L("Back"), "", colPanel, w.showMode), connect))
+		container.NewGridWithColumns(2, w.button("back", lang.L("Back"), "", colPanel, w.showMode), connect),
+		label(lang.L("Enrollment code or link"), sizeRow, colInk, true), code)
 	w.win.Canvas().Focus(code)
 }
 
@@ -258,15 +265,50 @@ func (w *Wizard) showShop() {
 		return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(220, 40), label(title, sizeRow, colInk, true)), nil, e)
 	}
 	w.page("shop", lang.L("Run this shop on its own"), lang.L("This is what every receipt says about the shop."),
+		container.NewGridWithColumns(2, w.button("back", lang.L("Back"), "", colPanel, w.showMode), next),
 		field(lang.L("Store name"), name), field(lang.L("Address"), addr), field(lang.L("VAT ID"), vat),
-		field(lang.L("Currency"), cur), container.NewGridWithColumns(2, incl, excl),
-		container.NewGridWithColumns(2, w.button("back", lang.L("Back"), "", colPanel, w.showMode), next))
+		field(lang.L("Currency"), cur), container.NewGridWithColumns(2, incl, excl))
 }
 
-// Step 3: the devices, each tested or skipped for now.
+// Step 3: the devices, each tested or skipped for now. Discovery runs
+// first (USB can take a moment); the step is drawn again with what it found.
 func (w *Wizard) showDevices() {
 	w.fresh()
-	list := container.NewVBox(label(lang.L("Looking for devices…"), sizeRow, colInkSoft, false))
+	w.page("devices", lang.L("Devices"), lang.L("Looking for devices…"), nil)
+	var found []register.FoundDevice
+	var err error
+	w.async(func() {
+		ctx, cancel := w.ctx()
+		defer cancel()
+		found, err = w.setup.Discover(ctx)
+	}, func() {
+		if w.step == "devices" {
+			w.drawDevices(found, err)
+		}
+	})
+}
+
+// skipRow is a test action with a narrower "Skip for now" beside it.
+func (w *Wizard) skipRow(kind string, action fyne.CanvasObject, then func()) fyne.CanvasObject {
+	skip := w.button("skip-"+kind, lang.L("Skip for now"), "", colPanel, func() { w.setup.Skip(kind); then() })
+	return container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(260, 72), skip), action)
+}
+
+func (w *Wizard) drawDevices(found []register.FoundDevice, discoverErr error) {
+	w.fresh()
+	printers := container.NewVBox()
+	for _, d := range found {
+		if d.Kind != "printer" && d.Kind != "" {
+			continue
+		}
+		d := d
+		t := w.button("printer:"+d.ID, d.Label, d.Detail+" · "+lang.L("Print a test page"), colKey, nil)
+		t.OnTapped = func() { w.testPrinter(d.ID, t) }
+		printers.Add(t)
+	}
+	if len(printers.Objects) == 0 {
+		printers.Add(label(lang.L("No printer found. Check its cable and power, or skip for now."), sizeRow, colInkSoft, false))
+	}
 	drawer := w.button("drawer", lang.L("Open the drawer"), "", colBlue, nil)
 	drawer.OnTapped = func() {
 		drawer.SetDisabled(true)
@@ -280,56 +322,19 @@ func (w *Wizard) showDevices() {
 			w.setStatus("drawer", lang.L("The drawer opened."), err)
 		})
 	}
+	scanHint := label(lang.L("Scan anything: any barcode will do."), sizeRow, colInk, false)
 	w.page("devices", lang.L("Devices"), lang.L("Test each device, or skip it for now: you can come back under Devices and setup."),
-		label(lang.L("Receipt printer"), 24, colInk, true), list, w.line("printer"),
-		w.button("skip-printer", lang.L("Skip for now"), "", colPanel, func() {
-			w.setup.Skip("printer")
-			w.setStatus("printer", lang.L("No printer for now."), nil)
-		}),
-		label(lang.L("Cash drawer"), 24, colInk, true), drawer, w.line("drawer"),
-		w.button("skip-drawer", lang.L("Skip for now"), "", colPanel, func() {
-			w.setup.Skip("drawer")
-			w.setStatus("drawer", lang.L("No drawer for now."), nil)
-		}),
-		label(lang.L("Scanner"), 24, colInk, true), w.line("scanner"),
-		w.button("skip-scanner", lang.L("Skip for now"), "", colPanel, func() {
-			w.setup.Skip("scanner")
-			w.scanning = false
-			w.setStatus("scanner", lang.L("No scanner for now."), nil)
-		}),
-		w.button("next", lang.L("Next"), "", colGreen, w.showOwner))
+		w.button("next", lang.L("Next"), "", colGreen, w.showOwner),
+		label(lang.L("Receipt printer"), 24, colInk, true),
+		w.skipRow("printer", printers, func() { w.setStatus("printer", lang.L("No printer for now."), nil) }), w.line("printer"),
+		label(lang.L("Cash drawer"), 24, colInk, true),
+		w.skipRow("drawer", drawer, func() { w.setStatus("drawer", lang.L("No drawer for now."), nil) }), w.line("drawer"),
+		label(lang.L("Scanner"), 24, colInk, true),
+		w.skipRow("scanner", scanHint, func() { w.scanning = false; w.setStatus("scanner", lang.L("No scanner for now."), nil) }), w.line("scanner"))
 	w.scanning = true
-	w.status["scanner"].Text = lang.L("Scan anything: any barcode will do.")
-	w.status["scanner"].Refresh()
-
-	var found []register.FoundDevice
-	var err error
-	w.async(func() {
-		ctx, cancel := w.ctx()
-		defer cancel()
-		found, err = w.setup.Discover(ctx)
-	}, func() {
-		if w.step != "devices" {
-			return
-		}
-		list.Objects = nil
-		if err != nil {
-			w.setStatus("printer", "", err)
-		}
-		for _, d := range found {
-			if d.Kind != "printer" && d.Kind != "" {
-				continue
-			}
-			d := d
-			t := w.button("printer:"+d.ID, d.Label, d.Detail+" · "+lang.L("Print a test page"), colKey, nil)
-			t.OnTapped = func() { w.testPrinter(d.ID, t) }
-			list.Add(t)
-		}
-		if len(list.Objects) == 0 {
-			list.Add(label(lang.L("No printer found. Check its cable and power, or skip for now."), sizeRow, colInkSoft, false))
-		}
-		list.Refresh()
-	})
+	if discoverErr != nil {
+		w.setStatus("printer", "", discoverErr)
+	}
 }
 
 func (w *Wizard) testPrinter(id string, t *tile) {
@@ -392,11 +397,11 @@ func (w *Wizard) showOwner() {
 	}
 	finish := w.button("finish", lang.L("Finish"), "", colGreen, w.finish)
 	w.page("owner", lang.L("The owner"), lang.L("Your name and a PIN of 4 to 6 digits. It unlocks the register and approves refunds and voids."),
+		container.NewGridWithColumns(2, w.button("back", lang.L("Back"), "", colPanel, w.showDevices), finish),
 		container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(220, 40), label(lang.L("Your name"), sizeRow, colInk, true)), nil, name),
 		container.NewGridWithColumns(2,
 			container.NewVBox(label(lang.L("PIN"), sizeRow, colInk, true), w.pinText),
-			container.NewGridWrap(fyne.NewSize(360, 300), pad.content)),
-		container.NewGridWithColumns(2, w.button("back", lang.L("Back"), "", colPanel, w.showDevices), finish))
+			container.NewGridWrap(fyne.NewSize(360, 300), pad.content)))
 }
 
 // Step 5: save, then hand over to the sale screen.
@@ -417,7 +422,7 @@ func (w *Wizard) finish() {
 			return
 		}
 		w.fresh()
-		w.page("done", lang.L("Done"), lang.L("The register is ready: ring up the first sale."))
+		w.page("done", lang.L("Done"), lang.L("The register is ready: ring up the first sale."), nil)
 		if w.opts.OnDone != nil {
 			w.opts.OnDone(r)
 		}

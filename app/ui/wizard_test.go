@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -296,5 +298,59 @@ func TestWizardRerunFromManagerMenu(t *testing.T) {
 	test.Tap(u.manager.setup)
 	if opened != 1 {
 		t.Errorf("Devices and setup opened the wizard %d times", opened)
+	}
+}
+
+// TestCaptureWizardScreens writes every wizard step in EN and DE as
+// wizard-STEP-LANG.png (kept in $TILL_SCREENSHOTS to look at).
+func TestCaptureWizardScreens(t *testing.T) {
+	dir := t.TempDir()
+	if d := os.Getenv("TILL_SCREENSHOTS"); d != "" {
+		dir = d
+	}
+	for _, code := range []string{"en", "de"} {
+		a := test.NewTempApp(t)
+		devs := &wizardDevices{found: []register.FoundDevice{
+			{ID: "usb:04b8:0e28", Kind: "printer", Label: "EPSON TM-T20III", Detail: "printer class · USB 04b8:0e28"},
+			{ID: "tcp:192.168.1.50:9100", Kind: "printer", Label: "Network printer", Detail: "192.168.1.50:9100"},
+		}}
+		w := newTestWizard(t, a, register.SetupDeps{Devices: devs, Store: &wizardStore{}}, nil)
+		shot := func(step string) {
+			t.Helper()
+			w.wantStep(t, step)
+			img := w.Window().Canvas().Capture()
+			if blank(img) {
+				t.Fatalf("%s %s: blank capture", step, code)
+			}
+			path := filepath.Join(dir, "wizard-"+step+"-"+code+".png")
+			if err := writePNG(img, path); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if code == "en" {
+			shot("language")
+		}
+		w.tap(t, code)
+		shot("mode")
+		w.tap(t, "headoffice")
+		shot("headoffice")
+		w.tap(t, "back")
+		w.tap(t, "standalone")
+		test.Type(w.entries["name"], "Blumen Berta")
+		test.Type(w.entries["address"], "Lindenweg 3, 04109 Leipzig")
+		test.Type(w.entries["vat"], "DE811234567")
+		shot("shop")
+		w.tap(t, "next")
+		w.tap(t, "printer:usb:04b8:0e28")
+		w.tap(t, "drawer")
+		shot("devices")
+		w.tap(t, "next")
+		test.Type(w.entries["owner"], "Berta Blum")
+		for _, k := range []string{"5", "8", "2", "9"} {
+			w.tap(t, "pin:"+k)
+		}
+		shot("owner")
+		w.tap(t, "finish")
+		shot("done")
 	}
 }
