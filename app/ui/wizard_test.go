@@ -209,7 +209,8 @@ func TestWizardStandaloneShopToFirstSale(t *testing.T) {
 	h.reg = register.New(register.Config{RegisterID: "reg-1", RegisterCode: "R1", StoreID: "st-1", StoreName: r.Shop.Name,
 		Currency: cur, TaxMode: r.Shop.TaxMode, Locale: r.Language},
 		register.Deps{Catalog: h.cat, Journal: h.journal, Printer: &fakePrinter{}, Staff: ownerStaff{r}, Clock: harnessClock{h}})
-	h.u = New(a, h.reg, Options{Catalog: h.cat})
+	h.u = New(a, h.reg, Options{})
+	h.u.jobs.wait() // the login screen loads on the job queue
 	h.u.now = func() time.Time { return h.clock }
 	h.u.async = func(work, then func()) { work(); then() }
 	h.u.after = func(_ time.Duration, f func()) { h.timers = append(h.timers, f) }
@@ -290,7 +291,7 @@ func TestWizardRerunFromManagerMenu(t *testing.T) {
 	opened := 0
 	a := test.NewTempApp(t)
 	u := New(a, register.New(testConfig(), register.Deps{Catalog: h.cat, Journal: &fakeJournal{}, Printer: &fakePrinter{}}),
-		Options{Catalog: h.cat, Setup: func() { opened++ }})
+		Options{Setup: func() { opened++ }})
 	t.Cleanup(u.Window().Close)
 	if u.manager.setup == nil || u.manager.setup.Title != "Geräte und Einrichtung" {
 		t.Fatalf("manager menu setup tile = %+v", u.manager.setup)
