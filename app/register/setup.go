@@ -63,8 +63,40 @@ type FoundDevice struct {
 // error fit for the owner's screen (a *pos.Error) when the test fails.
 type SetupDevices interface {
 	Discover(ctx context.Context) ([]FoundDevice, error)
-	PrintTestPage(ctx context.Context, printerID string, lines []string) error
+	PrintTestPage(ctx context.Context, printerID string, page TestPage) error
 	OpenDrawer(ctx context.Context, printerID string) error
+}
+
+// TestPage is what the wizard prints on a printer under test: a print
+// document like a receipt's, which the printer adapter renders.
+type TestPage = pos.Doc
+
+// Errors the setup adapters return for the use case to put into words.
+var (
+	ErrDeviceGone      = errors.New("setup: device no longer attached")
+	ErrEnrollNeedsLink = errors.New("setup: a code alone does not say where the head office is")
+	ErrBadEnrollLink   = errors.New("setup: not a Till enrollment link")
+)
+
+// deviceErr is err in the owner's words: a *pos.Error passes as it is.
+func deviceErr(err error, format string) error {
+	var pe *pos.Error
+	switch {
+	case errors.As(err, &pe):
+		return err
+	case errors.Is(err, ErrDeviceGone):
+		return pos.Errorf(pos.ENotFound, "That device is no longer attached.")
+	case format == "print":
+		return pos.Errorf(pos.EUnavailable, "The test page did not print: %s", err.Error())
+	case format == "drawer":
+		return pos.Errorf(pos.EUnavailable, "The drawer did not open: %s", err.Error())
+	case errors.Is(err, ErrEnrollNeedsLink):
+		return pos.Errorf(pos.EInvalid, "Scan the head office's QR code: a code alone does not say where the head office is.")
+	case errors.Is(err, ErrBadEnrollLink):
+		return pos.Errorf(pos.EInvalid, "That is not a Till enrollment link: %s", err.Error())
+	default:
+		return pos.Errorf(pos.EUnavailable, "Enrollment failed: %s", err.Error())
+	}
 }
 
 // Enroller enrolls the register with a head office by an enrollment code
@@ -131,7 +163,7 @@ func (s *Setup) ConnectHeadOffice(ctx context.Context, codeOrLink string) error 
 	}
 	ho, err := s.deps.Enroll.Enroll(ctx, codeOrLink)
 	if err != nil {
-		return err
+		return deviceErr(err, "enroll")
 	}
 	s.r.HeadOffice = &ho
 	s.r.Shop = ShopSetup{Name: ho.StoreName}
@@ -191,8 +223,13 @@ func (s *Setup) TestPrinter(ctx context.Context, id string) error {
 	if name == "" {
 		name = "Till"
 	}
-	if err := s.deps.Devices.PrintTestPage(ctx, id, []string{name, "Test page", d.Label}); err != nil {
-		return err
+	page := pos.Doc{ID: "setup-test", Lang: s.r.Language, Blocks: []pos.Block{
+		{Kind: pos.BlockText, Text: name, Align: pos.AlignCenter, Bold: true, Large: true},
+		{Kind: pos.BlockText, Text: "Test page", Align: pos.AlignCenter},
+		{Kind: pos.BlockText, Text: d.Label, Align: pos.AlignCenter},
+		{Kind: pos.BlockFeed, N: 3}}}
+	if err := s.deps.Devices.PrintTestPage(ctx, id, page); err != nil {
+		return deviceErr(err, "print")
 	}
 	s.choose(d)
 	s.r.Printer, s.r.PrinterTested = id, true
@@ -205,7 +242,7 @@ func (s *Setup) TestDrawer(ctx context.Context) error {
 		return pos.Errorf(pos.EInvalid, "The drawer opens through the receipt printer: choose the printer first.")
 	}
 	if err := s.deps.Devices.OpenDrawer(ctx, s.r.Printer); err != nil {
-		return err
+		return deviceErr(err, "drawer")
 	}
 	s.r.Drawer, s.r.DrawerTested = s.r.Printer, true
 	return nil

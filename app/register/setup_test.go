@@ -10,18 +10,18 @@ import (
 
 type setupFakes struct {
 	found   []FoundDevice
-	printed [][]string
+	printed []pos.Doc
 	drawers int
 	saved   []SetupResult
 	failPr  error
 }
 
 func (f *setupFakes) Discover(context.Context) ([]FoundDevice, error) { return f.found, nil }
-func (f *setupFakes) PrintTestPage(_ context.Context, id string, lines []string) error {
+func (f *setupFakes) PrintTestPage(_ context.Context, id string, page pos.Doc) error {
 	if f.failPr != nil {
 		return f.failPr
 	}
-	f.printed = append(f.printed, lines)
+	f.printed = append(f.printed, page)
 	return nil
 }
 func (f *setupFakes) OpenDrawer(context.Context, string) error { f.drawers++; return nil }
@@ -64,7 +64,7 @@ func TestSetupStandaloneShopToFinish(t *testing.T) {
 		t.Fatalf("a failed test page chose the printer: %v", err)
 	}
 	f.failPr = nil
-	if err := s.TestPrinter(ctx, found[0].ID); err != nil || len(f.printed) != 1 || f.printed[0][0] != "Laden" {
+	if err := s.TestPrinter(ctx, found[0].ID); err != nil || len(f.printed) != 1 || f.printed[0].Blocks[0].Text != "Laden" {
 		t.Fatalf("test page: %v %v", err, f.printed)
 	}
 	if err := s.TestDrawer(ctx); err != nil || f.drawers != 1 {

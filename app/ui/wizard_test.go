@@ -22,7 +22,7 @@ import (
 type wizardDevices struct {
 	mu      sync.Mutex
 	found   []register.FoundDevice
-	pages   [][]string
+	pages   []pos.Doc
 	drawers []string
 	fail    error
 }
@@ -30,13 +30,13 @@ type wizardDevices struct {
 func (d *wizardDevices) Discover(context.Context) ([]register.FoundDevice, error) {
 	return d.found, nil
 }
-func (d *wizardDevices) PrintTestPage(_ context.Context, id string, lines []string) error {
+func (d *wizardDevices) PrintTestPage(_ context.Context, id string, page pos.Doc) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.fail != nil {
 		return d.fail
 	}
-	d.pages = append(d.pages, lines)
+	d.pages = append(d.pages, page)
 	return nil
 }
 func (d *wizardDevices) OpenDrawer(_ context.Context, id string) error {
@@ -151,7 +151,7 @@ func TestWizardStandaloneShopToFirstSale(t *testing.T) {
 	}
 	devs.fail = nil
 	w.tap(t, "printer:usb:04b8:0e28")
-	if len(devs.pages) != 1 || devs.pages[0][0] != "Blumen Berta" || !strings.Contains(w.status["printer"].Text, "Testseite") {
+	if len(devs.pages) != 1 || devs.pages[0].Blocks[0].Text != "Blumen Berta" || !strings.Contains(w.status["printer"].Text, "Testseite") {
 		t.Fatalf("test page %v, status %q", devs.pages, w.status["printer"].Text)
 	}
 	w.tap(t, "drawer")

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,8 +11,6 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
-	"github.com/tillpos/till/app/pos"
-	"github.com/tillpos/till/app/pos/catalogfile"
 	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/app/ui"
 	"github.com/tillpos/till/hardware/devices"
@@ -81,53 +77,6 @@ func applySetup(c Config, r register.SetupResult, chosen []devices.Config) Confi
 	return c
 }
 
-// writeConfigFile replaces path with c atomically: a temporary file in the
-// same folder, written and fsynced, renamed over path, then the folder
-// fsynced so the rename survives a power cut.
-func writeConfigFile(path string, c Config) error {
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return err
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".register-*.json")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op once renamed
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o640); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) { // Windows cannot sync a folder
-		return err
-	}
-	return nil
-}
-
 // setupPorts implements the wizard's ports for this register: discovery
 // and tests on the real devices, enrollment, and saving to register.json
 // and the owner into the register's database.
@@ -191,7 +140,7 @@ func (p *setupPorts) printer(id string) (*devices.Manager, *devices.Printer, dev
 	f, ok := p.found[id]
 	p.mu.Unlock()
 	if !ok {
-		return nil, nil, devices.Config{}, pos.Errorf(pos.ENotFound, "That device is no longer attached.")
+		return nil, nil, devices.Config{}, register.ErrDeviceGone
 	}
 	c := f.Config()
 	c.Name, c.Kind = "printer", devices.KindPrinter
@@ -203,26 +152,18 @@ func (p *setupPorts) printer(id string) (*devices.Manager, *devices.Printer, dev
 	}
 	m, err := devices.New([]devices.Config{c}, opts)
 	if err != nil {
-		return nil, nil, c, pos.Errorf(pos.EInvalid, "This device cannot be a receipt printer: %s", err.Error())
+		return nil, nil, c, fmt.Errorf("not usable as a receipt printer: %w", err)
 	}
 	return m, m.Printer("printer"), c, nil
 }
 
-func (p *setupPorts) PrintTestPage(ctx context.Context, id string, lines []string) error {
+func (p *setupPorts) PrintTestPage(ctx context.Context, id string, page register.TestPage) error {
 	m, pr, _, err := p.printer(id)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	doc := pos.Doc{ID: "setup-test", Blocks: []pos.Block{{Kind: pos.BlockText, Text: lines[0], Align: pos.AlignCenter, Bold: true, Large: true}}}
-	for _, l := range lines[1:] {
-		doc.Blocks = append(doc.Blocks, pos.Block{Kind: pos.BlockText, Text: l, Align: pos.AlignCenter})
-	}
-	doc.Blocks = append(doc.Blocks, pos.Block{Kind: pos.BlockFeed, N: 3})
-	if err := pr.Print(ctx, doc); err != nil {
-		return pos.Errorf(pos.EUnavailable, "The test page did not print: %s", err.Error())
-	}
-	return nil
+	return pr.Print(ctx, page)
 }
 
 func (p *setupPorts) OpenDrawer(ctx context.Context, id string) error {
@@ -232,7 +173,7 @@ func (p *setupPorts) OpenDrawer(ctx context.Context, id string) error {
 	}
 	defer m.Close()
 	if err := pr.OpenDrawer(ctx, escpos.DrawerPin2); err != nil {
-		return pos.Errorf(pos.EUnavailable, "The drawer did not open: %s", err.Error())
+		return err
 	}
 	// Ask the sensor on the same connection, so the printer has executed
 	// the kick when this returns; many drawers have no sensor, so a closed
@@ -253,15 +194,15 @@ func (p *setupPorts) Enroll(ctx context.Context, s string) (register.EnrolledHea
 	if strings.HasPrefix(strings.ToLower(s), syncproto.EnrollScheme+":") {
 		l, err := syncproto.ParseEnrollLink(s)
 		if err != nil {
-			return register.EnrolledHeadOffice{}, pos.Errorf(pos.EInvalid, "That is not a Till enrollment link: %s", err.Error())
+			return register.EnrolledHeadOffice{}, fmt.Errorf("%w: %w", register.ErrBadEnrollLink, err)
 		}
 		opt = syncclient.EnrollOptions{BaseURL: l.URL, Code: l.Code, Fingerprint: l.Fingerprint}
 	} else if opt.BaseURL == "" {
-		return register.EnrolledHeadOffice{}, pos.Errorf(pos.EInvalid, "Scan the head office's QR code: a code alone does not say where the head office is.")
+		return register.EnrolledHeadOffice{}, register.ErrEnrollNeedsLink
 	}
 	c, err := syncclient.EnrollAndSave(ctx, dataDir, opt)
 	if err != nil {
-		return register.EnrolledHeadOffice{}, pos.Errorf(pos.EUnavailable, "Enrollment failed: %s", err.Error())
+		return register.EnrolledHeadOffice{}, err
 	}
 	return register.EnrolledHeadOffice{URL: c.HeadOffice, RegisterID: c.RegisterID, StoreID: c.StoreID}, nil
 }
@@ -302,9 +243,7 @@ func saveOwner(ctx context.Context, cfg Config, r register.SetupResult) error {
 		return err
 	}
 	defer db.Close()
-	f := catalogfile.File{Version: 1, TaxRates: []catalogfile.TaxRate{}, Categories: []catalogfile.Category{}, Products: []catalogfile.Product{},
-		Employees: []catalogfile.Employee{{ID: "owner", Name: r.OwnerName, Role: string(register.RoleOwner), PINHash: r.OwnerPINHash}}}
-	b, err := json.Marshal(f)
+	b, err := ownerCatalog(r.OwnerName, r.OwnerPINHash)
 	if err != nil {
 		return err
 	}
