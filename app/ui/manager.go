@@ -25,6 +25,7 @@ type managerScreen struct {
 	receipts                                                          *fyne.Container
 	reprints                                                          map[string]*tile // by entry id
 	moveDialog                                                        *cashMoveDialog
+	setup                                                             *tile // nil without Options.Setup
 }
 
 func newManagerScreen(u *UI) *managerScreen {
@@ -44,7 +45,12 @@ func newManagerScreen(u *UI) *managerScreen {
 	m.zReport.Fill = tint(colError, 0.75)
 	m.clockOut = mk(lang.L("Clock out"), m.onClockOut)
 	m.shiftText = label("", sizeRow, colInk, true)
-	actions := container.NewGridWithColumns(2, m.openShift, m.drop, m.payout, m.noSale, m.xReport, m.zReport, m.clockOut, m.back)
+	tiles := []fyne.CanvasObject{m.openShift, m.drop, m.payout, m.noSale, m.xReport, m.zReport, m.clockOut}
+	if u.opts.Setup != nil { // the first-run wizard again (wizard.go)
+		m.setup = mk(lang.L("Devices and setup"), u.opts.Setup)
+		tiles = append(tiles, m.setup)
+	}
+	actions := container.NewGridWithColumns(2, append(tiles, m.back)...)
 	left := container.NewBorder(container.NewVBox(label(lang.L("Shift and cash"), 28, colInk, true), m.shiftText), nil, nil, nil,
 		container.NewVScroll(actions))
 	m.receipts = container.NewVBox()

@@ -28,6 +28,9 @@ type Options struct {
 	Status func() Status
 	// Log receives the causes of errors the cashier sees as short sentences.
 	Log *slog.Logger
+	// Setup opens the first-run wizard again (NewWizard): the manager
+	// menu's "Devices and setup". nil: no such tile.
+	Setup func()
 }
 
 // UI is the register's window and its screens.

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/tillpos/till/app/pos"
+	"github.com/tillpos/till/app/pos/catalogfile"
+	"github.com/tillpos/till/app/register"
 	"github.com/tillpos/till/hardware/barcode"
 	"github.com/tillpos/till/hardware/devices"
 )
@@ -44,6 +46,11 @@ type Config struct {
 	// MemoryLimitMiB is the Go runtime's soft memory limit (memory.go);
 	// 0: DefaultMemoryLimitMiB. GOMEMLIMIT in the environment wins.
 	MemoryLimitMiB int64 `json:"memory_limit_mib,omitempty"`
+
+	// Setup marks the first-run wizard done (setup.go); path is the file
+	// this was read from, where the wizard writes.
+	Setup *SetupConf `json:"setup,omitempty"`
+	path  string
 }
 
 // RegisterConf identifies this till.
@@ -135,6 +142,17 @@ func loadConfig(args []string) (Config, error) {
 		return Config{}, err
 	}
 	cfg := defaultConfig()
+	if *path == "" {
+		// Without -config, the register.json the wizard wrote in the data folder.
+		dir := cfg.DataDir
+		if *data != "" {
+			dir = *data
+		}
+		if p := filepath.Join(dir, "register.json"); fileExists(p) {
+			*path = p
+		}
+	}
+	cfg.path = *path
 	if *path != "" {
 		b, err := os.ReadFile(*path)
 		if err != nil {
@@ -254,3 +272,57 @@ func customerRetention(c Config) time.Duration {
 
 // customerRetentionEvery is how often retention looks for inactive customers.
 const customerRetentionEvery = 24 * time.Hour
+
+// writeConfigFile replaces path with c atomically: a temporary file in the
+// same folder, written and fsynced, renamed over path, then the folder
+// fsynced so the rename survives a power cut.
+func writeConfigFile(path string, c Config) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".register-*.json")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op once renamed
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o640); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) { // Windows cannot sync a folder
+		return err
+	}
+	return nil
+}
+
+// ownerCatalog is a catalog file holding only the owner, by PIN hash: the
+// store imports it like any catalog (an upsert), so no PIN travels.
+func ownerCatalog(name, pinHash string) ([]byte, error) {
+	return json.Marshal(catalogfile.File{Version: 1, TaxRates: []catalogfile.TaxRate{}, Categories: []catalogfile.Category{}, Products: []catalogfile.Product{},
+		Employees: []catalogfile.Employee{{ID: "owner", Name: name, Role: string(register.RoleOwner), PINHash: pinHash}}})
+}

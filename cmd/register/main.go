@@ -129,6 +129,18 @@ func run(args []string, log *slog.Logger) error {
 	log.Info("memory limit", "mib", limit>>20)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	a := fyneapp.NewWithID("io.till.register")
+	if needsSetup(cfg) {
+		return runSetup(ctx, stop, a, cfg, log) // the first-run wizard, then serve (setup.go)
+	}
+	return serve(ctx, stop, a, cfg, log, nil)
+}
+
+// serve wires the register and runs its window. After the wizard
+// (wizard != nil) the app loop already runs: the register's window is
+// built on the UI goroutine, replaces the wizard's, and serve returns when
+// ctx ends.
+func serve(ctx context.Context, stop func(), a fyne.App, cfg Config, log *slog.Logger, wizard fyne.Window) error {
 	sc, syncing, err := syncConfig(&cfg, log) // before the store: enrollment fixes the register id
 	if err != nil {
 		return err
@@ -167,9 +179,11 @@ func run(args []string, log *slog.Logger) error {
 	reg := register.New(registerConfig(cfg), deps)
 	retryWhenPrinterBack(mgr, reg)
 
-	a := fyneapp.NewWithID("io.till.register")
 	status := stripStatus(drawer.Note, mgr, syncStatus(syncer))
-	u := ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Log: log, Status: status})
+	var u *ui.UI
+	onUI(wizard != nil, func() {
+		u = ui.New(a, reg, ui.Options{Locale: cfg.Store.Locale, Log: log, Status: status, Setup: setupRerun(a, cfg, log)})
+	})
 	per.onCode(u.Scan) // serial scanners go where a keyboard-wedge scan goes
 	drawer.OnChange(func() { fyne.Do(u.RefreshStatus) })
 	mgr.OnEvent(func(devices.Event) { fyne.Do(u.RefreshStatus) })
@@ -186,10 +200,19 @@ func run(args []string, log *slog.Logger) error {
 	}
 	g.Go(func() error { <-gctx.Done(); fyne.Do(a.Quit); return nil }) // Quit belongs on the UI goroutine
 	log.Info("register started", "register", cfg.Register.Code, "data", cfg.DataDir, "devices", len(deviceConfigs(cfg)), "headoffice", cfg.HeadOffice.URL)
-	if cfg.FullScreen {
-		u.Window().SetFullScreen(true)
+	if wizard != nil {
+		fyne.DoAndWait(func() {
+			u.Window().SetFullScreen(cfg.FullScreen)
+			u.Window().Show()
+			wizard.Close()
+		})
+		<-ctx.Done()
+	} else {
+		if cfg.FullScreen {
+			u.Window().SetFullScreen(true)
+		}
+		u.Window().ShowAndRun()
 	}
-	u.Window().ShowAndRun()
 	stop()
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
 		return err
