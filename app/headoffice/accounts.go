@@ -1,6 +1,8 @@
 package headoffice
 
 import (
+	"github.com/tillpos/till/app/pinhash"
+
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -225,7 +227,7 @@ func (h *HeadOffice) Login(ctx context.Context, name, password, code string) (Lo
 }
 
 // dummyPasswordHash is verified against for unknown names.
-var dummyPasswordHash = hashPassword(defaultPasswordParams, "not the password of anyone")
+var dummyPasswordHash = pinhash.EncodeSecret("not the password of anyone")
 
 // SessionTokenHash is what is stored of a session token.
 func SessionTokenHash(token string) string {

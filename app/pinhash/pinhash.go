@@ -111,6 +111,15 @@ func Encode(pin string) (string, error) {
 	return encode(Default, salt, hash), nil
 }
 
+// EncodeSecret hashes any secret (the head office's back-office passwords)
+// at Default cost with a fresh salt, in Encode's format, so passwords and
+// PINs share one parser, one set of cost ceilings and one Match. The caller
+// bounds the secret's length.
+func EncodeSecret(secret string) string {
+	hash, salt := New(Default, secret)
+	return encode(Default, salt, hash)
+}
+
 func encode(p Params, salt, hash []byte) string {
 	enc := base64.RawStdEncoding
 	return p.String() + "$" + enc.EncodeToString(salt) + "$" + enc.EncodeToString(hash)
