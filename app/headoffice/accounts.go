@@ -1,8 +1,6 @@
 package headoffice
 
 import (
-	"github.com/tillpos/till/app/pinhash"
-
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -13,6 +11,8 @@ import (
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/tillpos/till/app/pinhash"
 )
 
 // Role is what a back-office account may do.
