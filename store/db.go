@@ -68,6 +68,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: migrate %s: %w", path, err)
 	}
+	if err := db.ensureShiftTotals(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: shift totals %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", base+readPragmas)
 	if err != nil {
 		w.Close()

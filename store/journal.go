@@ -78,6 +78,9 @@ func (db *DB) appendEntry(ctx context.Context, kind pos.EntryKind, id string, at
 			return pos.Entry{}, fmt.Errorf("store: append %s: clocked in: %w", id, err)
 		}
 	}
+	if err := applyShiftTotals(ctx, tx, e); err != nil {
+		return pos.Entry{}, fmt.Errorf("store: append %s: shift totals: %w", id, err)
+	}
 	if job != nil {
 		j, err := job(e)
 		if err != nil {

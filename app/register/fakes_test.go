@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -244,4 +245,12 @@ func (j *fakeJournal) ClockedIn(ctx context.Context) (map[string]time.Time, erro
 		return nil, err
 	}
 	return FoldClockedIn(es)
+}
+
+func (j *fakeJournal) ShiftTotals(ctx context.Context) (ShiftTotals, bool, error) {
+	es, err := j.Entries(ctx, 0, math.MaxInt)
+	if err != nil {
+		return ShiftTotals{}, false, err
+	}
+	return FoldShiftTotals(es)
 }

@@ -65,6 +65,10 @@ type JournalReader interface {
 	// FoldClockedIn makes of every clock entry, kept as state so a login
 	// does not read the register's whole history.
 	ClockedIn(ctx context.Context) (map[string]time.Time, error)
+	// ShiftTotals returns the open shift's running totals: what
+	// FoldShiftTotals makes of its entries, kept as state so an X or Z
+	// report does not read the whole shift; ok is false when no shift is open.
+	ShiftTotals(ctx context.Context) (t ShiftTotals, ok bool, err error)
 }
 
 // JournalLookup finds completed entries for returns and voids.

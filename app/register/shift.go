@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -140,8 +141,6 @@ type ShiftReport struct {
 	Counted   int64        `json:"counted,omitempty"` // Z only: the blind count
 	Counts    []DenomCount `json:"counts,omitempty"`
 	OverShort int64        `json:"over_short,omitempty"` // counted - expected: + over, - short
-
-	Receipts []ReceiptRef `json:"receipts,omitempty"`
 }
 
 // TenderAmount is the report's total for one tender kind.
@@ -305,105 +304,121 @@ func (r *Register) XReport(ctx context.Context) (ShiftReport, error) {
 	return r.shiftReport(ctx, shift, open)
 }
 
-func (r *Register) shiftReport(ctx context.Context, shift ShiftOpenRecord, open pos.Entry) (ShiftReport, error) {
-	var entries []pos.Entry
-	after := open.Seq
-	for {
-		page, err := r.deps.Journal.Entries(ctx, after, 1000)
-		if err != nil {
-			return ShiftReport{}, fmt.Errorf("shift report: %w", err)
-		}
-		entries = append(entries, page...)
-		if len(page) < 1000 {
-			break
-		}
-		after = page[len(page)-1].Seq
-	}
-	rep, err := ComputeShiftReport(shift, open.Seq, entries)
+// shiftReport is the open shift's report from the journal's running
+// totals (Journal.ShiftTotals): it does not read the shift's entries.
+func (r *Register) shiftReport(ctx context.Context, shift ShiftOpenRecord, _ pos.Entry) (ShiftReport, error) {
+	t, ok, err := r.deps.Journal.ShiftTotals(ctx)
 	if err != nil {
-		return ShiftReport{}, err
+		return ShiftReport{}, fmt.Errorf("shift report: %w", err)
 	}
-	return rep, nil
+	if !ok || t.R.ShiftID != shift.ShiftID {
+		return ShiftReport{}, fmt.Errorf("shift report: no running totals for shift %s", shift.ShiftID)
+	}
+	return t.Report(), nil
 }
 
 // ComputeShiftReport sums a shift's entries (those after its shift_open
-// entry at openSeq). Sales, returns and voids are read as SaleRecords whose
-// figures carry their sign.
+// entry at openSeq): the fold of ShiftTotals.Apply, which the store keeps
+// as state per entry. Sales, returns and voids are read as SaleRecords
+// whose figures carry their sign.
 func ComputeShiftReport(shift ShiftOpenRecord, openSeq int64, entries []pos.Entry) (ShiftReport, error) {
-	rep := ShiftReport{ShiftID: shift.ShiftID, Currency: shift.Currency, Opened: shift.At, OpenedBy: shift.OpenedBy,
-		FirstSeq: openSeq, LastSeq: openSeq, Float: shift.Float}
-	tenders := map[pos.TenderKind]*TenderTotal{}
-	rates := map[string]*pos.TaxLine{}
+	t := NewShiftTotals(shift, openSeq)
 	for _, e := range entries {
-		rep.LastSeq = e.Seq
-		switch e.Kind {
-		case pos.EntrySale, pos.EntryReturn, pos.EntryVoid:
-			var rec pos.SaleRecord
-			if err := json.Unmarshal(e.Payload, &rec); err != nil {
-				return ShiftReport{}, fmt.Errorf("shift report: entry %d: %w", e.Seq, err)
-			}
-			switch {
-			case e.Kind == pos.EntryVoid:
-				rep.Voids++
-			case e.Kind == pos.EntryReturn || rec.Totals.Gross < 0:
-				rep.Returns++
-			default:
-				rep.Sales++
-			}
-			rep.Gross += rec.Totals.Gross
-			rep.Net += rec.Totals.Net
-			rep.Tax += rec.Totals.Tax
-			for _, tl := range rec.Totals.Taxes {
-				t := rates[tl.RateID]
-				if t == nil {
-					t = &pos.TaxLine{RateID: tl.RateID, BasisPoints: tl.BasisPoints}
-					rates[tl.RateID] = t
-				}
-				t.Net += tl.Net
-				t.Tax += tl.Tax
-				t.Gross += tl.Gross
-			}
-			change := rec.Totals.Change
-			for _, tn := range rec.Tenders {
-				t := tenders[tn.Kind]
-				if t == nil {
-					t = &TenderTotal{Kind: tn.Kind}
-					tenders[tn.Kind] = t
-				}
-				t.Count++
-				amt := tn.Amount
-				if tn.Kind == pos.TenderCash {
-					// Change comes out of the cash handed over.
-					amt -= change
-					change = 0
-					rep.CashSales += amt
-				}
-				t.Amount += amt
-			}
-			rep.Receipts = append(rep.Receipts, ReceiptRef{EntryID: e.ID, Kind: e.Kind, ReceiptNo: rec.ReceiptNo,
-				Gross: rec.Totals.Gross, At: rec.Completed, Cashier: rec.Cashier})
-		case pos.EntryCashMove:
-			var mv CashMoveRecord
-			if err := json.Unmarshal(e.Payload, &mv); err != nil {
-				return ShiftReport{}, fmt.Errorf("shift report: entry %d: %w", e.Seq, err)
-			}
-			switch mv.Kind {
-			case CashDrop:
-				rep.Drops += mv.Amount
-			case CashPayout:
-				rep.Payouts += mv.Amount
-			case CashNoSale:
-				rep.NoSales++
-			}
+		if err := t.Apply(e); err != nil {
+			return ShiftReport{}, err
 		}
 	}
-	for _, t := range tenders {
-		rep.ByTender = append(rep.ByTender, *t)
+	return t.Report(), nil
+}
+
+// ShiftTotals is the running state of a shift's report: the one definition
+// of what each entry adds, kept by the store in each entry's transaction
+// (Journal.ShiftTotals) so an X or Z report costs the same at any number of
+// sales. It holds no per-sale list, so its size does not grow with the shift.
+type ShiftTotals struct {
+	R ShiftReport `json:"r"` // ByTender and ByRate unsorted; ExpectedCash unset
+}
+
+// NewShiftTotals is the state of a shift with no entries after its opening.
+func NewShiftTotals(shift ShiftOpenRecord, openSeq int64) ShiftTotals {
+	return ShiftTotals{R: ShiftReport{ShiftID: shift.ShiftID, Currency: shift.Currency, Opened: shift.At,
+		OpenedBy: shift.OpenedBy, FirstSeq: openSeq, LastSeq: openSeq, Float: shift.Float}}
+}
+
+// Apply adds one entry of the shift (any kind: LastSeq counts them all).
+func (t *ShiftTotals) Apply(e pos.Entry) error {
+	rep := &t.R
+	rep.LastSeq = e.Seq
+	switch e.Kind {
+	case pos.EntrySale, pos.EntryReturn, pos.EntryVoid:
+		var rec struct { // only the figures: the lines are not needed
+			Totals  pos.Totals   `json:"totals"`
+			Tenders []pos.Tender `json:"tenders"`
+		}
+		if err := json.Unmarshal(e.Payload, &rec); err != nil {
+			return fmt.Errorf("shift report: entry %d: %w", e.Seq, err)
+		}
+		switch {
+		case e.Kind == pos.EntryVoid:
+			rep.Voids++
+		case e.Kind == pos.EntryReturn || rec.Totals.Gross < 0:
+			rep.Returns++
+		default:
+			rep.Sales++
+		}
+		rep.Gross += rec.Totals.Gross
+		rep.Net += rec.Totals.Net
+		rep.Tax += rec.Totals.Tax
+		for _, tl := range rec.Totals.Taxes {
+			i := slices.IndexFunc(rep.ByRate, func(r pos.TaxLine) bool { return r.RateID == tl.RateID })
+			if i < 0 {
+				rep.ByRate = append(rep.ByRate, pos.TaxLine{RateID: tl.RateID, BasisPoints: tl.BasisPoints})
+				i = len(rep.ByRate) - 1
+			}
+			rep.ByRate[i].Net += tl.Net
+			rep.ByRate[i].Tax += tl.Tax
+			rep.ByRate[i].Gross += tl.Gross
+		}
+		change := rec.Totals.Change
+		for _, tn := range rec.Tenders {
+			i := slices.IndexFunc(rep.ByTender, func(t TenderTotal) bool { return t.Kind == tn.Kind })
+			if i < 0 {
+				rep.ByTender = append(rep.ByTender, TenderTotal{Kind: tn.Kind})
+				i = len(rep.ByTender) - 1
+			}
+			rep.ByTender[i].Count++
+			amt := tn.Amount
+			if tn.Kind == pos.TenderCash {
+				// Change comes out of the cash handed over.
+				amt -= change
+				change = 0
+				rep.CashSales += amt
+			}
+			rep.ByTender[i].Amount += amt
+		}
+	case pos.EntryCashMove:
+		var mv CashMoveRecord
+		if err := json.Unmarshal(e.Payload, &mv); err != nil {
+			return fmt.Errorf("shift report: entry %d: %w", e.Seq, err)
+		}
+		switch mv.Kind {
+		case CashDrop:
+			rep.Drops += mv.Amount
+		case CashPayout:
+			rep.Payouts += mv.Amount
+		case CashNoSale:
+			rep.NoSales++
+		}
 	}
+	return nil
+}
+
+// Report is the X report of the entries applied so far.
+func (t ShiftTotals) Report() ShiftReport {
+	rep := t.R
+	rep.ByTender = slices.Clone(rep.ByTender)
 	sort.Slice(rep.ByTender, func(i, j int) bool { return rep.ByTender[i].Kind < rep.ByTender[j].Kind })
-	for _, t := range rates {
-		rep.ByRate = append(rep.ByRate, *t)
-	}
+	rep.ByRate = slices.Clone(rep.ByRate)
 	sort.Slice(rep.ByRate, func(i, j int) bool {
 		if rep.ByRate[i].BasisPoints != rep.ByRate[j].BasisPoints {
 			return rep.ByRate[i].BasisPoints > rep.ByRate[j].BasisPoints
@@ -411,7 +426,30 @@ func ComputeShiftReport(shift ShiftOpenRecord, openSeq int64, entries []pos.Entr
 		return rep.ByRate[i].RateID < rep.ByRate[j].RateID
 	})
 	rep.ExpectedCash = rep.Float + rep.CashSales - rep.Drops - rep.Payouts
-	return rep, nil
+	return rep
+}
+
+// ShiftReceiptRefs lists the sales, returns and voids among a shift's
+// entries, oldest first, for the reprint list.
+func ShiftReceiptRefs(entries []pos.Entry) ([]ReceiptRef, error) {
+	var out []ReceiptRef
+	for _, e := range entries {
+		if e.Kind != pos.EntrySale && e.Kind != pos.EntryReturn && e.Kind != pos.EntryVoid {
+			continue
+		}
+		var rec struct {
+			ReceiptNo string     `json:"receipt_no"`
+			Totals    pos.Totals `json:"totals"`
+			Completed time.Time  `json:"completed_at"`
+			Cashier   string     `json:"cashier"`
+		}
+		if err := json.Unmarshal(e.Payload, &rec); err != nil {
+			return nil, fmt.Errorf("shift receipts: entry %d: %w", e.Seq, err)
+		}
+		out = append(out, ReceiptRef{EntryID: e.ID, Kind: e.Kind, ReceiptNo: rec.ReceiptNo,
+			Gross: rec.Totals.Gross, At: rec.Completed, Cashier: rec.Cashier})
+	}
+	return out, nil
 }
 
 // ErrSaleOpenAtClose: the Z report waits for the open sale. A sale with lines
@@ -505,15 +543,23 @@ func (r *Register) LastZReport(ctx context.Context) (ShiftReport, bool, error) {
 
 // ShiftReceipts lists the receipts of the open shift, newest first, for reprinting.
 func (r *Register) ShiftReceipts(ctx context.Context) ([]ReceiptRef, error) {
-	rep, err := r.XReport(ctx)
+	_, open, ok, err := r.OpenShift(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ReceiptRef, 0, len(rep.Receipts))
-	for i := len(rep.Receipts) - 1; i >= 0; i-- {
-		out = append(out, rep.Receipts[i])
+	if !ok {
+		return nil, ErrNoShift
 	}
-	return out, nil
+	es, err := r.deps.Journal.EntriesOfKind(ctx, open.Seq, pos.EntrySale, pos.EntryReturn, pos.EntryVoid)
+	if err != nil {
+		return nil, fmt.Errorf("shift receipts: %w", err)
+	}
+	refs, err := ShiftReceiptRefs(es)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(refs)
+	return refs, nil
 }
 
 // ReportDoc lays out an X or Z report for the printer, in the store's language.
@@ -569,4 +615,30 @@ func ReportDoc(cfg Config, rep ShiftReport, id string) pos.Doc {
 	}
 	d.Feed(2)
 	return d
+}
+
+// FoldShiftTotals is the open shift's running totals after these entries
+// (the journal from any seq up to the shift's opening, or all of it): the
+// definition Journal.ShiftTotals keeps as state (fakes use it directly).
+// ok is false when no shift is open after them.
+func FoldShiftTotals(entries []pos.Entry) (ShiftTotals, bool, error) {
+	var t ShiftTotals
+	open := false
+	for _, e := range entries {
+		switch {
+		case e.Kind == pos.EntryShiftOpen:
+			var rec ShiftOpenRecord
+			if err := json.Unmarshal(e.Payload, &rec); err != nil {
+				return ShiftTotals{}, false, fmt.Errorf("shift open entry %d: %w", e.Seq, err)
+			}
+			t, open = NewShiftTotals(rec, e.Seq), true
+		case e.Kind == pos.EntryZReport:
+			t, open = ShiftTotals{}, false
+		case open:
+			if err := t.Apply(e); err != nil {
+				return ShiftTotals{}, false, err
+			}
+		}
+	}
+	return t, open, nil
 }

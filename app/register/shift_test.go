@@ -238,8 +238,8 @@ func TestShiftCashAndZSurviveRestart(t *testing.T) {
 	if x.ExpectedCash != 15000+425-5000-300 {
 		t.Fatalf("expected cash %d", x.ExpectedCash)
 	}
-	if len(x.Receipts) != 1 || x.Receipts[0].ReceiptNo == "" {
-		t.Fatalf("receipts %+v", x.Receipts)
+	if refs, err := s2.reg.ShiftReceipts(ctx); err != nil || len(refs) != 1 || refs[0].ReceiptNo == "" || refs[0].Gross != 425 {
+		t.Fatalf("receipts %+v %v", refs, err)
 	}
 	// Z with a blind count 1.25 short.
 	counted := []register.DenomCount{{Value: 5000, Count: 1}, {Value: 2000, Count: 2}, {Value: 1000, Count: 1}, {Value: 100, Count: 1}}

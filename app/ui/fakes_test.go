@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -304,4 +305,12 @@ func (j *fakeJournal) ClockedIn(ctx context.Context) (map[string]time.Time, erro
 		return nil, err
 	}
 	return register.FoldClockedIn(es)
+}
+
+func (j *fakeJournal) ShiftTotals(ctx context.Context) (register.ShiftTotals, bool, error) {
+	es, err := j.Entries(ctx, 0, math.MaxInt)
+	if err != nil {
+		return register.ShiftTotals{}, false, err
+	}
+	return register.FoldShiftTotals(es)
 }

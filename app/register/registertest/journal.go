@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -139,6 +140,49 @@ func RunJournalSuite(t *testing.T, newJournal func(t *testing.T) register.Journa
 		check("ana back, ben out")
 		if in, _ := j.ClockedIn(ctx); len(in) != 1 || !in["ana"].Equal(at.Add(4*time.Minute)) {
 			t.Fatalf("after the day: %v", in)
+		}
+	})
+
+	t.Run("ShiftTotalsEqualTheShiftRecomputed", func(t *testing.T) {
+		// Property: after every entry of a random day (several shifts,
+		// entries outside any shift), the kept totals are the report
+		// ComputeShiftReport makes of the open shift's entries.
+		j := newJournal(t)
+		rng := rand.New(rand.NewPCG(11, 3))
+		openSeq := int64(0)
+		var shift register.ShiftOpenRecord
+		for i := range 400 {
+			kind, v := RandomShiftEntry(rng, i, at)
+			e := add(t, j, kind, fmt.Sprintf("e-%d", i), v)
+			switch kind {
+			case pos.EntryShiftOpen:
+				openSeq, shift = e.Seq, v.(register.ShiftOpenRecord)
+			case pos.EntryZReport:
+				openSeq = 0
+			}
+			got, ok, err := j.ShiftTotals(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != (openSeq > 0) {
+				t.Fatalf("entry %d: ShiftTotals ok=%v, shift open=%v", e.Seq, ok, openSeq > 0)
+			}
+			if !ok {
+				continue
+			}
+			es, err := j.Entries(ctx, openSeq, 1_000_000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := register.ComputeShiftReport(shift, openSeq, es)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gb, _ := json.Marshal(got.Report())
+			wb, _ := json.Marshal(want)
+			if string(gb) != string(wb) {
+				t.Fatalf("entry %d: kept totals\n%s\nrecomputed\n%s", e.Seq, gb, wb)
+			}
 		}
 	})
 

@@ -142,3 +142,8 @@ func (j *MemJournal) AppendPrinted(ctx context.Context, kind pos.EntryKind, id s
 func (j *MemJournal) ClockedIn(context.Context) (map[string]time.Time, error) {
 	return register.FoldClockedIn(j.filter(func(e pos.Entry) bool { return e.Kind == pos.EntryClockInOut }, -1))
 }
+
+// ShiftTotals folds the entries (register.FoldShiftTotals).
+func (j *MemJournal) ShiftTotals(context.Context) (register.ShiftTotals, bool, error) {
+	return register.FoldShiftTotals(j.filter(func(pos.Entry) bool { return true }, -1))
+}
